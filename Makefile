@@ -1,0 +1,155 @@
+# The workbook's one entry point. `make help` lists the targets.
+#
+#   make setup            install what is missing (Debian packages) and build all that needs no GPU
+#   make test             tangle check, host tests, every week's build, the book; graders on a GPU
+#   make week0            tangle lessons/week0-*.nw and build build/week0/grade
+#   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it)
+#   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
+#   make book             book/out/index.html and one chapter per week
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-builtin-rules
+.SECONDEXPANSION:
+.SECONDARY:
+
+# ---- toolchain -------------------------------------------------------------
+CUDA_HOME ?= /usr/local/cuda
+NVCC ?= $(or $(shell command -v nvcc 2>/dev/null),$(CUDA_HOME)/bin/nvcc)
+CC := gcc
+# Build for the GPU present when there is one; otherwise for this list of
+# compute capabilities plus PTX of the last, which the driver compiles for
+# newer GPUs. CUDA_ARCH=90 (or "80 90", or native) overrides.
+CUDA_ARCH_LIST := 75 80 86 89 90
+CUDA_ARCH ?= $(if $(shell nvidia-smi -L 2>/dev/null | grep -q GPU && echo y),native,$(CUDA_ARCH_LIST))
+ifeq ($(strip $(CUDA_ARCH)),native)
+ARCH_FLAGS := -arch=native
+else
+ARCH_FLAGS := $(foreach a,$(CUDA_ARCH),-gencode arch=compute_$(a),code=sm_$(a)) \
+              -gencode arch=compute_$(lastword $(CUDA_ARCH)),code=compute_$(lastword $(CUDA_ARCH))
+endif
+
+# Check: from pkg-config, or unpacked .debs under CHECK_PREFIX (a GPU machine
+# that cannot install packages).
+ifdef CHECK_PREFIX
+CHECK_CFLAGS := -I$(CHECK_PREFIX)/usr/include
+CHECK_LIBS := -L$(CHECK_PREFIX)/usr/lib/x86_64-linux-gnu -lcheck_pic -lsubunit -lrt -lm -lpthread
+export LD_LIBRARY_PATH := $(CHECK_PREFIX)/usr/lib/x86_64-linux-gnu$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+else
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(or $(shell pkg-config --libs check 2>/dev/null),-lcheck_pic -lsubunit -lrt -lm -lpthread)
+endif
+
+COMMIT := $(or $(WB_COMMIT),$(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)
+INCLUDES := -Igrader -Iref/cpu -Iref/gpu -I$(CUDA_HOME)/include
+CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror $(INCLUDES) $(CHECK_CFLAGS)
+NVCCFLAGS := -std=c++17 -O3 -lineinfo $(ARCH_FLAGS) -Xcompiler -Wall,-Wextra $(INCLUDES)
+LDLIBS := $(CHECK_LIBS) -lm
+
+# ---- what exists -----------------------------------------------------------
+LESSONS := $(sort $(wildcard lessons/week*-*.nw))
+WEEKS := $(sort $(foreach l,$(LESSONS),$(firstword $(subst -, ,$(notdir $(l))))))
+WEEK ?= 0
+W := week$(patsubst week%,%,$(WEEK))
+
+CORE_SRC := $(filter-out grader/main.c grader/week%.c,$(wildcard grader/*.c))
+REF_CPU_SRC := $(wildcard ref/cpu/*.c)
+REF_GPU_C := $(wildcard ref/gpu/*.c)
+REF_GPU_CU := $(wildcard ref/gpu/*.cu)
+CORE_OBJ := $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(REF_CPU_SRC) $(REF_GPU_C)) \
+            $(patsubst %.cu,build/obj/%.o,$(REF_GPU_CU))
+HOST_TESTS := $(patsubst grader/tests/%.c,build/tests/%,$(wildcard grader/tests/test_*.c))
+
+.PHONY: all setup help test tangle check-tangled $(WEEKS) weeks grade bench book lint clean \
+        host-tests host-test-binaries test-mutants
+
+all: tangle weeks host-test-binaries book
+
+weeks: $(foreach w,$(WEEKS),build/$(w)/grade)
+host-test-binaries: $(HOST_TESTS)
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+setup:
+	ci/setup.sh
+	$(MAKE) all
+
+# ---- tangle ----------------------------------------------------------------
+tangled/%/.stamp: $$(wildcard lessons/$$*-*.nw) book/tangle.sh book/cuda-markup
+	book/tangle.sh $< tangled/$*
+	@touch $@
+
+tangle: $(if $(HAVE_NOWEB),$(foreach w,$(WEEKS),tangled/$(w)/.stamp))
+
+check-tangled:
+	@for l in $(LESSONS); do w=$$(basename $$l | cut -d- -f1); \
+	  book/tangle.sh --check $$l tangled/$$w; done
+	@echo "tangled/ is current with lessons/"
+
+# ---- build -----------------------------------------------------------------
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DWB_DEFAULT_COMMIT='"$(COMMIT)"' -MMD -MP -c $< -o $@
+
+build/obj/%.o: %.cu
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -MMD -MP -c $< -o $@
+
+# A GPU machine without noweb builds the committed tangled/ as it is;
+# `make test` (where noweb is) checks that it is current with lessons/.
+HAVE_NOWEB := $(shell command -v notangle >/dev/null 2>&1 && echo y)
+TANGLED_STAMP := $(if $(HAVE_NOWEB),tangled/%/.stamp)
+
+# a week's lesson objects: every tangled .cu of that week
+build/%/lesson.o: $(TANGLED_STAMP) $$(wildcard tangled/$$*/*.cu) $$(wildcard tangled/$$*/*.h) grader/wb.h
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -Itangled/$* -Xptxas -v -c tangled/$*/$*.cu -o $@ 2> $(@D)/resource-usage.txt \
+	  || { cat $(@D)/resource-usage.txt >&2; exit 1; }
+	@grep -v '^ptxas info' $(@D)/resource-usage.txt | grep -v 'bytes stack frame' >&2 || true
+
+build/%/grade: build/%/lesson.o build/obj/grader/%.o build/obj/grader/main.o $(CORE_OBJ)
+	$(if $(wildcard grader/check_symbols.sh),grader/check_symbols.sh build/$*/lesson.o)
+	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(WEEKS): week%: build/week%/grade
+
+build/tests/%: build/obj/grader/tests/%.o $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
+
+host-tests: $(HOST_TESTS)
+	@for t in $(HOST_TESTS); do $$t || exit 1; done
+
+# ---- GPU -------------------------------------------------------------------
+GRADE_ARGS = $(if $(VARIANT),--variant $(VARIANT)) $(if $(DTYPE),--dtype $(DTYPE)) \
+             $(if $(SHAPE),--shape $(SHAPE)) $(if $(SEED),--seed $(SEED))
+
+grade: build/$(W)/grade
+	WB_COMMIT=$(COMMIT) build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
+	  --report-dir build/reports $(GRADE_ARGS)
+
+bench: build/$(W)/grade
+	WB_COMMIT=$(COMMIT) build/$(W)/grade --bench --results-dir bench/results \
+	  --report-dir build/reports/bench $(GRADE_ARGS)
+
+# ---- book ------------------------------------------------------------------
+book: tangle
+	book/build.sh book/out $(LESSONS)
+
+# ---- tests -----------------------------------------------------------------
+test:
+	ci/test.sh
+
+lint:
+	clang-format --dry-run --Werror grader/*.c grader/*.h grader/tests/*.c ref/cpu/*.[ch] \
+	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) tangled/*/*.cu tangled/*/*.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
+	  --inline-suppr --suppress=missingIncludeSystem $(INCLUDES) grader ref/cpu
+	@echo "lint: clean"
+
+clean:
+	rm -rf build book/out dist
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,401 @@
+#!/usr/bin/env bash
+# book/build.sh: weave the lessons into an HTML book.
+#
+#   book/build.sh [--results DIR] OUTDIR LESSON.nw... [RESULTS_DIR]
+#
+# Writes OUTDIR/index.html (preface from book/preface.md and a table of
+# contents), one OUTDIR/<stem>.html per lesson (<stem> is the basename up to
+# the first '-': lessons/week0-copy-transpose.nw -> week0.html),
+# OUTDIR/book.css and OUTDIR/img/*.svg.
+#
+# Lessons named common*.nw or shared*.nw (e.g. lessons/common.nw) are shared:
+# they are woven in front of every chapter so that chunks defined there
+# resolve (as when notangle is given both files), and get a page of their own.
+#
+# Measured results come from RESULTS_DIR/<week>.json. RESULTS_DIR is, in order:
+# --results DIR, a trailing directory argument, $RESULTS_DIR, or
+# bench/results/$GPU with GPU=h200 by default. A directory that holds GPU
+# subdirectories (bench/results) is narrowed to its $GPU subdirectory.
+#
+# Pipeline per chapter:
+#   book/cuda-markup | noweb finduses | noweb noidx | nwback (C, built here)
+#   | results/plot markers expanded | pandoc (book/template.html, book.css,
+#   book/cuda.xml)
+# Errors in the chunk structure are printed as FILE:LINE: error: ... and make
+# the build exit 1 after every lesson has been checked.
+set -euo pipefail
+
+BOOK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BOOK_DIR")
+NOWEB_LIB=${NOWEB_LIB:-/usr/lib/noweb}
+GPU=${GPU:-h200}
+BOOK_TITLE=${BOOK_TITLE:-"CUDA C kernel workbook"}
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+usage() { die "usage: book/build.sh [--results DIR] OUTDIR LESSON.nw... [RESULTS_DIR]"; }
+
+results_arg=""
+positional=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --results) [ $# -ge 2 ] || usage; results_arg=$2; shift 2 ;;
+        --results=*) results_arg=${1#--results=}; shift ;;
+        -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        --) shift; positional+=("$@"); break ;;
+        -*) usage ;;
+        *) positional+=("$1"); shift ;;
+    esac
+done
+[ ${#positional[@]} -ge 2 ] || usage
+OUTDIR=${positional[0]}
+lessons=()
+for arg in "${positional[@]:1}"; do
+    if [ -d "$arg" ]; then
+        results_arg=$arg
+    else
+        [ -f "$arg" ] || die "$arg: no such lesson file"
+        lessons+=("$arg")
+    fi
+done
+[ ${#lessons[@]} -ge 1 ] || usage
+
+if [ -n "$results_arg" ]; then
+    RESULTS=$results_arg
+elif [ -n "${RESULTS_DIR:-}" ]; then
+    RESULTS=$RESULTS_DIR
+else
+    RESULTS=$REPO_DIR/bench/results/$GPU
+fi
+# bench/results (GPU subdirectories, no week files) -> bench/results/$GPU
+if [ -d "$RESULTS/$GPU" ] && ! compgen -G "$RESULTS/*.json" >/dev/null; then
+    RESULTS=$RESULTS/$GPU
+fi
+# a path for messages: relative to the repository when it is inside it
+show_path() {
+    local p=$1 abs
+    abs=$(cd "$(dirname "$p")" 2>/dev/null && pwd)/$(basename "$p") || abs=$p
+    case $abs in "$REPO_DIR"/*) echo "${abs#"$REPO_DIR"/}" ;; *) echo "$p" ;; esac
+}
+
+for tool in pandoc jq gnuplot gcc awk; do
+    command -v "$tool" >/dev/null || die "$tool not found (see book/PACKAGES)"
+done
+for f in markup finduses noidx; do
+    [ -x "$NOWEB_LIB/$f" ] || die "$NOWEB_LIB/$f not found (install the noweb package)"
+done
+
+mkdir -p "$OUTDIR/img"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/book.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+NWBACK=$WORK/nwback
+gcc -std=c11 -Wall -Wextra -O2 -o "$NWBACK" "$BOOK_DIR/nwback.c" \
+    || die "cannot compile book/nwback.c"
+
+# ---- sort lessons into chapters and shared files -------------------------
+
+stem_of() { local b; b=$(basename "$1" .nw); echo "${b%%-*}"; }
+
+chapters=()
+shared=()
+for l in "${lessons[@]}"; do
+    case $(basename "$l") in
+        common*|shared*) shared+=("$l") ;;
+        *) chapters+=("$l") ;;
+    esac
+done
+# chapters in week order (week2 before week10)
+if [ ${#chapters[@]} -gt 0 ]; then
+    mapfile -t chapters < <(for c in "${chapters[@]}"; do printf '%s\t%s\n' "$(stem_of "$c")" "$c"; done \
+        | sort -V -k1,1 | cut -f2-)
+fi
+pages=()
+declare -A seen_stem=()
+for l in "${chapters[@]}" "${shared[@]}"; do
+    s=$(stem_of "$l")
+    [ -z "${seen_stem[$s]:-}" ] || die "$l and ${seen_stem[$s]} would both become $s.html"
+    seen_stem[$s]=$l
+    pages+=("$l")
+done
+
+# ---- weave each lesson to Markdown -----------------------------------------
+
+shared_flags=()
+for s in "${shared[@]}"; do shared_flags+=(-shared "$s"); done
+
+failed=0
+weave() { # weave FILE: Markdown for FILE on stdout, shared files in front
+    local file=$1 inputs=()
+    for s in "${shared[@]}"; do [ "$s" = "$file" ] || inputs+=("$s"); done
+    inputs+=("$file")
+    "$BOOK_DIR/cuda-markup" "${inputs[@]}" \
+        | "$NOWEB_LIB/finduses" | "$NOWEB_LIB/noidx" \
+        | "$NWBACK" -emit "$file" -usemap "$WORK/$(stem_of "$file").usemap" "${shared_flags[@]}"
+}
+for l in "${pages[@]}"; do
+    s=$(stem_of "$l")
+    if ! weave "$l" >"$WORK/$s.raw.md"; then
+        echo "build.sh: $l: weaving failed (see the messages above)" >&2
+        failed=1
+    fi
+done
+[ "$failed" -eq 0 ] || exit 1
+
+# ---- measured results: tables and plots ------------------------------------
+
+# results_table WEEK OP: Markdown table (or a note) on stdout
+results_note() {
+    printf '\n::: {.note .no-results}\n**No measured results committed yet for this GPU.** The table for %s %s is generated from `%s` once a benchmark run on this GPU is committed.\n:::\n\n' \
+        "$1" "$2" "$3"
+}
+results_table() {
+    local week=$1 op=$2 json=$RESULTS/$1.json shown
+    shown=$(show_path "$json")
+    if [ ! -f "$json" ]; then results_note "$week" "$op" "$shown"; return; fi
+    if ! jq -e --arg op "$op" '[.results[] | select(.op == $op)] | length > 0' "$json" >/dev/null 2>&1; then
+        echo "build.sh: warning: $shown has no readable results for op $op" >&2
+        results_note "$week" "$op" "$shown"; return
+    fi
+    printf '\n::: {.results-table}\n'
+    printf '| Variant | dtype | Shape | ms | GB/s | %% of copy ceiling | vs baseline |\n'
+    printf '|:--|:--|--:|--:|--:|--:|--:|\n'
+    jq -r --arg op "$op" '
+        .results | to_entries
+        | map(select(.value.op == $op))
+        | sort_by((.value.rows // 0) * (.value.cols // 0), .key)
+        | .[].value
+        | [ .variant, .dtype, "\(.rows // "?")×\(.cols // "?")",
+            (if .passed then "ok" else (.category // "failed") end),
+            (.ms // ""), (.gbps // ""), (.pct_ceiling // ""), (.vs_baseline // "") ]
+        | @tsv' "$json" |
+    awk -F'\t' '
+        function num(x, fmt) { return x == "" ? "–" : sprintf(fmt, x) }
+        function esc(s) { gsub(/[|]/, "\\|", s); gsub(/_/, "\\_", s); return s }
+        {
+            if ($4 != "ok") {
+                printf "| %s | %s | %s | **%s** | – | – | – |\n", esc($1), esc($2), $3, esc($4)
+                next
+            }
+            printf "| %s | %s | %s | %s | %s | %s | %s |\n", esc($1), esc($2), $3,
+                num($5, "%.4g"), num($6, "%.1f"), num($7, "%.1f"), num($8, "%.2f×")
+        }'
+    jq -r --arg src "$shown" '
+        .env as $e
+        | ([.results[].baseline | select(. != null)] | unique | join(", ")) as $b
+        | ": Measured on \($e.gpu // "an unnamed GPU")"
+          + (if $e.cc then " (compute capability \($e.cc)" + (if $e.sms then ", \($e.sms) SMs" else "" end) + ")" else "" end)
+          + ", driver \($e.driver // "?"), CUDA runtime \($e.cuda_runtime // "?"), commit \($e.commit // "?"), \($e.date // "undated")."
+          + (if $e.copy_ceiling_gbps then " Copy ceiling \($e.copy_ceiling_gbps) GB/s." else "" end)
+          + (if $b != "" then " vs baseline = baseline time / variant time against \($b) (above 1 is faster)." else "" end)
+          + " Source: `\($src)`."' "$json"
+    printf ':::\n\n'
+}
+
+# results_plot WEEK OP: writes OUTDIR/img/WEEK-OP.svg, Markdown on stdout
+results_plot() {
+    local week=$1 op=$2 json=$RESULTS/$1.json shown svg data
+    shown=$(show_path "$json")
+    if [ ! -f "$json" ]; then results_note "$week" "$op" "$shown"; return; fi
+    data=$WORK/plot-$week-$op.tsv
+    # at the largest shape measured: one row per variant, one column per dtype
+    if ! jq -r --arg op "$op" '
+        [.results[] | select(.op == $op and .passed == true and .gbps != null)] as $r
+        | if ($r | length) == 0 then empty else
+          ($r | map((.rows // 0) * (.cols // 0)) | max) as $big
+          | [$r[] | select((.rows // 0) * (.cols // 0) == $big)] as $top
+          | ($top | map(.dtype) | unique
+             | sort_by({"f32": 0, "f16": 1, "bf16": 2}[.] // 3, .)) as $dts
+          | ($top | reduce .[].variant as $v ([]; if index([$v]) then . else . + [$v] end)) as $vs
+          | (["variant"] + $dts | @tsv),
+            ($vs[] as $v | [$v] + [$dts[] as $d
+                | ([$top[] | select(.variant == $v and .dtype == $d) | .gbps][0] // "-")
+                | tostring] | @tsv)
+          end' "$json" >"$data" 2>/dev/null || [ ! -s "$data" ]; then
+        echo "build.sh: warning: $shown has no plottable results for op $op" >&2
+        results_note "$week" "$op" "$shown"; return
+    fi
+    local ceiling gpu shape ndt nvar
+    ceiling=$(jq -r '.env.copy_ceiling_gbps // 0' "$json")
+    gpu=$(jq -r '.env.gpu // "unknown GPU"' "$json")
+    shape=$(jq -r --arg op "$op" '[.results[] | select(.op == $op and .passed == true and .gbps != null)]
+        | max_by((.rows // 0) * (.cols // 0)) | "\(.rows)×\(.cols)"' "$json")
+    ndt=$(head -1 "$data" | awk -F'\t' '{print NF}')
+    nvar=$(($(wc -l <"$data") - 1))
+    svg=$OUTDIR/img/$week-$op.svg
+    gnuplot <<EOF || die "gnuplot failed for $week $op"
+set terminal svg size 760,440 dynamic noenhanced font "sans,12" background rgb "white"
+set output "$svg"
+set datafile separator "\t"
+set datafile missing "-"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key outside top center horizontal
+set title "$week $op at $shape on $gpu: GB/s per variant"
+set ylabel "GB/s"
+set grid ytics lc rgb "#dddddd"
+set xtics rotate by -25 nomirror
+set ytics nomirror
+set border 3
+set xrange [-0.6:$nvar-0.4]
+set yrange [0:*]
+ceiling = $ceiling
+if (ceiling > 0) set yrange [0:ceiling*1.15]
+set linetype 1 lc rgb "#3b6fb6"
+set linetype 2 lc rgb "#e08a1e"
+set linetype 3 lc rgb "#4f9a58"
+set linetype 4 lc rgb "#9a4f8f"
+plot for [i=2:$ndt] "$data" using i:xtic(1) title columnheader(i), \
+     (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %.0f GB/s", ceiling)
+EOF
+    printf '\n![%s %s: GB/s per variant and element type at %s on %s; the dashed line is the copy ceiling measured in the same run (%s GB/s). Source: `%s`.](img/%s-%s.svg){.results-plot}\n\n' \
+        "$week" "$op" "$shape" "$gpu" "$ceiling" "$shown" "$week" "$op"
+}
+
+# Expand markers in a chapter's Markdown. A marker is a prose line
+#   @@RESULTS week0 transpose@@      (noweb hands it over as @RESULTS ...@@)
+#   @@PLOT week0 transpose@@
+# or a fenced div whose content is then filled in:
+#   ::: {.results week=week0 op=transpose}   /   ::: {.plot week=... op=...}
+expand_markers() {
+    local in=$1 out=$2 frags
+    frags=$WORK/frags.$(basename "$in")
+    : >"$frags"
+    awk '
+        /^@@?(RESULTS|PLOT)[ \t]+[^ \t]+[ \t]+[^ \t@]+[ \t]*@@[ \t]*$/ {
+            line = $0; sub(/^@@?/, "", line); sub(/[ \t]*@@[ \t]*$/, "", line)
+            split(line, f, /[ \t]+/); print f[1] "\t" f[2] "\t" f[3]; next
+        }
+        /^:::+[ \t]*\{[^}]*\.(results|plot)[ \t}]/ {
+            kind = ($0 ~ /\.results[ \t}]/) ? "RESULTS" : "PLOT"
+            w = $0; sub(/.*week=["]?/, "", w); sub(/["]?[ \t}].*/, "", w)
+            o = $0; sub(/.*op=["]?/, "", o); sub(/["]?[ \t}].*/, "", o)
+            print kind "\t" w "\t" o
+        }' "$in" | sort -u >"$frags"
+    local kind week op
+    while IFS=$'\t' read -r kind week op; do
+        if [ "$kind" = RESULTS ]; then
+            results_table "$week" "$op" >"$WORK/frag-$kind-$week-$op.md"
+        else
+            results_plot "$week" "$op" >"$WORK/frag-$kind-$week-$op.md"
+        fi
+    done <"$frags"
+    awk -v dir="$WORK" '
+        function emit(kind, w, o,   file, l) {
+            file = dir "/frag-" kind "-" w "-" o ".md"
+            while ((getline l < file) > 0) print l
+            close(file)
+        }
+        /^@@?(RESULTS|PLOT)[ \t]+[^ \t]+[ \t]+[^ \t@]+[ \t]*@@[ \t]*$/ {
+            line = $0; sub(/^@@?/, "", line); sub(/[ \t]*@@[ \t]*$/, "", line)
+            split(line, f, /[ \t]+/); emit(f[1], f[2], f[3]); next
+        }
+        /^:::+[ \t]*\{[^}]*\.(results|plot)[ \t}]/ {
+            kind = ($0 ~ /\.results[ \t}]/) ? "RESULTS" : "PLOT"
+            w = $0; sub(/.*week=["]?/, "", w); sub(/["]?[ \t}].*/, "", w)
+            o = $0; sub(/.*op=["]?/, "", o); sub(/["]?[ \t}].*/, "", o)
+            print; emit(kind, w, o); next
+        }
+        { print }' "$in" >"$out"
+}
+
+# ---- HTML ----------------------------------------------------------------
+
+html_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'; }
+
+# title of a chapter: its first level-1 heading, without attributes or markup
+title_of() {
+    local t
+    t=$(awk '/^# /{ sub(/^# +/, ""); sub(/[ \t]*\{[^}]*\}[ \t]*$/, ""); gsub(/[`*]/, ""); print; exit }' "$1")
+    [ -n "$t" ] || t=$2
+    printf '%s' "$t"
+}
+
+# link_uses MAP: put the chunk-use links of MAP (lines "PLACEHOLDER<TAB>HTML",
+# written by nwback -usemap) in place of the placeholders in the code
+link_uses() {
+    awk -v map="$1" '
+        BEGIN {
+            FS = "\t"
+            while ((getline l < map) > 0) {
+                t = index(l, "\t")
+                html[substr(l, 1, t - 1)] = substr(l, t + 1)
+            }
+            close(map)
+        }
+        {
+            out = ""; rest = $0
+            while (match(rest, /NWUSE7Q[0-9]+Z/)) {
+                key = substr(rest, RSTART, RLENGTH)
+                out = out substr(rest, 1, RSTART - 1) ((key in html) ? html[key] : key)
+                rest = substr(rest, RSTART + RLENGTH)
+            }
+            print out rest
+        }'
+}
+
+declare -A titles=()
+for l in "${pages[@]}"; do
+    s=$(stem_of "$l")
+    expand_markers "$WORK/$s.raw.md" "$WORK/$s.md"
+    titles[$s]=$(title_of "$WORK/$s.md" "$s")
+done
+
+PANDOC_COMMON=(--from markdown --to html5 --standalone --wrap=none --columns=400
+    --template "$BOOK_DIR/template.html"
+    --syntax-definition "$BOOK_DIR/cuda.xml"
+    -V booktitle="$(printf '%s' "$BOOK_TITLE" | html_escape)")
+
+n=${#pages[@]}
+for ((i = 0; i < n; i++)); do
+    l=${pages[$i]}
+    s=$(stem_of "$l")
+    nav=()
+    if [ "$i" -gt 0 ]; then
+        p=$(stem_of "${pages[$((i - 1))]}")
+        nav+=(-V prev="$p.html" -V prevtitle="$(printf '%s' "${titles[$p]}" | html_escape)")
+    fi
+    if [ "$i" -lt $((n - 1)) ]; then
+        x=$(stem_of "${pages[$((i + 1))]}")
+        nav+=(-V next="$x.html" -V nexttitle="$(printf '%s' "${titles[$x]}" | html_escape)")
+    fi
+    pandoc "${PANDOC_COMMON[@]}" --toc --toc-depth=2 "${nav[@]}" \
+        -V source="$(show_path "$l" | html_escape)" \
+        --metadata pagetitle="${titles[$s]}" \
+        -o "$WORK/$s.html" "$WORK/$s.md" || die "pandoc failed on $l"
+    link_uses "$WORK/$s.usemap" <"$WORK/$s.html" >"$OUTDIR/$s.html"
+done
+
+# index: preface, then the chapters with their sections
+{
+    printf '# %s {.book-title}\n\n' "$BOOK_TITLE"
+    if [ -f "$BOOK_DIR/preface.md" ]; then cat "$BOOK_DIR/preface.md"; fi
+    printf '\n\n## Contents {#contents}\n\n'
+    for l in "${pages[@]}"; do
+        s=$(stem_of "$l")
+        case $(basename "$l") in common*|shared*) continue ;; esac
+        printf -- '- [%s](%s.html)\n' "$(printf '%s' "${titles[$s]}" | sed 's/[][\\`*_]/\\&/g')" "$s"
+        # the chapter's sections, as pandoc numbered their ids
+        grep -o '<h2 id="[^"]*"[^>]*>.*</h2>' "$OUTDIR/$s.html" | grep -v 'nw-index' |
+            sed -e 's/<h2 id="\([^"]*\)"[^>]*>\(.*\)<\/h2>/\1\t\2/' -e 's/<[^>]*>//g' |
+            while IFS=$'\t' read -r id text; do
+                printf -- '    - [%s](%s.html#%s)\n' "$(printf '%s' "$text" | sed 's/[][\\`*_]/\\&/g')" "$s" "$id"
+            done || true
+    done
+    if [ ${#shared[@]} -gt 0 ]; then
+        printf '\nShared chunks:\n\n'
+        for l in "${shared[@]}"; do
+            s=$(stem_of "$l")
+            printf -- '- [%s](%s.html)\n' "$(printf '%s' "${titles[$s]}" | sed 's/[][\\`*_]/\\&/g')" "$s"
+        done
+    fi
+} >"$WORK/index.md"
+first=$(stem_of "${pages[0]}")
+pandoc "${PANDOC_COMMON[@]}" -V next="$first.html" \
+    -V nexttitle="$(printf '%s' "${titles[$first]}" | html_escape)" \
+    --metadata pagetitle="$BOOK_TITLE" -V isindex=1 \
+    -o "$OUTDIR/index.html" "$WORK/index.md" || die "pandoc failed on the index"
+
+cp "$BOOK_DIR/book.css" "$OUTDIR/book.css"
+echo "book: wrote $OUTDIR/index.html and ${#pages[@]} chapter page(s) (results from $(show_path "$RESULTS"))"

@@ -1,0 +1,88 @@
+#include "compare.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dtype.h"
+
+static int is_poison(wb_dtype dtype, const void *got, long i)
+{
+    size_t size = wb_dtype_size(dtype);
+    const unsigned char *p = (const unsigned char *)got + (size_t)i * size;
+    for (size_t b = 0; b < size; b++)
+        if (p[b] != WB_POISON_BYTE)
+            return 0;
+    return 1;
+}
+
+wb_verdict wb_compare(wb_dtype dtype, const void *got, const double *want, const double *bound,
+                      long n)
+{
+    wb_verdict v = {WB_CAT_NONE, -1, 0, 0, 0, 0};
+    for (long i = 0; i < n; i++) {
+        double g = wb_load(dtype, got, (size_t)i);
+        double w = want[i];
+        double allowed = bound ? bound[i] : 0.0;
+        wb_category cat = WB_CAT_NONE;
+        if (is_poison(dtype, got, i))
+            cat = WB_CAT_UNWRITTEN;
+        else if (isnan(g) || (isinf(g) && !(isinf(w) && g == w)))
+            cat = isnan(w) ? WB_CAT_NONE : WB_CAT_NAN; /* NaN never passes unless expected */
+        else if (isinf(w))
+            cat = (g == w) ? WB_CAT_NONE : WB_CAT_WRONG;
+        else {
+            double err = fabs(g - w);
+            if (err > v.max_error)
+                v.max_error = err;
+            if (!(err <= allowed))
+                cat = WB_CAT_WRONG;
+        }
+        if (cat == WB_CAT_NONE)
+            continue;
+        if (v.first_bad < 0) {
+            v.first_bad = i;
+            v.category = cat;
+            v.want = w;
+            v.got = g;
+        }
+        v.bad_count++;
+    }
+    return v;
+}
+
+static const char *explain(wb_category c)
+{
+    switch (c) {
+    case WB_CAT_UNWRITTEN:
+        return " (never written: still the poison value)";
+    case WB_CAT_NAN:
+        return " (not a finite number)";
+    default:
+        return "";
+    }
+}
+
+void wb_verdict_message(const wb_verdict *v, long out_cols, long n, char *buf, size_t len)
+{
+    if (v->category == WB_CAT_NONE) {
+        snprintf(buf, len, "all %ld elements match; largest error %.3g", n, v->max_error);
+        return;
+    }
+    long r = out_cols > 0 ? v->first_bad / out_cols : 0;
+    long c = out_cols > 0 ? v->first_bad % out_cols : v->first_bad;
+    snprintf(buf, len,
+             "y[%ld][%ld] (flat %ld): expected %.9g, got %.9g%s; %ld of %ld elements bad; "
+             "largest error %.3g",
+             r, c, v->first_bad, v->want, v->got, explain(v->category), v->bad_count, n,
+             v->max_error);
+}
+
+long wb_guard_first_bad(const unsigned char *guard, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (guard[i] != WB_CANARY_BYTE)
+            return (long)i;
+    return -1;
+}

@@ -1,0 +1,16 @@
+/* run_case.h: the body of one graded test, run inside Check's forked child.
+ * It touches CUDA; the parent never does. */
+#ifndef WB_RUN_CASE_H
+#define WB_RUN_CASE_H
+
+#include <stdint.h>
+
+#include "job.h"
+#include "result.h"
+
+/* Runs the job and fills r (which lives in memory shared with the parent,
+ * so whatever was recorded survives a crash). Returns 0 when the test
+ * passed or was reported unsupported, -1 when it failed. */
+int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r);
+
+#endif

@@ -1,0 +1,64 @@
+/* suite.h: what a week's grader suite tells the generic grader.
+ *
+ * One file per week (grader/weekN.c) defines `const wb_week wb_this_week`,
+ * naming the ops its lesson's variants may compute. For each op: the shapes
+ * to grade and to benchmark, how inputs are drawn, the host reference (from
+ * ref/cpu, double precision), the comparison rule, the minimum traffic in
+ * bytes, and the ref/gpu baseline a variant is timed against.
+ */
+#ifndef WB_SUITE_H
+#define WB_SUITE_H
+
+#include "rng.h"
+#include "wb.h"
+
+typedef struct wb_shape {
+    long rows, cols;
+} wb_shape;
+
+/* The host side of one test: inputs as exact doubles (the values the device
+ * sees after rounding to the dtype), the reference output in double. */
+typedef struct wb_host_case {
+    wb_dtype dtype;
+    long rows, cols;         /* shape of x */
+    long out_rows, out_cols; /* shape of y */
+    const double *in[3];     /* x, x2, x3 (unused ones NULL) */
+    double *want;            /* out_rows * out_cols, filled by reference() */
+    double *bound;           /* allowed |got - want| per output element, filled by
+                              * reference(); left at 0 it means exact (copies, transposes).
+                              * grader/tolerance.h derives bounds from dtype and length. */
+} wb_host_case;
+
+typedef struct wb_op {
+    const char *name; /* matches wb_variant.op */
+    int n_inputs;     /* 1 to 3 */
+    void (*out_shape)(long rows, long cols, long *out_rows, long *out_cols);
+    /* Draw input k (0-based) into v (rows*cols doubles); the grader rounds
+     * each value to the dtype afterwards. NULL: uniform in [-1, 1) scaled and
+     * offset at random, never all zeros. */
+    void (*fill)(wb_rng *rng, wb_dtype dtype, long rows, long cols, int k, double *v);
+    void (*reference)(wb_host_case *c);
+    /* Optional property check on the learner's output (already converted to
+     * double); returns NULL when fine, else a message (static or malloc'd). */
+    const char *(*check)(const wb_host_case *c, const double *got);
+    /* Fewest bytes a kernel must move for this op: each input read once,
+     * the output written once. */
+    double (*min_bytes)(wb_dtype dtype, long rows, long cols);
+    wb_launcher baseline;      /* from ref/gpu, timed in the same run */
+    const char *baseline_name; /* e.g. "cudaMemcpy D2D" */
+    const wb_shape *shapes;    /* graded shapes */
+    int n_shapes;
+    const wb_shape *bench_shapes; /* timed by `make bench` */
+    int n_bench_shapes;
+} wb_op;
+
+typedef struct wb_week {
+    const char *name;   /* "week0" */
+    const char *lesson; /* "lessons/week0-copy-transpose.nw" */
+    const wb_op *ops;
+    int n_ops;
+} wb_week;
+
+extern const wb_week wb_this_week;
+
+#endif /* WB_SUITE_H */

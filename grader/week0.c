@@ -1,0 +1,58 @@
+/* week0.c: the grader suite for week 0, copy and transpose.
+ * Both ops are exact: a copied or transposed value is the input value. */
+#include "dtype.h"
+#include "memcpy_baseline.h"
+#include "suite.h"
+#include "transpose.h"
+
+static void same_shape(long rows, long cols, long *out_rows, long *out_cols)
+{
+    *out_rows = rows;
+    *out_cols = cols;
+}
+
+static void swapped_shape(long rows, long cols, long *out_rows, long *out_cols)
+{
+    *out_rows = cols;
+    *out_cols = rows;
+}
+
+static void copy_reference(wb_host_case *c)
+{
+    ref_copy(c->in[0], c->rows, c->cols, c->want);
+}
+
+static void transpose_reference(wb_host_case *c)
+{
+    ref_transpose(c->in[0], c->rows, c->cols, c->want);
+}
+
+/* Read every element once, write every element once. */
+static double read_write_bytes(wb_dtype dtype, long rows, long cols)
+{
+    return 2.0 * (double)rows * (double)cols * (double)wb_dtype_size(dtype);
+}
+
+/* 1x1; primes; one off a 16- and 32-tile in each direction; a single row and
+ * a single column; a wide block multiple; and 8192x8192, whose input and
+ * output (256 MiB each in float32) are several times the 60 MiB L2. */
+static const wb_shape week0_shapes[] = {
+    {1, 1},    {15, 37},    {255, 257}, {257, 255},   {1, 4096},
+    {4096, 1}, {1024, 256}, {31, 33},   {8191, 8193}, {8192, 8192},
+};
+
+static const wb_shape week0_bench_shapes[] = {{8192, 8192}, {16384, 4096}, {4096, 16384}};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const wb_op week0_ops[] = {
+    {"copy", 1, same_shape, NULL, copy_reference, NULL, read_write_bytes, baseline_memcpy_d2d,
+     "cudaMemcpy D2D", week0_shapes, COUNT(week0_shapes), week0_bench_shapes,
+     COUNT(week0_bench_shapes)},
+    {"transpose", 1, swapped_shape, NULL, transpose_reference, NULL, read_write_bytes,
+     baseline_memcpy_d2d, "cudaMemcpy D2D", week0_shapes, COUNT(week0_shapes), week0_bench_shapes,
+     COUNT(week0_bench_shapes)},
+};
+
+const wb_week wb_this_week = {"week0", "lessons/week0-copy-transpose.nw", week0_ops,
+                              COUNT(week0_ops)};

@@ -1,0 +1,232 @@
+#line 68 "lessons/week0-copy-transpose.nw"
+/* week0.cu: copy and transpose (tangled from lessons/week0-copy-transpose.nw) */
+#include <cstddef>
+#include <cstdint>
+
+#include "week0.h"
+
+#line 89 "lessons/week0-copy-transpose.nw"
+static size_t element_size(wb_dtype d) { return d == WB_F32 ? 4 : 2; }
+
+/* After queueing a kernel: the launch error, if any, as the contract asks. */
+static int launch_status(void) { return (int)cudaGetLastError(); }
+
+/* Blocks per grid for grid-stride loops: enough to fill every SM several
+ * times over, read from the device so the same code suits any GPU. */
+static int resident_blocks(int threads_per_block)
+{
+    static int sms = 0;
+    if (sms == 0) {
+        int dev = 0;
+        if (cudaGetDevice(&dev) != cudaSuccess ||
+            cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
+            sms = 1; /* the launch that follows reports the error */
+    }
+    return sms * (2048 / threads_per_block);
+}
+#line 131 "lessons/week0-copy-transpose.nw"
+__global__ void copy_vec16(const uint4 *__restrict__ src, uint4 *__restrict__ dst, size_t n_vec,
+                           size_t tail_bytes)
+{
+    size_t stride = (size_t)gridDim.x * blockDim.x;
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    /* four independent 16-byte loads in flight before the first store */
+    for (; i + 3 * stride < n_vec; i += 4 * stride) {
+        uint4 a = src[i], b = src[i + stride], c = src[i + 2 * stride], d = src[i + 3 * stride];
+        dst[i] = a;
+        dst[i + stride] = b;
+        dst[i + 2 * stride] = c;
+        dst[i + 3 * stride] = d;
+    }
+    for (; i < n_vec; i += stride)
+        dst[i] = src[i];
+    size_t t = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t < tail_bytes) {
+        const unsigned char *s = (const unsigned char *)(src + n_vec);
+        unsigned char *d = (unsigned char *)(dst + n_vec);
+        d[t] = s[t];
+    }
+}
+#line 192 "lessons/week0-copy-transpose.nw"
+template <typename T>
+__global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
+{
+    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    int r = blockIdx.y * blockDim.y + threadIdx.y;
+    if (r < rows && c < cols)
+        y[(size_t)c * rows + r] = x[(size_t)r * cols + c];
+}
+#line 255 "lessons/week0-copy-transpose.nw"
+template <typename T, int TILE, int BLOCK_ROWS, int PAD>
+__global__ void transpose_tiled(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
+{
+    __shared__ T tile[TILE][TILE + PAD];
+    
+#line 266 "lessons/week0-copy-transpose.nw"
+// SOLUTION BEGIN: read the TILE x TILE tile at (blockIdx.y, blockIdx.x) of x into tile[][]
+int c = blockIdx.x * TILE + threadIdx.x;
+int r0 = blockIdx.y * TILE + threadIdx.y;
+#pragma unroll
+for (int k = 0; k < TILE; k += BLOCK_ROWS)
+    if (r0 + k < rows && c < cols)
+        tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
+// SOLUTION END
+#line 260 "lessons/week0-copy-transpose.nw"
+    __syncthreads(); /* every element of the tile is in place before any is read */
+    
+#line 277 "lessons/week0-copy-transpose.nw"
+// SOLUTION BEGIN: write tile[][] transposed into y, consecutive threads on consecutive columns of y
+int oc = blockIdx.y * TILE + threadIdx.x; /* a column of y is a row of x */
+int or0 = blockIdx.x * TILE + threadIdx.y;
+#pragma unroll
+for (int k = 0; k < TILE; k += BLOCK_ROWS)
+    if (or0 + k < cols && oc < rows)
+        y[(size_t)(or0 + k) * rows + oc] = tile[threadIdx.x][threadIdx.y + k];
+// SOLUTION END
+#line 262 "lessons/week0-copy-transpose.nw"
+}
+#line 335 "lessons/week0-copy-transpose.nw"
+/* one 4-byte bank word of padding per tile row, in elements of T */
+template <typename T> __host__ __device__ constexpr int bank_pad() { return 4 / (int)sizeof(T); }
+
+#line 372 "lessons/week0-copy-transpose.nw"
+template <typename T>
+__global__ void __launch_bounds__(256) transpose_wide(const T *__restrict__ x, T *__restrict__ y,
+                                                      int rows, int cols)
+{
+    constexpr int TILE = 64, ROWS = 8, COLS = 2; /* 64 x 64 tile, 32 x 8 threads */
+    __shared__ T tile[TILE][TILE + bank_pad<T>()];
+    int tx = threadIdx.x, ty = threadIdx.y;
+    int r_base = blockIdx.y * TILE, c_base = blockIdx.x * TILE;
+    T v[ROWS][COLS];
+    // SOLUTION BEGIN: load 8 rows x 2 columns per thread into registers, then into the tile
+    //: return;
+#pragma unroll
+    for (int k = 0; k < ROWS; k++)
+#pragma unroll
+        for (int j = 0; j < COLS; j++) {
+            int r = r_base + ty + 8 * k, c = c_base + tx + 32 * j;
+            if (r < rows && c < cols)
+                v[k][j] = x[(size_t)r * cols + c];
+        }
+#pragma unroll
+    for (int k = 0; k < ROWS; k++)
+#pragma unroll
+        for (int j = 0; j < COLS; j++)
+            tile[ty + 8 * k][tx + 32 * j] = v[k][j];
+    // SOLUTION END
+    __syncthreads();
+    /* y's tile: rows c_base.., columns r_base..; a warp writes consecutive columns */
+#pragma unroll
+    for (int k = 0; k < ROWS; k++)
+#pragma unroll
+        for (int j = 0; j < COLS; j++)
+            v[k][j] = tile[tx + 32 * j][ty + 8 * k];
+#pragma unroll
+    for (int k = 0; k < ROWS; k++)
+#pragma unroll
+        for (int j = 0; j < COLS; j++) {
+            int orow = c_base + ty + 8 * k, ocol = r_base + tx + 32 * j;
+            if (orow < cols && ocol < rows)
+                y[(size_t)orow * rows + ocol] = v[k][j];
+        }
+}
+#line 207 "lessons/week0-copy-transpose.nw"
+/* Blocks covering rows x cols in tiles; false when the grid would not fit. */
+static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *grid)
+{
+    long gx = (cols + tile_cols - 1) / tile_cols, gy = (rows + tile_rows - 1) / tile_rows;
+    if (gx > 2147483647L || gy > 65535L || rows > 2147483647L || cols > 2147483647L)
+        return false;
+    *grid = dim3((unsigned)gx, (unsigned)gy);
+    return true;
+}
+#line 159 "lessons/week0-copy-transpose.nw"
+int launch_copy(const wb_problem *p)
+{
+    size_t bytes = (size_t)p->rows * (size_t)p->cols * element_size(p->dtype);
+    size_t n_vec = bytes / sizeof(uint4);
+    const int threads = 256;
+    size_t needed = (n_vec + threads - 1) / threads;
+    int blocks = resident_blocks(threads);
+    if (needed < (size_t)blocks)
+        blocks = needed > 0 ? (int)needed : 1;
+    copy_vec16<<<blocks, threads, 0, p->stream>>>((const uint4 *)p->x, (uint4 *)p->y, n_vec,
+                                                  bytes % sizeof(uint4));
+    return launch_status();
+}
+#line 219 "lessons/week0-copy-transpose.nw"
+template <typename T> static int naive_for(const wb_problem *p)
+{
+    dim3 block(32, 8), grid;
+    if (!tile_grid(p->rows, p->cols, 32, 8, &grid))
+        return WB_UNSUPPORTED;
+    transpose_naive<T><<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows,
+                                                       (int)p->cols);
+    return launch_status();
+}
+
+int launch_transpose_naive(const wb_problem *p)
+{
+    return element_size(p->dtype) == 4 ? naive_for<uint32_t>(p) : naive_for<uint16_t>(p);
+}
+#line 296 "lessons/week0-copy-transpose.nw"
+template <typename T, int TILE, int BLOCK_ROWS, int PAD> static int tiled_for(const wb_problem *p)
+{
+    dim3 block(TILE, BLOCK_ROWS), grid;
+    if (!tile_grid(p->rows, p->cols, TILE, TILE, &grid))
+        return WB_UNSUPPORTED;
+    transpose_tiled<T, TILE, BLOCK_ROWS, PAD>
+        <<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows, (int)p->cols);
+    return launch_status();
+}
+
+int launch_transpose_tiled16(const wb_problem *p)
+{
+    return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 16, 16, 0>(p)
+                                       : tiled_for<uint16_t, 16, 16, 0>(p);
+}
+
+int launch_transpose_tiled32(const wb_problem *p)
+{
+    return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, 0>(p)
+                                       : tiled_for<uint16_t, 32, 8, 0>(p);
+}
+#line 344 "lessons/week0-copy-transpose.nw"
+int launch_transpose_padded32(const wb_problem *p)
+{
+    return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, bank_pad<uint32_t>()>(p)
+                                       : tiled_for<uint16_t, 32, 8, bank_pad<uint16_t>()>(p);
+}
+#line 419 "lessons/week0-copy-transpose.nw"
+template <typename T> static int wide_for(const wb_problem *p)
+{
+    dim3 block(32, 8), grid;
+    if (!tile_grid(p->rows, p->cols, 64, 64, &grid))
+        return WB_UNSUPPORTED;
+    transpose_wide<T><<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows,
+                                                      (int)p->cols);
+    return launch_status();
+}
+
+int launch_transpose_best(const wb_problem *p)
+{
+    return element_size(p->dtype) == 4 ? wide_for<uint32_t>(p) : wide_for<uint16_t>(p);
+}
+#line 452 "lessons/week0-copy-transpose.nw"
+extern "C" const wb_variant wb_lesson_variants[] = {
+    {"copy", "copy", launch_copy, WB_ALL_DTYPES, 0, NULL,
+     "16-byte vectors, four in flight, grid-stride: the ceiling"},
+    {"transpose_naive", "transpose", launch_transpose_naive, WB_ALL_DTYPES, 0, NULL,
+     "one element per thread: coalesced reads, strided writes"},
+    {"transpose_tiled16", "transpose", launch_transpose_tiled16, WB_ALL_DTYPES, 0, NULL,
+     "16x16 shared-memory tile"},
+    {"transpose_tiled32", "transpose", launch_transpose_tiled32, WB_ALL_DTYPES, 0, NULL,
+     "32x32 shared-memory tile, 32x8 threads"},
+    {"transpose_padded32", "transpose", launch_transpose_padded32, WB_ALL_DTYPES, 0, NULL,
+     "32x32 tile padded by one bank word: no bank conflicts"},
+    {"transpose_best", "transpose", launch_transpose_best, WB_ALL_DTYPES, 0, NULL,
+     "64x64 padded tile, 16 loads in flight per thread"},
+};
+extern "C" const int wb_lesson_variant_count =
+    (int)(sizeof(wb_lesson_variants) / sizeof(wb_lesson_variants[0]));

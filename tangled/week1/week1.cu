@@ -1,0 +1,585 @@
+#line 111 "lessons/week1-reduction.nw"
+/* week1.cu: Week 1's reduction kernels. Generated from
+ * lessons/week1-reduction.nw by notangle: edit the lesson, not this file. */
+#line 138 "lessons/week1-reduction.nw"
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <utility>
+
+#include "week1.h"
+
+#line 157 "lessons/week1-reduction.nw"
+__device__ __forceinline__ float to_float(float v)
+{
+    return v;
+}
+__device__ __forceinline__ float to_float(__half v)
+{
+    return __half2float(v);
+}
+__device__ __forceinline__ float to_float(__nv_bfloat16 v)
+{
+    return __bfloat162float(v);
+}
+
+template <class T> __device__ __forceinline__ T from_float(float v);
+template <> __device__ __forceinline__ float from_float<float>(float v)
+{
+    return v;
+}
+template <> __device__ __forceinline__ __half from_float<__half>(float v)
+{
+    return __float2half_rn(v);
+}
+template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v)
+{
+    return __float2bfloat16_rn(v);
+}
+
+static inline long ceil_div(long a, long b)
+{
+    return (a + b - 1) / b;
+}
+#line 199 "lessons/week1-reduction.nw"
+struct SumOp {
+    static __device__ __forceinline__ float identity() { return 0.0f; }
+    static __device__ __forceinline__ float combine(float a, float b) { return a + b; }
+};
+
+struct MaxOp {
+    static __device__ __forceinline__ float identity() { return -INFINITY; }
+    static __device__ __forceinline__ float combine(float a, float b) { return fmaxf(a, b); }
+};
+#line 214 "lessons/week1-reduction.nw"
+/* Calls run(T()) with T the C++ type of dtype d. */
+template <class Run> static int by_element_type(wb_dtype d, Run run)
+{
+    switch (d) {
+    case WB_F32:
+        return run(float());
+    case WB_F16:
+        return run(__half());
+    case WB_BF16:
+        return run(__nv_bfloat16());
+    default:
+        return WB_UNSUPPORTED;
+    }
+}
+
+#line 268 "lessons/week1-reduction.nw"
+constexpr int TREE_BLOCK = 256; /* threads per block in variants 1 to 3 */
+
+/* One block reduces TREE_BLOCK consecutive elements of one row of x (a rows x
+ * cols array) to y[blockIdx.x], y being rows x chunks. */
+template <class Op, class TIn, class TOut>
+__global__ void reduce_naive_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
+                                    long chunks)
+{
+    __shared__ float partial[TREE_BLOCK];
+    const unsigned tid = threadIdx.x;
+    const long row = (long)blockIdx.x / chunks;
+    const long j = ((long)blockIdx.x % chunks) * TREE_BLOCK + tid;
+
+    partial[tid] = j < cols ? to_float(x[row * cols + j]) : Op::identity();
+    __syncthreads();
+    for (unsigned s = 1; s < blockDim.x; s *= 2) {
+        if (tid % (2 * s) == 0) /* divergent: active threads are scattered */
+            partial[tid] = Op::combine(partial[tid], partial[tid + s]);
+        __syncthreads();
+    }
+    if (tid == 0)
+        y[blockIdx.x] = from_float<TOut>(partial[0]);
+}
+#line 355 "lessons/week1-reduction.nw"
+/* The first add happens during the load: this thread's two elements of its
+ * block's 2 * TREE_BLOCK, TREE_BLOCK apart so both loads are coalesced. */
+template <class Op, class TIn>
+__device__ __forceinline__ float load_two(const TIn *__restrict__ x, long cols, long chunks)
+{
+    const long row = (long)blockIdx.x / chunks;
+    const long j = ((long)blockIdx.x % chunks) * (2 * TREE_BLOCK) + threadIdx.x;
+    const TIn *in = x + row * cols;
+    float v = Op::identity();
+    if (j < cols)
+        v = to_float(in[j]);
+    if (j + TREE_BLOCK < cols)
+        v = Op::combine(v, to_float(in[j + TREE_BLOCK]));
+    return v;
+}
+
+template <class Op, class TIn, class TOut>
+__global__ void reduce_improved_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
+                                       long chunks)
+{
+    __shared__ float partial[TREE_BLOCK];
+    const unsigned tid = threadIdx.x;
+
+    partial[tid] = load_two<Op>(x, cols, chunks);
+    __syncthreads();
+    for (unsigned s = TREE_BLOCK / 2; s > 0; s /= 2) {
+        if (tid < s) /* contiguous active threads: whole warps retire */
+            partial[tid] = Op::combine(partial[tid], partial[tid + s]);
+        __syncthreads();
+    }
+    if (tid == 0)
+        y[blockIdx.x] = from_float<TOut>(partial[0]);
+}
+#line 434 "lessons/week1-reduction.nw"
+constexpr unsigned FULL_WARP = 0xffffffffu; /* all 32 lanes take part */
+
+/* Folds the 32 lanes' v into lane 0 (the other lanes hold partial results). */
+template <class Op> __device__ __forceinline__ float warp_reduce(float v)
+{
+    // SOLUTION BEGIN: fold the 32 lanes' v into lane 0 with __shfl_down_sync
+    //: return v;
+    for (int offset = warpSize / 2; offset > 0; offset /= 2)
+        v = Op::combine(v, __shfl_down_sync(FULL_WARP, v, offset));
+    return v;
+    // SOLUTION END
+}
+
+/* Leaves the total of the 32 lanes' v in every lane (butterfly exchange). */
+template <class Op> __device__ __forceinline__ float warp_allreduce(float v)
+{
+    for (int lane_mask = warpSize / 2; lane_mask > 0; lane_mask /= 2)
+        v = Op::combine(v, __shfl_xor_sync(FULL_WARP, v, lane_mask));
+    return v;
+}
+#line 462 "lessons/week1-reduction.nw"
+template <class Op, int BLOCK>
+__device__ __forceinline__ float block_reduce(float v, float *warp_totals)
+{
+    static_assert(BLOCK % 32 == 0 && BLOCK <= 1024, "whole warps, at most 32 of them");
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    v = warp_reduce<Op>(v);
+    if (lane == 0)
+        warp_totals[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < BLOCK / 32 ? warp_totals[lane] : Op::identity();
+        v = warp_reduce<Op>(v);
+    }
+    return v;
+}
+#line 482 "lessons/week1-reduction.nw"
+template <class Op, class TIn, class TOut>
+__global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
+                                      long chunks)
+{
+    __shared__ float warp_totals[TREE_BLOCK / 32];
+    const float v = block_reduce<Op, TREE_BLOCK>(load_two<Op>(x, cols, chunks), warp_totals);
+    if (threadIdx.x == 0)
+        y[blockIdx.x] = from_float<TOut>(v);
+}
+#line 511 "lessons/week1-reduction.nw"
+enum class Tree { naive, improved, shuffle };
+
+static long tree_chunk(Tree t)
+{
+    return t == Tree::naive ? TREE_BLOCK : 2 * TREE_BLOCK;
+}
+
+/* Workspace for the partials: two ping-pong buffers, none if one pass does. */
+static size_t tree_workspace_bytes(long rows, long cols, long chunk)
+{
+    const long first = ceil_div(cols, chunk);
+    if (first <= 1)
+        return 0;
+    const long second = ceil_div(first, chunk);
+    return (size_t)(rows * (first + second)) * sizeof(float);
+}
+
+template <class Op, class TIn, class TOut>
+static void tree_pass(Tree t, const TIn *in, TOut *out, long rows, long cols, long chunks,
+                      cudaStream_t stream)
+{
+    const unsigned grid = (unsigned)(rows * chunks);
+    switch (t) {
+    case Tree::naive:
+        reduce_naive_kernel<Op><<<grid, TREE_BLOCK, 0, stream>>>(in, out, cols, chunks);
+        break;
+    case Tree::improved:
+        reduce_improved_kernel<Op><<<grid, TREE_BLOCK, 0, stream>>>(in, out, cols, chunks);
+        break;
+    case Tree::shuffle:
+        reduce_shuffle_kernel<Op><<<grid, TREE_BLOCK, 0, stream>>>(in, out, cols, chunks);
+        break;
+    }
+}
+
+template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
+{
+    const long rows = p->rows, chunk = tree_chunk(t);
+    long cols = p->cols;
+    const T *x = static_cast<const T *>(p->x);
+    T *y = static_cast<T *>(p->y);
+
+    if (rows * ceil_div(cols, chunk) > 0x7fffffffL) /* one block per chunk in a 1-D grid */
+        return WB_UNSUPPORTED;
+    if (cols <= chunk) { /* a single pass writes y */
+        tree_pass<Op>(t, x, y, rows, cols, 1, p->stream);
+        return (int)cudaGetLastError();
+    }
+    if (!p->workspace || p->workspace_bytes < tree_workspace_bytes(rows, cols, chunk))
+        return (int)cudaErrorInvalidValue;
+    float *ping = static_cast<float *>(p->workspace);
+    float *pong = ping + rows * ceil_div(cols, chunk);
+
+    long chunks = ceil_div(cols, chunk);
+    tree_pass<Op>(t, x, ping, rows, cols, chunks, p->stream);
+    for (cols = chunks; cols > chunk; cols = chunks) {
+        chunks = ceil_div(cols, chunk);
+        tree_pass<Op>(t, static_cast<const float *>(ping), pong, rows, cols, chunks, p->stream);
+        std::swap(ping, pong);
+    }
+    tree_pass<Op>(t, static_cast<const float *>(ping), y, rows, cols, 1, p->stream);
+    /* a failed launch leaves its error for the next cudaGetLastError, so one
+     * check after the last pass reports a failure in any of them */
+    return (int)cudaGetLastError();
+}
+
+#line 684 "lessons/week1-reduction.nw"
+constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
+constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
+
+template <class T> struct Pack {
+    static constexpr int size = 16 / sizeof(T); /* elements per 16-byte pack */
+};
+
+/* Combine the elements of one 16-byte pack, in a balanced tree. */
+template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 raw)
+{
+    T e[Pack<T>::size];
+    memcpy(e, &raw, sizeof raw);
+    float v[Pack<T>::size];
+#pragma unroll
+    for (int k = 0; k < Pack<T>::size; k++)
+        v[k] = to_float(e[k]);
+#pragma unroll
+    for (int width = Pack<T>::size / 2; width > 0; width /= 2)
+#pragma unroll
+        for (int k = 0; k < width; k++)
+            v[k] = Op::combine(v[k], v[k + width]);
+    return v[0];
+}
+#line 716 "lessons/week1-reduction.nw"
+/* This thread's partial of row[0, n) when `team` threads share the row and
+ * this one is number `rank` (0 <= rank < team, team >= 32). */
+template <class Op, class T>
+__device__ __forceinline__ float thread_partial(const T *__restrict__ row, long n, long rank,
+                                                long team)
+{
+    constexpr int P = Pack<T>::size;
+    /* head: elements before the first 16-byte boundary (fewer than P) */
+    long head = (long)((16 - (uintptr_t)row % 16) % 16 / sizeof(T));
+    if (head > n)
+        head = n;
+    const uint4 *body = reinterpret_cast<const uint4 *>(row + head);
+    const long packs = (n - head) / P;
+
+    float acc = Op::identity();
+    if (rank < head)
+        acc = to_float(row[rank]);
+
+    long i = rank;
+    for (; i + (BEST_UNROLL - 1) * team < packs; i += BEST_UNROLL * team) {
+        uint4 raw[BEST_UNROLL];
+#pragma unroll
+        for (int u = 0; u < BEST_UNROLL; u++) /* all loads first: 64 bytes in flight */
+            raw[u] = __ldg(body + i + u * team);
+#pragma unroll
+        for (int u = 0; u < BEST_UNROLL; u++)
+            acc = Op::combine(acc, reduce_pack<Op, T>(raw[u]));
+    }
+    for (; i < packs; i += team)
+        acc = Op::combine(acc, reduce_pack<Op, T>(__ldg(body + i)));
+
+    /* tail: fewer than P elements after the last whole pack */
+    const long t = head + packs * P + rank;
+    if (t < n)
+        acc = Op::combine(acc, to_float(row[t]));
+    return acc;
+}
+#line 761 "lessons/week1-reduction.nw"
+template <class Op, class T>
+__global__ void __launch_bounds__(BEST_BLOCK)
+    reduce_rows_by_warps(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
+{
+    const int lane = threadIdx.x % 32;
+    const long warps = (long)gridDim.x * (BEST_BLOCK / 32);
+    for (long row = ((long)blockIdx.x * BEST_BLOCK + threadIdx.x) / 32; row < rows; row += warps) {
+        const float v = warp_allreduce<Op>(thread_partial<Op>(x + row * cols, cols, lane, 32));
+        if (lane == 0)
+            y[row] = from_float<T>(v);
+    }
+}
+#line 787 "lessons/week1-reduction.nw"
+template <class Op, class T>
+__global__ void __launch_bounds__(BEST_BLOCK)
+    reduce_rows_by_blocks(const T *__restrict__ x, T *__restrict__ y, long rows, long cols,
+                          long parts, float *__restrict__ partials, unsigned *__restrict__ arrivals)
+{
+    __shared__ float warp_totals[BEST_BLOCK / 32];
+    __shared__ bool finishes_row;
+    const long slots = rows * parts;
+    for (long slot = blockIdx.x; slot < slots; slot += gridDim.x) {
+        const long row = slot / parts, part = slot % parts;
+        float v = thread_partial<Op>(x + row * cols, cols, part * BEST_BLOCK + threadIdx.x,
+                                     parts * BEST_BLOCK);
+        v = block_reduce<Op, BEST_BLOCK>(v, warp_totals);
+        if (parts == 1) {
+            if (threadIdx.x == 0)
+                y[row] = from_float<T>(v);
+        } else {
+            if (threadIdx.x == 0) {
+                partials[slot] = v;
+                __threadfence(); /* the partial is visible before the count */
+                finishes_row = atomicAdd(&arrivals[row], 1u) == (unsigned)(parts - 1);
+            }
+            __syncthreads();
+            if (finishes_row) { /* every other part of this row is done */
+                __threadfence();
+                float w = Op::identity();
+                for (long k = threadIdx.x; k < parts; k += BEST_BLOCK)
+                    w = Op::combine(w, __ldcg(&partials[row * parts + k]));
+                w = block_reduce<Op, BEST_BLOCK>(w, warp_totals);
+                if (threadIdx.x == 0)
+                    y[row] = from_float<T>(w);
+            }
+        }
+        __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
+    }
+}
+#line 834 "lessons/week1-reduction.nw"
+constexpr int WARP_ROW_MAX_PACKS = 8;  /* per lane: longer rows get blocks */
+constexpr long TAIL_WAVES = 16;        /* split rows until there are this many waves */
+constexpr long MAX_GRID = 0x7fffffffL; /* beyond it the grid-stride loops take over */
+
+struct BestPlan {
+    bool by_warps; /* one warp per row, else blocks */
+    long parts;    /* blocks per row (by blocks) */
+    long grid;     /* blocks to launch */
+};
+
+/* Blocks of `kernel` that fit on the current device at once. */
+template <class Kernel> static cudaError_t resident_blocks(Kernel kernel, long *blocks)
+{
+    int device, sms, per_sm;
+    cudaError_t err = cudaGetDevice(&device);
+    if (err == cudaSuccess)
+        err = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+    if (err == cudaSuccess)
+        err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, BEST_BLOCK, 0);
+    if (err == cudaSuccess)
+        *blocks = (long)sms * per_sm;
+    return err;
+}
+
+template <class Op, class T> static cudaError_t plan_best(long rows, long cols, BestPlan *plan)
+{
+    /* cached per template instance and device: the grader is single-threaded */
+    static int cached_device = -1;
+    static long warp_kernel_blocks, block_kernel_blocks;
+    int device;
+    cudaError_t err = cudaGetDevice(&device);
+    if (err != cudaSuccess)
+        return err;
+    if (device != cached_device) {
+        err = resident_blocks(reduce_rows_by_warps<Op, T>, &warp_kernel_blocks);
+        if (err == cudaSuccess)
+            err = resident_blocks(reduce_rows_by_blocks<Op, T>, &block_kernel_blocks);
+        if (err != cudaSuccess)
+            return err;
+        if (warp_kernel_blocks < 1 || block_kernel_blocks < 1)
+            return cudaErrorInvalidConfiguration;
+        cached_device = device;
+    }
+
+    const long pack = Pack<T>::size;
+    if (cols <= WARP_ROW_MAX_PACKS * 32 * pack) {
+        plan->by_warps = true;
+        plan->parts = 1;
+        plan->grid = ceil_div(rows, BEST_BLOCK / 32);
+        if (plan->grid > MAX_GRID)
+            plan->grid = MAX_GRID;
+        return cudaSuccess;
+    }
+    /* few rows: as many blocks per row as fill exactly one wave; many rows:
+     * enough parts for TAIL_WAVES waves, so the last one is a small part of
+     * the time. Either way, at least one full unrolled round of packs for
+     * every thread. */
+    long parts = rows < block_kernel_blocks ? block_kernel_blocks / rows
+                                            : ceil_div(TAIL_WAVES * block_kernel_blocks, rows);
+    long most = cols / (BEST_BLOCK * pack * BEST_UNROLL);
+    if (most < 1)
+        most = 1;
+    plan->by_warps = false;
+    plan->parts = parts < most ? parts : most;
+    plan->grid = rows * plan->parts;
+    if (plan->grid > MAX_GRID)
+        plan->grid = MAX_GRID;
+    return cudaSuccess;
+}
+
+/* Partials and arrival counters for rows split over several blocks. */
+static size_t best_workspace_bytes(long rows, long parts)
+{
+    if (parts <= 1)
+        return 0;
+    return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
+}
+#line 920 "lessons/week1-reduction.nw"
+template <class Op, class T> static int run_best(const wb_problem *p)
+{
+    // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
+    //: (void)p;
+    //: return WB_NOT_IMPLEMENTED;
+    const long rows = p->rows, cols = p->cols;
+    const T *x = static_cast<const T *>(p->x);
+    T *y = static_cast<T *>(p->y);
+    BestPlan plan;
+    cudaError_t err = plan_best<Op, T>(rows, cols, &plan);
+    if (err != cudaSuccess)
+        return (int)err;
+    const unsigned grid = (unsigned)plan.grid;
+
+    if (plan.by_warps) {
+        reduce_rows_by_warps<Op><<<grid, BEST_BLOCK, 0, p->stream>>>(x, y, rows, cols);
+        return (int)cudaGetLastError();
+    }
+    float *partials = nullptr;
+    unsigned *arrivals = nullptr;
+    if (plan.parts > 1) {
+        if (!p->workspace || p->workspace_bytes < best_workspace_bytes(rows, plan.parts))
+            return (int)cudaErrorInvalidValue;
+        partials = static_cast<float *>(p->workspace);
+        arrivals = reinterpret_cast<unsigned *>(partials + rows * plan.parts);
+        err = cudaMemsetAsync(arrivals, 0, (size_t)rows * sizeof(unsigned), p->stream);
+        if (err != cudaSuccess)
+            return (int)err;
+    }
+    reduce_rows_by_blocks<Op>
+        <<<grid, BEST_BLOCK, 0, p->stream>>>(x, y, rows, cols, plan.parts, partials, arrivals);
+    return (int)cudaGetLastError();
+    // SOLUTION END
+}
+
+/* The workspace the plan will need (asked before the launch). If the device
+ * cannot be queried, ask for none: the launcher then reports the error. */
+template <class Op, class T> static size_t best_workspace(const wb_problem *p)
+{
+    BestPlan plan;
+    if (plan_best<Op, T>(p->rows, p->cols, &plan) != cudaSuccess)
+        return 0;
+    return plan.by_warps ? 0 : best_workspace_bytes(p->rows, plan.parts);
+}
+
+#line 1006 "lessons/week1-reduction.nw"
+static size_t workspace_naive(const wb_problem *p)
+{
+    return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
+}
+static size_t workspace_two_per_thread(const wb_problem *p)
+{
+    return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::improved));
+}
+template <class Op> static size_t best_workspace_by_type(const wb_problem *p)
+{
+    switch (p->dtype) {
+    case WB_F32:
+        return best_workspace<Op, float>(p);
+    case WB_F16:
+        return best_workspace<Op, __half>(p);
+    case WB_BF16:
+        return best_workspace<Op, __nv_bfloat16>(p);
+    default:
+        return 0; /* the launcher reports the unsupported type */
+    }
+}
+static size_t workspace_best_sum(const wb_problem *p)
+{
+    return best_workspace_by_type<SumOp>(p);
+}
+static size_t workspace_best_max(const wb_problem *p)
+{
+    return best_workspace_by_type<MaxOp>(p);
+}
+
+extern "C" {
+int launch_row_sum_naive(const wb_problem *p)
+{
+    return by_element_type(p->dtype,
+                           [p](auto t) { return run_tree<SumOp, decltype(t)>(p, Tree::naive); });
+}
+int launch_array_sum_naive(const wb_problem *p)
+{
+    return launch_row_sum_naive(p);
+}
+
+int launch_row_sum_improved(const wb_problem *p)
+{
+    return by_element_type(p->dtype,
+                           [p](auto t) { return run_tree<SumOp, decltype(t)>(p, Tree::improved); });
+}
+int launch_array_sum_improved(const wb_problem *p)
+{
+    return launch_row_sum_improved(p);
+}
+
+int launch_row_sum_shuffle(const wb_problem *p)
+{
+    return by_element_type(p->dtype,
+                           [p](auto t) { return run_tree<SumOp, decltype(t)>(p, Tree::shuffle); });
+}
+int launch_array_sum_shuffle(const wb_problem *p)
+{
+    return launch_row_sum_shuffle(p);
+}
+int launch_row_max_shuffle(const wb_problem *p)
+{
+    return by_element_type(p->dtype,
+                           [p](auto t) { return run_tree<MaxOp, decltype(t)>(p, Tree::shuffle); });
+}
+
+int launch_row_sum_best(const wb_problem *p)
+{
+    return by_element_type(p->dtype, [p](auto t) { return run_best<SumOp, decltype(t)>(p); });
+}
+int launch_array_sum_best(const wb_problem *p)
+{
+    return launch_row_sum_best(p);
+}
+int launch_row_max_best(const wb_problem *p)
+{
+    return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
+}
+}
+#line 1088 "lessons/week1-reduction.nw"
+extern "C" const wb_variant wb_lesson_variants[] = {
+    {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
+     "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
+    {"array_sum_naive", "array_sum", launch_array_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
+     "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
+    {"row_sum_improved", "row_sum", launch_row_sum_improved, WB_ALL_DTYPES, 0,
+     workspace_two_per_thread, "sequential addressing, first add during load, multi-pass"},
+    {"array_sum_improved", "array_sum", launch_array_sum_improved, WB_ALL_DTYPES, 0,
+     workspace_two_per_thread, "sequential addressing, first add during load, multi-pass"},
+    {"row_sum_shuffle", "row_sum", launch_row_sum_shuffle, WB_ALL_DTYPES, 0,
+     workspace_two_per_thread, "warp shuffles, one shared-memory step per block, multi-pass"},
+    {"array_sum_shuffle", "array_sum", launch_array_sum_shuffle, WB_ALL_DTYPES, 0,
+     workspace_two_per_thread, "warp shuffles, one shared-memory step per block, multi-pass"},
+    {"row_max_shuffle", "row_max", launch_row_max_shuffle, WB_ALL_DTYPES, 0,
+     workspace_two_per_thread, "warp shuffles, one shared-memory step per block, multi-pass"},
+    {"row_sum_best", "row_sum", launch_row_sum_best, WB_ALL_DTYPES, 0, workspace_best_sum,
+     "16-byte loads, grid-stride, one pass; warp, block or blocks per row by length"},
+    {"array_sum_best", "array_sum", launch_array_sum_best, WB_ALL_DTYPES, 0, workspace_best_sum,
+     "16-byte loads, grid-stride, one pass with a last-block-done finish"},
+    {"row_max_best", "row_max", launch_row_max_best, WB_ALL_DTYPES, 0, workspace_best_max,
+     "16-byte loads, grid-stride, one pass; warp, block or blocks per row by length"},
+};
+extern "C" const int wb_lesson_variant_count =
+    (int)(sizeof wb_lesson_variants / sizeof wb_lesson_variants[0]);

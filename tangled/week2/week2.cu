@@ -1,0 +1,591 @@
+#line 106 "lessons/week2-online-softmax.nw"
+/* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "week2.h"
+
+namespace {
+#line 160 "lessons/week2-online-softmax.nw"
+constexpr float kLog2e = 1.4426950408889634f;
+constexpr unsigned kFullMask = 0xffffffffu;
+constexpr int kWarp = 32;
+constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
+constexpr int kBatch = 4;            /* packs each thread loads before it uses any */
+
+/* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
+__device__ __forceinline__ float exp_shifted(float x, float m) { return exp2f((x - m) * kLog2e); }
+#line 182 "lessons/week2-online-softmax.nw"
+__device__ __forceinline__ float to_float(float v) { return v; }
+__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
+__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ __forceinline__ float2 to_float2(__half2 v) { return __half22float2(v); }
+__device__ __forceinline__ float2 to_float2(__nv_bfloat162 v) { return __bfloat1622float2(v); }
+
+template <typename T> __device__ __forceinline__ T from_float(float v);
+template <> __device__ __forceinline__ float from_float<float>(float v) { return v; }
+template <> __device__ __forceinline__ __half from_float<__half>(float v)
+{
+    return __float2half_rn(v);
+}
+template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v)
+{
+    return __float2bfloat16_rn(v);
+}
+
+/* VEC consecutive elements, aligned so that one instruction moves them all */
+template <typename T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
+    T v[VEC];
+};
+
+/* pack <-> floats; 16-bit types convert two at a time, one instruction per pair */
+template <typename T, int VEC>
+__device__ __forceinline__ void unpack(const Pack<T, VEC> &pk, float (&f)[VEC])
+{
+    if constexpr (VEC % 2 == 0 && !std::is_same_v<T, float>) {
+        using T2 = std::conditional_t<std::is_same_v<T, __half>, __half2, __nv_bfloat162>;
+#pragma unroll
+        for (int k = 0; k < VEC; k += 2) {
+            float2 t = to_float2(*reinterpret_cast<const T2 *>(&pk.v[k]));
+            f[k] = t.x;
+            f[k + 1] = t.y;
+        }
+    } else {
+#pragma unroll
+        for (int k = 0; k < VEC; k++)
+            f[k] = to_float(pk.v[k]);
+    }
+}
+
+template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(const float (&f)[VEC])
+{
+    Pack<T, VEC> pk;
+    if constexpr (VEC % 2 == 0 && std::is_same_v<T, __half>) {
+#pragma unroll
+        for (int k = 0; k < VEC; k += 2)
+            *reinterpret_cast<__half2 *>(&pk.v[k]) = __floats2half2_rn(f[k], f[k + 1]);
+    } else if constexpr (VEC % 2 == 0 && std::is_same_v<T, __nv_bfloat16>) {
+#pragma unroll
+        for (int k = 0; k < VEC; k += 2)
+            *reinterpret_cast<__nv_bfloat162 *>(&pk.v[k]) = __floats2bfloat162_rn(f[k], f[k + 1]);
+    } else {
+#pragma unroll
+        for (int k = 0; k < VEC; k++)
+            pk.v[k] = from_float<T>(f[k]);
+    }
+    return pk;
+}
+#line 254 "lessons/week2-online-softmax.nw"
+struct RowSplit {
+    int head; /* elements [0, head) come before the first 16-byte boundary */
+    int nvec; /* then nvec whole packs */
+    int tail; /* and elements [tail, cols) after them */
+};
+
+template <typename T, int VEC>
+__device__ __forceinline__ RowSplit split_row(const T *row, int cols)
+{
+    int head = 0;
+    if (VEC > 1) {
+        int misaligned = (int)(((uintptr_t)row % 16) / sizeof(T)); /* in elements */
+        head = misaligned ? min(VEC - misaligned, cols) : 0;
+    }
+    int nvec = (cols - head) / VEC;
+    return {head, nvec, head + nvec * VEC};
+}
+
+/* the scalar elements: head and tail together */
+__device__ __forceinline__ int edge_count(RowSplit s, int cols) { return s.head + cols - s.tail; }
+__device__ __forceinline__ int edge_index(RowSplit s, int e)
+{
+    return e < s.head ? e : s.tail + (e - s.head);
+}
+#line 292 "lessons/week2-online-softmax.nw"
+template <bool WARP_PER_ROW> struct RowGroup {
+    long row; /* which row these threads own */
+    int rank; /* this thread's index among them */
+    int size; /* how many threads share the row */
+};
+
+template <bool WARP_PER_ROW> __device__ __forceinline__ RowGroup<WARP_PER_ROW> row_group()
+{
+    if (WARP_PER_ROW)
+        return {(long)blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp,
+                (int)(threadIdx.x % kWarp), kWarp};
+    return {(long)blockIdx.x, (int)threadIdx.x, (int)blockDim.x};
+}
+#line 322 "lessons/week2-online-softmax.nw"
+struct MaxSum {
+    float m; /* the largest value seen */
+    float s; /* the sum of e^(x - m) over the values seen */
+};
+
+__device__ __forceinline__ float shfl_xor(float v, int lane_mask)
+{
+    return __shfl_xor_sync(kFullMask, v, lane_mask);
+}
+__device__ __forceinline__ MaxSum shfl_xor(MaxSum v, int lane_mask)
+{
+    return {shfl_xor(v.m, lane_mask), shfl_xor(v.s, lane_mask)};
+}
+
+struct MaxOp {
+    __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+struct SumOp {
+    __device__ float operator()(float a, float b) const { return a + b; }
+};
+
+/* every lane ends with op over the 32 lanes' values */
+template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V v, Op op)
+{
+#pragma unroll
+    for (int lane_mask = kWarp / 2; lane_mask > 0; lane_mask /= 2)
+        v = op(v, shfl_xor(v, lane_mask));
+    return v;
+}
+
+/* every thread of the row ends with op over all of their values */
+template <bool WARP_PER_ROW, typename V, typename Op>
+__device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
+{
+    v = warp_allreduce(v, op);
+    if constexpr (WARP_PER_ROW) {
+        return v;
+    } else {
+        __shared__ V partial[kWarp];
+        int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+        __syncthreads(); /* an earlier reduction may still be reading partial[] */
+        if (lane == 0)
+            partial[warp] = v;
+        __syncthreads();
+        v = lane < (int)(blockDim.x / kWarp) ? partial[lane] : identity;
+        return warp_allreduce(v, op);
+    }
+}
+#line 548 "lessons/week2-online-softmax.nw"
+__device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
+{
+    // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
+    //: return a;
+    float m = fmaxf(a.m, b.m);
+    float base = m == -INFINITY ? 0.0f : m; /* both parts empty: avoid -inf - -inf */
+    return {m, a.s * exp_shifted(a.m, base) + b.s * exp_shifted(b.m, base)};
+    // SOLUTION END
+}
+
+struct MergeOp {
+    __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
+};
+#line 575 "lessons/week2-online-softmax.nw"
+template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
+{
+    // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
+    //: (void)st;
+    //: (void)v;
+    float pack_max = v[0];
+#pragma unroll
+    for (int k = 1; k < VEC; k++)
+        pack_max = fmaxf(pack_max, v[k]);
+    if (pack_max > st.m) { /* a new maximum: the terms so far shrink by e^(old - new) */
+        st.s *= exp_shifted(st.m, pack_max);
+        st.m = pack_max;
+    }
+    float base = st.m == -INFINITY ? 0.0f : st.m; /* only -inf so far: every term is 0 */
+#pragma unroll
+    for (int k = 0; k < VEC; k++)
+        st.s += exp_shifted(v[k], base);
+    // SOLUTION END
+}
+#line 384 "lessons/week2-online-softmax.nw"
+template <int B, typename P>
+__device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
+{
+#pragma unroll
+    for (int u = 0; u < B; u++)
+        if (i + u * stride < count)
+            b[u] = src[i + u * stride];
+}
+
+template <typename T, int VEC, typename F>
+__device__ __forceinline__ void visit_row(const T *row, RowSplit sp, int cols, int rank, int size,
+                                          F &&visit)
+{
+    if (rank < edge_count(sp, cols)) {
+        float v[VEC];
+        v[0] = to_float(row[edge_index(sp, rank)]);
+#pragma unroll
+        for (int k = 1; k < VEC; k++)
+            v[k] = -INFINITY;
+        visit(v);
+    }
+    const Pack<T, VEC> *packs = reinterpret_cast<const Pack<T, VEC> *>(row + sp.head);
+    for (int i = rank; i < sp.nvec; i += kBatch * size) {
+        Pack<T, VEC> b[kBatch];
+        load_batch(packs, i, size, sp.nvec, b);
+#pragma unroll
+        for (int u = 0; u < kBatch; u++)
+            if (i + u * size < sp.nvec) {
+                float v[VEC];
+                unpack(b[u], v);
+                visit(v);
+            }
+    }
+}
+
+template <typename T, int VEC, typename F>
+__device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int cols, int rank,
+                                        int size, F &&f)
+{
+    if (rank < edge_count(sp, cols)) {
+        int j = edge_index(sp, rank);
+        out[j] = from_float<T>(f(to_float(in[j])));
+    }
+    const Pack<T, VEC> *src = reinterpret_cast<const Pack<T, VEC> *>(in + sp.head);
+    Pack<T, VEC> *dst = reinterpret_cast<Pack<T, VEC> *>(out + sp.head);
+    for (int i = rank; i < sp.nvec; i += kBatch * size) {
+        Pack<T, VEC> b[kBatch];
+        load_batch(src, i, size, sp.nvec, b);
+#pragma unroll
+        for (int u = 0; u < kBatch; u++)
+            if (i + u * size < sp.nvec) {
+                float v[VEC];
+                unpack(b[u], v);
+#pragma unroll
+                for (int k = 0; k < VEC; k++)
+                    v[k] = f(v[k]);
+                dst[i + u * size] = repack<T>(v);
+            }
+    }
+}
+#line 464 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, bool WARP_PER_ROW>
+__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+    softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
+{
+    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    if (g.row >= rows)
+        return; /* a whole warp of the last block, never part of one */
+    const T *xr = x + g.row * cols;
+    T *yr = y + g.row * cols;
+    RowSplit sp = split_row<T, VEC>(xr, cols);
+
+    /* pass 1: the maximum */
+    float m = -INFINITY;
+    visit_row<T, VEC>(xr, sp, cols, g.rank, g.size, [&](const float(&v)[VEC]) {
+#pragma unroll
+        for (int k = 0; k < VEC; k++)
+            m = fmaxf(m, v[k]);
+    });
+    m = row_allreduce<WARP_PER_ROW>(m, MaxOp(), -INFINITY);
+
+    /* pass 2: the sum of e^(x - m), every term in [0, 1] */
+    float s = 0.0f;
+    visit_row<T, VEC>(xr, sp, cols, g.rank, g.size, [&](const float(&v)[VEC]) {
+#pragma unroll
+        for (int k = 0; k < VEC; k++)
+            s += exp_shifted(v[k], m);
+    });
+    s = row_allreduce<WARP_PER_ROW>(s, SumOp(), 0.0f);
+
+    /* pass 3: normalise */
+    float inv_s = 1.0f / s;
+    map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
+                    [&](float v) { return exp_shifted(v, m) * inv_s; });
+}
+#line 606 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, bool WARP_PER_ROW>
+__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+    softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
+{
+    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    if (g.row >= rows)
+        return;
+    const T *xr = x + g.row * cols;
+    T *yr = y + g.row * cols;
+    RowSplit sp = split_row<T, VEC>(xr, cols);
+
+    /* pass 1: maximum and sum together */
+    MaxSum st = {-INFINITY, 0.0f};
+    visit_row<T, VEC>(xr, sp, cols, g.rank, g.size,
+                      [&](const float(&v)[VEC]) { online_add(st, v); });
+    st = row_allreduce<WARP_PER_ROW>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
+
+    /* pass 2: normalise */
+    float inv_s = 1.0f / st.s;
+    map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
+                    [&](float v) { return exp_shifted(v, st.m) * inv_s; });
+}
+#line 662 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, int PACKS, bool WARP_PER_ROW>
+__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+    softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
+{
+    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    if (g.row >= rows)
+        return;
+    const T *xr = x + g.row * cols;
+    T *yr = y + g.row * cols;
+    RowSplit sp = split_row<T, VEC>(xr, cols);
+    const Pack<T, VEC> *src = reinterpret_cast<const Pack<T, VEC> *>(xr + sp.head);
+    Pack<T, VEC> *dst = reinterpret_cast<Pack<T, VEC> *>(yr + sp.head);
+
+    /* the only read: every pack this thread owns, all loads in flight together */
+    Pack<T, VEC> held[PACKS];
+    load_batch(src, g.rank, g.size, sp.nvec, held);
+    bool has_edge = g.rank < edge_count(sp, cols);
+    int edge_j = has_edge ? edge_index(sp, g.rank) : 0;
+    float edge_x = has_edge ? to_float(xr[edge_j]) : -INFINITY;
+
+    /* statistics from registers */
+    MaxSum st = {-INFINITY, 0.0f};
+#pragma unroll
+    for (int p = 0; p < PACKS; p++)
+        if (g.rank + p * g.size < sp.nvec) {
+            float v[VEC];
+            unpack(held[p], v);
+            online_add(st, v);
+        }
+    if (has_edge) {
+        float v[1] = {edge_x};
+        online_add(st, v);
+    }
+    st = row_allreduce<WARP_PER_ROW>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
+
+    /* the only write, from the same registers */
+    float inv_s = 1.0f / st.s;
+#pragma unroll
+    for (int p = 0; p < PACKS; p++)
+        if (g.rank + p * g.size < sp.nvec) {
+            float v[VEC];
+            unpack(held[p], v);
+#pragma unroll
+            for (int k = 0; k < VEC; k++)
+                v[k] = exp_shifted(v[k], st.m) * inv_s;
+            dst[g.rank + p * g.size] = repack<T>(v);
+        }
+    if (has_edge)
+        yr[edge_j] = from_float<T>(exp_shifted(edge_x, st.m) * inv_s);
+}
+#line 748 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, bool WARP_PER_ROW>
+__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+    softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
+                           long rows, int cols)
+{
+    constexpr int B = kBatch / 2; /* two inputs: as many bytes in flight as kBatch packs of one */
+    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    if (g.row >= rows)
+        return;
+    long offset = g.row * cols;
+    const T *dyr = dy + offset, *yr = y + offset;
+    T *dxr = dx + offset;
+    RowSplit sp = split_row<T, VEC>(yr, cols); /* the launcher checked all three align alike */
+    const Pack<T, VEC> *dyp = reinterpret_cast<const Pack<T, VEC> *>(dyr + sp.head);
+    const Pack<T, VEC> *yp = reinterpret_cast<const Pack<T, VEC> *>(yr + sp.head);
+    Pack<T, VEC> *dxp = reinterpret_cast<Pack<T, VEC> *>(dxr + sp.head);
+    bool has_edge = g.rank < edge_count(sp, cols);
+    int edge_j = has_edge ? edge_index(sp, g.rank) : 0;
+
+    // SOLUTION BEGIN: the row's dot product d = sum_j dy_j y_j, in every thread
+    //: float d = 0.0f;
+    float d = has_edge ? to_float(dyr[edge_j]) * to_float(yr[edge_j]) : 0.0f;
+    for (int i = g.rank; i < sp.nvec; i += B * g.size) {
+        Pack<T, VEC> a[B], b[B];
+        load_batch(dyp, i, g.size, sp.nvec, a);
+        load_batch(yp, i, g.size, sp.nvec, b);
+#pragma unroll
+        for (int u = 0; u < B; u++)
+            if (i + u * g.size < sp.nvec) {
+                float dyv[VEC], yv[VEC];
+                unpack(a[u], dyv);
+                unpack(b[u], yv);
+#pragma unroll
+                for (int k = 0; k < VEC; k++)
+                    d = fmaf(dyv[k], yv[k], d);
+            }
+    }
+    d = row_allreduce<WARP_PER_ROW>(d, SumOp(), 0.0f);
+    // SOLUTION END
+
+    /* dx = y (dy - d) */
+    if (has_edge)
+        dxr[edge_j] = from_float<T>(to_float(yr[edge_j]) * (to_float(dyr[edge_j]) - d));
+    for (int i = g.rank; i < sp.nvec; i += B * g.size) {
+        Pack<T, VEC> a[B], b[B];
+        load_batch(dyp, i, g.size, sp.nvec, a);
+        load_batch(yp, i, g.size, sp.nvec, b);
+#pragma unroll
+        for (int u = 0; u < B; u++)
+            if (i + u * g.size < sp.nvec) {
+                float dyv[VEC], yv[VEC];
+                unpack(a[u], dyv);
+                unpack(b[u], yv);
+#pragma unroll
+                for (int k = 0; k < VEC; k++)
+                    yv[k] *= dyv[k] - d;
+                dxp[i + u * g.size] = repack<T>(yv);
+            }
+    }
+}
+#line 822 "lessons/week2-online-softmax.nw"
+static long round_up(long n, long m) { return (n + m - 1) / m * m; }
+
+struct RowLaunch {
+    bool warp_per_row;
+    unsigned grid, block;
+};
+
+static RowLaunch row_launch(long rows, long cols, int vec)
+{
+    long packs = (cols + vec - 1) / vec;
+    if (packs <= 2 * kBatch * kWarp)
+        return {true, (unsigned)((rows + kRowsPerWarpBlock - 1) / kRowsPerWarpBlock),
+                (unsigned)(kRowsPerWarpBlock * kWarp)};
+    long threads = round_up((packs + kBatch - 1) / kBatch, kWarp);
+    threads = threads < 64 ? 64 : threads > 1024 ? 1024 : threads;
+    return {false, (unsigned)rows, (unsigned)threads};
+}
+#line 860 "lessons/week2-online-softmax.nw"
+/* After queueing a kernel: the launch error, if any, as the contract asks. */
+static int launch_status() { return (int)cudaGetLastError(); }
+
+/* all arrays of the problem sit at the same offset from a 16-byte boundary */
+static bool packs_align(const wb_problem *p, size_t elem)
+{
+    uintptr_t r = (uintptr_t)p->x % 16;
+    return r % elem == 0 && (uintptr_t)p->y % 16 == r && (!p->x2 || (uintptr_t)p->x2 % 16 == r);
+}
+
+template <template <typename, int> class L> static int dispatch(const wb_problem *p)
+{
+    if (p->rows <= 0 || p->cols <= 0)
+        return WB_OK; /* nothing to do */
+    if (p->rows > INT_MAX || p->cols > INT_MAX)
+        return WB_UNSUPPORTED;
+    switch (p->dtype) {
+    case WB_F32:
+        return packs_align(p, 4) ? L<float, 4>::run(p) : L<float, 1>::run(p);
+    case WB_F16:
+        return packs_align(p, 2) ? L<__half, 8>::run(p) : L<__half, 1>::run(p);
+    case WB_BF16:
+        return packs_align(p, 2) ? L<__nv_bfloat16, 8>::run(p) : L<__nv_bfloat16, 1>::run(p);
+    default:
+        return WB_UNSUPPORTED;
+    }
+}
+
+template <typename T, int VEC> struct SafeLauncher {
+    static int run(const wb_problem *p)
+    {
+        RowLaunch l = row_launch(p->rows, p->cols, VEC);
+        const T *x = static_cast<const T *>(p->x);
+        T *y = static_cast<T *>(p->y);
+        if (l.warp_per_row)
+            softmax_safe<T, VEC, true><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+        else
+            softmax_safe<T, VEC, false><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+        return launch_status();
+    }
+};
+
+template <typename T, int VEC> struct OnlineLauncher {
+    static int run(const wb_problem *p)
+    {
+        RowLaunch l = row_launch(p->rows, p->cols, VEC);
+        const T *x = static_cast<const T *>(p->x);
+        T *y = static_cast<T *>(p->y);
+        if (l.warp_per_row)
+            softmax_online<T, VEC, true><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+        else
+            softmax_online<T, VEC, false><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+        return launch_status();
+    }
+};
+
+template <typename T, int VEC, int PACKS, bool WARP_PER_ROW>
+static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
+{
+    softmax_single_read<T, VEC, PACKS, WARP_PER_ROW><<<grid, block, 0, p->stream>>>(
+        static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows, (int)p->cols);
+    return launch_status();
+}
+
+template <typename T, int VEC> struct SingleReadLauncher {
+    static int run(const wb_problem *p)
+    {
+        if (p->cols > WEEK2_SINGLE_READ_MAX_COLS)
+            return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
+        long packs = (p->cols + VEC - 1) / VEC;
+        if constexpr (VEC > 1) { /* short rows: a warp, the fewest packs per lane that fit */
+            unsigned grid = (unsigned)((p->rows + kRowsPerWarpBlock - 1) / kRowsPerWarpBlock);
+            unsigned block = kRowsPerWarpBlock * kWarp;
+            if (packs <= 1 * kWarp)
+                return single_read_with<T, VEC, 1, true>(p, grid, block);
+            if (packs <= 2 * kWarp)
+                return single_read_with<T, VEC, 2, true>(p, grid, block);
+            if (packs <= 4 * kWarp)
+                return single_read_with<T, VEC, 4, true>(p, grid, block);
+            if (packs <= 8 * kWarp)
+                return single_read_with<T, VEC, 8, true>(p, grid, block);
+        }
+        /* long rows: a block, 32 elements per thread (8 float32 packs, 4 16-bit packs);
+         * scalars cost an address register each, so only 16 of them */
+        constexpr int kPacks = VEC > 1 ? 32 / VEC : 16;
+        long threads = round_up((packs + kPacks - 1) / kPacks, kWarp);
+        if (threads > 1024)
+            return WB_UNSUPPORTED;
+        return single_read_with<T, VEC, kPacks, false>(p, (unsigned)p->rows, (unsigned)threads);
+    }
+};
+
+template <typename T, int VEC> struct BackwardLauncher {
+    static int run(const wb_problem *p)
+    {
+        RowLaunch l = row_launch(p->rows, p->cols, VEC);
+        const T *dy = static_cast<const T *>(p->x);
+        const T *y = static_cast<const T *>(p->x2);
+        T *dx = static_cast<T *>(p->y);
+        if (l.warp_per_row)
+            softmax_backward_fused<T, VEC, true>
+                <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
+        else
+            softmax_backward_fused<T, VEC, false>
+                <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
+        return launch_status();
+    }
+};
+#line 133 "lessons/week2-online-softmax.nw"
+} // namespace
+
+#line 973 "lessons/week2-online-softmax.nw"
+extern "C" int launch_softmax_safe(const wb_problem *p) { return dispatch<SafeLauncher>(p); }
+extern "C" int launch_softmax_online(const wb_problem *p) { return dispatch<OnlineLauncher>(p); }
+extern "C" int launch_softmax_single_read(const wb_problem *p)
+{
+    return dispatch<SingleReadLauncher>(p);
+}
+extern "C" int launch_softmax_backward_fused(const wb_problem *p)
+{
+    return dispatch<BackwardLauncher>(p);
+}
+#line 993 "lessons/week2-online-softmax.nw"
+extern "C" const wb_variant wb_lesson_variants[] = {
+    {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
+     "three passes over the row: max, sum of exp, normalise"},
+    {"softmax_online", "softmax", launch_softmax_online, WB_ALL_DTYPES, 0, NULL,
+     "online (max, sum) in one pass, merged with shuffles, then normalise"},
+    {"softmax_single_read", "softmax", launch_softmax_single_read, WB_ALL_DTYPES,
+     WEEK2_SINGLE_READ_MAX_COLS, NULL,
+     "row held in registers: each element read once and written once"},
+    {"softmax_backward_fused", "softmax_backward", launch_softmax_backward_fused, WB_ALL_DTYPES, 0,
+     NULL, "dx = y (dy - sum(dy y)), one kernel, a warp or a block per row"},
+};
+extern "C" const int wb_lesson_variant_count =
+    (int)(sizeof(wb_lesson_variants) / sizeof(wb_lesson_variants[0]));

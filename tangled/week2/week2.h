@@ -1,0 +1,23 @@
+#line 79 "lessons/week2-online-softmax.nw"
+/* week2.h: the launchers of week 2 (tangled from lessons/week2-online-softmax.nw) */
+#ifndef WEEK2_H
+#define WEEK2_H
+
+#include "wb.h"
+
+/* The longest row softmax_single_read keeps in registers (see the lesson). */
+#define WEEK2_SINGLE_READ_MAX_COLS 32768L
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int launch_softmax_safe(const wb_problem *p);
+int launch_softmax_online(const wb_problem *p);
+int launch_softmax_single_read(const wb_problem *p);
+int launch_softmax_backward_fused(const wb_problem *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
