@@ -6,6 +6,7 @@
 #   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it)
 #   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
 #   make book             book/out/index.html and one chapter per week
+#   make test-mutants     on a GPU: every broken kernel in grader/mutants/ is rejected for its reason
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
@@ -43,9 +44,9 @@ endif
 
 COMMIT := $(or $(WB_COMMIT),$(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)
 INCLUDES := -Igrader -Iref/cpu -Iref/gpu -I$(CUDA_HOME)/include
-CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror $(INCLUDES) $(CHECK_CFLAGS)
+CFLAGS := -std=c11 -O2 -g -fopenmp -Wall -Wextra -Werror $(INCLUDES) $(CHECK_CFLAGS)
 NVCCFLAGS := -std=c++17 -O3 -lineinfo $(ARCH_FLAGS) -Xcompiler -Wall,-Wextra $(INCLUDES)
-LDLIBS := $(CHECK_LIBS) -lm
+LDLIBS := $(CHECK_LIBS) -lgomp -lm
 
 # ---- what exists -----------------------------------------------------------
 LESSONS := $(sort $(wildcard lessons/week*-*.nw))
@@ -133,6 +134,22 @@ grade: build/$(W)/grade
 bench: build/$(W)/grade
 	WB_COMMIT=$(COMMIT) build/$(W)/grade --bench --results-dir bench/results \
 	  --report-dir build/reports/bench $(GRADE_ARGS)
+
+# ---- mutants: broken kernels the grader must reject ----------------------
+# grader/mutants/weekN_WHAT.cu stands in for week N's lesson object.
+mutant_week = $(firstword $(subst _, ,$(1)))
+
+build/mutants/%/lesson.o: grader/mutants/%.cu grader/wb.h
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -Itangled/$(call mutant_week,$*) -c $< -o $@
+
+build/mutants/%/grade: build/mutants/%/lesson.o build/obj/grader/$$(call mutant_week,$$*).o \
+                       build/obj/grader/main.o $(CORE_OBJ)
+	grader/check_symbols.sh $<
+	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
+
+test-mutants: $(CORE_OBJ) build/obj/grader/main.o
+	MAKE="$(MAKE) $(if $(CHECK_PREFIX),CHECK_PREFIX=$(CHECK_PREFIX))" ci/mutants.sh $(MUTANT)
 
 # ---- book ------------------------------------------------------------------
 book: tangle

@@ -6,7 +6,7 @@
 # and unpacked here into a prefix that the Makefile's CHECK_PREFIX reads.
 #
 #   ci/gpu-run.sh LOGDIR STEP...
-#   steps: build | grade:WEEK | bench:WEEK | mutants | sanitize:WEEK | profile:WEEK | host-tests
+#   steps: build | correct:WEEK (sharded, untimed) | grade:WEEK | bench:WEEK | mutants | sanitize:WEEK | profile:WEEK | host-tests
 # Logs go to LOGDIR/STEP.log; a summary table is printed last.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,28 @@ for step in "$@"; do
         ;;
     host-tests) mk host-tests >"$log" 2>&1 ;;
     grade) mk grade WEEK="$week" >"$log" 2>&1 ;;
+    correct)
+        # every test, untimed, in SHARDS graders sharing the GPU
+        mk build/week$week/grade >"$log" 2>&1
+        shards=${SHARDS:-4}
+        pids=()
+        for ((k = 0; k < shards; k++)); do
+            OMP_NUM_THREADS=$(($(nproc) / shards)) build/week$week/grade --quiet --shard $k/$shards \
+                --report-dir "$logs/correct-$week-$k" >"$logs/correct-$week-$k.log" 2>&1 &
+            pids+=($!)
+        done
+        rc=0
+        for p in "${pids[@]}"; do wait "$p" || rc=1; done
+        p=0 f=0 sk=0
+        for ((k = 0; k < shards; k++)); do
+            cat "$logs/correct-$week-$k.log" >>"$log"
+            l=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/correct-$week-$k.log" | tail -n 1)
+            read -r a _ b _ c _ <<<"${l//,/}"
+            p=$((p + ${a:-0})) f=$((f + ${b:-0})) sk=$((sk + ${c:-0}))
+        done
+        echo "$p passed, $f failed, $sk skipped" >>"$log"
+        (exit $rc)
+        ;;
     bench) mk bench WEEK="$week" >"$log" 2>&1 ;;
     mutants) mk test-mutants >"$log" 2>&1 ;;
     sanitize) mk sanitize WEEK="$week" >"$log" 2>&1 ;;

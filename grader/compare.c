@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dtype.h"
@@ -17,11 +18,12 @@ static int is_poison(wb_dtype dtype, const void *got, long i)
     return 1;
 }
 
-wb_verdict wb_compare(wb_dtype dtype, const void *got, const double *want, const double *bound,
-                      long n)
+/* The verdict of elements [begin, end). */
+static wb_verdict compare_range(wb_dtype dtype, const void *got, const double *want,
+                                const double *bound, long begin, long end)
 {
     wb_verdict v = {WB_CAT_NONE, -1, 0, 0, 0, 0};
-    for (long i = 0; i < n; i++) {
+    for (long i = begin; i < end; i++) {
         double g = wb_load(dtype, got, (size_t)i);
         double w = want[i];
         double allowed = bound ? bound[i] : 0.0;
@@ -49,6 +51,39 @@ wb_verdict wb_compare(wb_dtype dtype, const void *got, const double *want, const
         }
         v.bad_count++;
     }
+    return v;
+}
+
+enum { COMPARE_CHUNK = 1 << 16 };
+
+wb_verdict wb_compare(wb_dtype dtype, const void *got, const double *want, const double *bound,
+                      long n)
+{
+    long chunks = (n + COMPARE_CHUNK - 1) / COMPARE_CHUNK;
+    if (chunks <= 1)
+        return compare_range(dtype, got, want, bound, 0, n);
+    wb_verdict *part = malloc((size_t)chunks * sizeof *part);
+    if (!part) /* no memory for the parallel pass: the same verdict, in one thread */
+        return compare_range(dtype, got, want, bound, 0, n);
+#pragma omp parallel for schedule(static)
+    for (long c = 0; c < chunks; c++) {
+        long end = (c + 1) * COMPARE_CHUNK < n ? (c + 1) * COMPARE_CHUNK : n;
+        part[c] = compare_range(dtype, got, want, bound, c * COMPARE_CHUNK, end);
+    }
+    /* merged in index order, so the first bad element is the same as in one pass */
+    wb_verdict v = {WB_CAT_NONE, -1, 0, 0, 0, 0};
+    for (long c = 0; c < chunks; c++) {
+        if (part[c].max_error > v.max_error)
+            v.max_error = part[c].max_error;
+        v.bad_count += part[c].bad_count;
+        if (v.first_bad < 0 && part[c].first_bad >= 0) {
+            v.first_bad = part[c].first_bad;
+            v.category = part[c].category;
+            v.want = part[c].want;
+            v.got = part[c].got;
+        }
+    }
+    free(part);
     return v;
 }
 

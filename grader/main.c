@@ -41,6 +41,7 @@ typedef struct options {
     int have_seed;
     int list;
     int quiet;
+    int shard, shards; /* run jobs with index % shards == shard */
 } options;
 
 static const wb_job *g_jobs;
@@ -65,6 +66,8 @@ static void usage(FILE *f, const char *argv0)
             "  --seed N          reproduce a run (also GRADER_SEED=N)\n"
             "  --list            list the lesson's variants and the week's ops, then exit\n"
             "  --quiet           no progress lines while tests run\n"
+            "  --shard K/N       only every N-th test from the K-th (0-based): N graders can\n"
+            "                    share a GPU for correctness runs (not for timing)\n"
             "  --help            this text\n\n"
             "Environment: GRADER_SEED, GRADER_HIDDEN (file of extra shapes, 'RxC' or 'OP RxC' a "
             "line),\nWB_COMMIT (the commit named in reports), NO_COLOR.\n"
@@ -124,6 +127,13 @@ static int parse_args(int argc, char **argv, options *o)
                 return -1;
             }
             o->have_seed = 1;
+            i++;
+        } else if (!strcmp(a, "--shard")) {
+            if (!next || sscanf(next, "%d/%d", &o->shard, &o->shards) != 2 || o->shards < 1 ||
+                o->shard < 0 || o->shard >= o->shards) {
+                fprintf(stderr, "grade: --shard needs K/N with 0 <= K < N, e.g. 0/4\n");
+                return -1;
+            }
             i++;
         } else if (!strcmp(a, "--bench"))
             o->filter.bench = 1;
@@ -296,6 +306,13 @@ int main(int argc, char **argv)
                       &n, err, sizeof err)) {
         fprintf(stderr, "grade: %s\n", err);
         return EXIT_CANNOT_RUN;
+    }
+    if (o.shards > 1) {
+        int kept = 0;
+        for (int i = 0; i < n; i++)
+            if (i % o.shards == o.shard)
+                jobs[kept++] = jobs[i];
+        n = kept;
     }
     if (n == 0) {
         fprintf(stderr, "grade: nothing to grade: the filters select no test (see --list)\n");

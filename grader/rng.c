@@ -22,6 +22,11 @@ static uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
+void wb_rng_stream(wb_rng *r, uint64_t base, uint64_t index)
+{
+    wb_rng_seed(r, base ^ (index * 0xd1342543de82ef95ull + 0x2545f4914f6cdd1dull));
+}
+
 uint64_t wb_rng_next(wb_rng *r)
 {
     uint64_t *s = r->s;

@@ -12,6 +12,9 @@ typedef struct wb_rng {
  * unrelated streams). */
 void wb_rng_seed(wb_rng *r, uint64_t seed);
 uint64_t wb_rng_next(wb_rng *r);
+/* Stream `index` of a family: independent generators for chunks or rows
+ * filled in parallel, the same whatever the thread count. */
+void wb_rng_stream(wb_rng *r, uint64_t base, uint64_t index);
 /* Uniform in [0, 1). */
 double wb_rng_uniform(wb_rng *r);
 /* Standard normal (Box-Muller). */

@@ -38,14 +38,25 @@ typedef struct host_inputs {
     size_t count, bytes;
 } host_inputs;
 
+enum { WB_FILL_CHUNK = 1 << 16 };
+
 static void default_fill(wb_rng *rng, double *v, size_t n)
 {
     /* a random offset and scale: never all zeros, and a sum that is off by
      * one element is visible */
     double scale = 0.5 + wb_rng_uniform(rng);
     double offset = wb_rng_uniform(rng) - 0.5;
-    for (size_t i = 0; i < n; i++)
-        v[i] = offset + scale * (2.0 * wb_rng_uniform(rng) - 1.0);
+    uint64_t base = wb_rng_next(rng);
+    long chunks = (long)((n + WB_FILL_CHUNK - 1) / WB_FILL_CHUNK);
+    /* chunks of their own stream: large inputs are drawn on every core */
+#pragma omp parallel for schedule(static)
+    for (long c = 0; c < chunks; c++) {
+        wb_rng local;
+        wb_rng_stream(&local, base, (uint64_t)c);
+        size_t end = (size_t)(c + 1) * WB_FILL_CHUNK < n ? (size_t)(c + 1) * WB_FILL_CHUNK : n;
+        for (size_t i = (size_t)c * WB_FILL_CHUNK; i < end; i++)
+            v[i] = offset + scale * (2.0 * wb_rng_uniform(&local) - 1.0);
+    }
 }
 
 static int draw_inputs(const wb_job *job, uint64_t seed, host_inputs *in)
@@ -63,8 +74,11 @@ static int draw_inputs(const wb_job *job, uint64_t seed, host_inputs *in)
             job->op->fill(&rng, job->dtype, job->rows, job->cols, k, in->value[k]);
         else
             default_fill(&rng, in->value[k], in->count);
+        double *value = in->value[k];
+        void *typed = in->typed[k];
+#pragma omp parallel for schedule(static)
         for (size_t i = 0; i < in->count; i++)
-            in->value[k][i] = wb_store(job->dtype, in->typed[k], i, in->value[k][i]);
+            value[i] = wb_store(job->dtype, typed, i, value[i]);
     }
     return 0;
 }
@@ -171,10 +185,7 @@ static int verify(const wb_job *job, const host_inputs *h, device_case *d, wb_ho
     if (err != cudaSuccess)
         return fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
     long n = (long)d->out_count;
-    int exact = 1;
-    for (long i = 0; i < n && exact; i++)
-        exact = hc->bound[i] == 0.0;
-    wb_verdict v = wb_compare(job->dtype, got, hc->want, exact ? NULL : hc->bound, n);
+    wb_verdict v = wb_compare(job->dtype, got, hc->want, hc->bound, n);
     if (v.max_error > r->max_error)
         r->max_error = v.max_error;
     if (v.category != WB_CAT_NONE) {
@@ -188,6 +199,7 @@ static int verify(const wb_job *job, const host_inputs *h, device_case *d, wb_ho
         double *as_double = malloc((size_t)n * sizeof(double));
         if (!as_double)
             return fail(r, WB_CAT_CRASH, "out of host memory");
+#pragma omp parallel for schedule(static)
         for (long i = 0; i < n; i++)
             as_double[i] = wb_load(job->dtype, got, (size_t)i);
         const char *why = job->op->check(hc, as_double);
@@ -307,7 +319,13 @@ int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
     if (verify(job, &h, &d, &hc, got, WB_CAT_NONE, r))
         goto done;
 
-    if (job->timed && time_variant(job, &d, r))
+    if (!job->timed) {
+        r->passed = 1;
+        r->category = WB_CAT_NONE;
+        rc = 0;
+        goto done;
+    }
+    if (time_variant(job, &d, r))
         goto done;
 
     /* the call after many: fresh inputs must give fresh, right results, so a

@@ -35,8 +35,8 @@ typedef struct wb_problem {
     wb_dtype dtype;
     long rows, cols;        /* shape of x, row-major; a whole-array op has rows == 1 */
     const void *x;          /* the input */
-    const void *x2;         /* a second input (softmax backward: dy), else NULL */
-    const void *x3;         /* a third input (softmax backward: y), else NULL */
+    const void *x2;         /* a second input (softmax backward: y; x is dy), else NULL */
+    const void *x3;         /* a third input, else NULL */
     void *y;                /* the output; its shape is given by the op */
     void *workspace;        /* scratch of workspace_bytes, contents undefined */
     size_t workspace_bytes; /* what the variant's workspace() asked for */

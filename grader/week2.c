@@ -71,10 +71,11 @@ static double grid_step(wb_dtype dtype)
     return 64.0 * wb_dtype_eps(dtype);
 }
 
-static void fill_softmax(wb_rng *rng, wb_dtype dtype, long rows, long cols, int k, double *v)
+/* Row r of the forward input, from its own generator. A shifted row copies
+ * the grid row, so it is filled after every other row. */
+static void fill_softmax_row(wb_rng *rng, wb_dtype dtype, long r, long cols, double *v)
 {
-    (void)k; /* one input */
-    for (long r = 0; r < rows; r++) {
+    {
         double *x = v + r * cols;
         switch (row_kind(r)) {
         case ROW_NORMAL: {
@@ -127,6 +128,26 @@ static void fill_softmax(wb_rng *rng, wb_dtype dtype, long rows, long cols, int 
         }
         }
     }
+}
+
+static void fill_softmax(wb_rng *rng, wb_dtype dtype, long rows, long cols, int k, double *v)
+{
+    (void)k; /* one input */
+    uint64_t base = wb_rng_next(rng);
+#pragma omp parallel for schedule(dynamic, 16)
+    for (long r = 0; r < rows; r++) {
+        if (row_kind(r) == ROW_SHIFTED)
+            continue;
+        wb_rng local;
+        wb_rng_stream(&local, base, (uint64_t)r);
+        fill_softmax_row(&local, dtype, r, cols, v);
+    }
+    for (long r = 0; r < rows; r++)
+        if (row_kind(r) == ROW_SHIFTED) {
+            wb_rng local;
+            wb_rng_stream(&local, base, (uint64_t)r);
+            fill_softmax_row(&local, dtype, r, cols, v);
+        }
 }
 
 /* k = 0: the gradient dy, normal; k = 1: y, the softmax of normal logits of

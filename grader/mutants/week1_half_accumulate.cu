@@ -1,4 +1,6 @@
 // expect: wrong
+// shapes: 128x8192,2048x4096
+// dtypes: f16
 /* Mutant for Week 1: a row sum that accumulates in the element type. One
  * thread per row keeps a running sum of type T: right for float32, but in
  * float16 (and bfloat16) the sum stops growing once it is a few thousand

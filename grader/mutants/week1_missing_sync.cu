@@ -1,4 +1,5 @@
 // expect: wrong
+// shapes: 2048x8192,512x4096
 /* Mutant for Week 1: a row sum whose shared-memory tree has lost its
  * barriers. One block per row; each thread sums a strided share of the row
  * in float, then the block folds the 256 partials with sequential

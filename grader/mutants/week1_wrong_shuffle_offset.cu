@@ -1,4 +1,5 @@
 // expect: wrong
+// shapes: 128x1024
 /* Mutant for Week 1: a row sum whose warp shuffle loop stops one step
  * early (offsets 16, 8, 4, 2 but not 1), so lane 0 never receives lane 1's
  * half of the warp: every warp total misses the values that were folded

@@ -1,4 +1,6 @@
 // expect: wrong
+// shapes: 128x1024
+// dtypes: f32
 /* Mutant for Week 2: a safe softmax whose sum of exponentials is kept in
  * float16. The maximum and the exponentials are right, but every addition
  * of the sum rounds to 11 bits: a relative error of about 1e-3 on any row of

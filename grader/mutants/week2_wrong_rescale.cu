@@ -1,4 +1,5 @@
 // expect: wrong
+// shapes: 128x4096
 /* Mutant for Week 2: an online softmax that forgets to rescale its running
  * sum when the running maximum grows. Each thread keeps (m, s) over its
  * elements; on a new maximum the terms already in s should shrink by

@@ -19,30 +19,61 @@ static double pairwise(const double *x, long n, int absolute)
     return pairwise(x, half, absolute) + pairwise(x + half, n - half, absolute);
 }
 
+/* The same pairwise tree, its 64 top subtrees summed in parallel: the split
+ * points are those of pairwise(), so the result does not depend on threads. */
+static double pairwise_parallel(const double *x, long n, int absolute)
+{
+    enum { LEVELS = 6, PARTS = 1 << LEVELS };
+    if (n < (long)PARTS * 4096)
+        return pairwise(x, n, absolute);
+    long start[PARTS + 1];
+    start[0] = 0;
+    start[PARTS] = n;
+    /* split like pairwise(): each range in halves, LEVELS times */
+    for (int level = 0; level < LEVELS; level++) {
+        int step = PARTS >> level;
+        for (int i = 0; i < PARTS; i += step) {
+            long lo = start[i], hi = start[i + step];
+            start[i + step / 2] = lo + (hi - lo) / 2;
+        }
+    }
+    double part[PARTS];
+#pragma omp parallel for schedule(dynamic)
+    for (int i = 0; i < PARTS; i++)
+        part[i] = pairwise(x + start[i], start[i + 1] - start[i], absolute);
+    for (int width = 1; width < PARTS; width *= 2)
+        for (int i = 0; i < PARTS; i += 2 * width)
+            part[i] += part[i + width];
+    return part[0];
+}
+
 double ref_array_sum(const double *x, long n)
 {
-    return pairwise(x, n, 0);
+    return pairwise_parallel(x, n, 0);
 }
 
 double ref_array_sum_abs(const double *x, long n)
 {
-    return pairwise(x, n, 1);
+    return pairwise_parallel(x, n, 1);
 }
 
 void ref_row_sum(const double *x, long rows, long cols, double *y)
 {
+#pragma omp parallel for schedule(static)
     for (long i = 0; i < rows; i++)
         y[i] = pairwise(x + i * cols, cols, 0);
 }
 
 void ref_row_sum_abs(const double *x, long rows, long cols, double *y)
 {
+#pragma omp parallel for schedule(static)
     for (long i = 0; i < rows; i++)
         y[i] = pairwise(x + i * cols, cols, 1);
 }
 
 void ref_row_max(const double *x, long rows, long cols, double *y)
 {
+#pragma omp parallel for schedule(static)
     for (long i = 0; i < rows; i++) {
         const double *row = x + i * cols;
         double m = row[0];
@@ -63,16 +94,23 @@ void ref_reduce_fill(wb_rng *rng, wb_dtype dtype, long rows, long cols, ref_redu
         scale = cap;
     double sign = wb_rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
     double center = 1.0 + wb_rng_uniform(rng); /* [1, 2) */
-    for (long i = 0; i < rows; i++) {
-        double *row = v + i * cols;
-        for (long j = 0; j < cols; j++) {
-            double u = 2.0 * wb_rng_uniform(rng) - 1.0; /* [-1, 1) */
+    uint64_t base = wb_rng_next(rng);
+    long total = rows * cols, chunk = 1L << 16;
+    /* chunks of their own stream, so large inputs are drawn on every core */
+#pragma omp parallel for schedule(static)
+    for (long c0 = 0; c0 < total; c0 += chunk) {
+        wb_rng local;
+        wb_rng_stream(&local, base, (uint64_t)(c0 / chunk));
+        long end = c0 + chunk < total ? c0 + chunk : total;
+        for (long k = c0; k < end; k++) {
+            long i = k / cols;
+            double u = 2.0 * wb_rng_uniform(&local) - 1.0; /* [-1, 1) */
             if (kind == WB_REDUCE_FILL_SUM)
-                row[j] = sign * scale * (center + 0.5 * u); /* |.| in scale * [0.5, 2.5) */
+                v[k] = sign * scale * (center + 0.5 * u); /* |.| in scale * [0.5, 2.5) */
             else if (i % 2 == 0)
-                row[j] = -scale * (center + 0.5 * u); /* all negative: a max from 0 fails */
+                v[k] = -scale * (center + 0.5 * u); /* all negative: a max from 0 fails */
             else
-                row[j] = scale * center * u; /* both signs */
+                v[k] = scale * center * u; /* both signs */
         }
     }
 }

@@ -28,6 +28,7 @@ static double neumaier_value(const neumaier *a)
 
 void ref_softmax(const double *x, long rows, long cols, double *y)
 {
+#pragma omp parallel for schedule(static)
     for (long r = 0; r < rows; r++) {
         const double *xr = x + r * cols;
         double *yr = y + r * cols;
@@ -54,6 +55,7 @@ void ref_softmax(const double *x, long rows, long cols, double *y)
 
 void ref_softmax_backward(const double *dy, const double *y, long rows, long cols, double *dx)
 {
+#pragma omp parallel for schedule(static)
     for (long r = 0; r < rows; r++) {
         const double *dyr = dy + r * cols, *yr = y + r * cols;
         double *dxr = dx + r * cols;

@@ -11,6 +11,7 @@ void ref_transpose(const double *x, long rows, long cols, double *y)
 {
     /* blocked, so the large shapes do not take the host minutes */
     enum { B = 64 };
+#pragma omp parallel for schedule(static)
     for (long r0 = 0; r0 < rows; r0 += B)
         for (long c0 = 0; c0 < cols; c0 += B)
             for (long r = r0; r < r0 + B && r < rows; r++)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# mutants.sh: the grader must reject every broken kernel in grader/mutants/,
+# for the right reason.
+#
+# Each grader/mutants/weekN_WHAT.cu replaces that week's lesson object with
+# one broken variant. Its header says what the grader must answer:
+#   // expect: CATEGORY[|CATEGORY]   a wb_category_key() (wrong, unwritten, ...)
+#   // shapes: RxC[,RxC]            optional: the shapes to grade it on
+#   // dtypes: f32                   optional
+#   // flags: --time                 optional extra grade options
+# `forbidden` means the symbol check must refuse to build it. A mutant is
+# caught when its grade run fails and the first failing test's category is
+# one of those expected. Prints one line a mutant, then "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MAKE=${MAKE:-make}
+only=${1:-}
+passed=0 failed=0
+mkdir -p build/mutants
+
+header() { sed -n "s|^// $2: *||p" "$1" | head -n 1; }
+
+for src in grader/mutants/*.cu; do
+    name=$(basename "$src" .cu)
+    [ -n "$only" ] && [ "$name" != "$only" ] && continue
+    expect=$(header "$src" expect)
+    shapes=$(header "$src" shapes)
+    dtypes=$(header "$src" dtypes)
+    flags=$(header "$src" flags)
+    dir=build/mutants/$name
+    mkdir -p "$dir"
+    if [ -z "$expect" ]; then
+        echo "FAIL    $name: no '// expect:' line in $src"
+        failed=$((failed + 1))
+        continue
+    fi
+    if ! $MAKE --no-print-directory "$dir/grade" >"$dir/build.log" 2>&1; then
+        if grep -q "^symbols: refused" "$dir/build.log" || grep -q "forbidden" "$dir/build.log"; then
+            got=forbidden
+            why=$(grep -m 1 -E "refus|forbidden" "$dir/build.log")
+        else
+            echo "FAIL    $name: does not build (see $dir/build.log)"
+            tail -n 5 "$dir/build.log" | sed 's/^/        /'
+            failed=$((failed + 1))
+            continue
+        fi
+    else
+        args=(--quiet --report-dir "$dir/report")
+        [ -n "$shapes" ] && args+=(--shape "$shapes")
+        [ -n "$dtypes" ] && args+=(--dtype "$dtypes")
+        # shellcheck disable=SC2206
+        [ -n "$flags" ] && args+=($flags)
+        "$dir/grade" "${args[@]}" >"$dir/grade.log" 2>&1
+        rc=$?
+        week=${name%%_*}
+        line=$(grep -m 1 '^not ok' "$dir/report/$week.tap" 2>/dev/null)
+        got=$(sed -E 's/^not ok [0-9]+ - [^#]*# ([a-z_]+):.*/\1/' <<<"$line")
+        why=${line#*# }
+        if [ $rc -eq 2 ] || [ -z "$line" ]; then
+            got=${got:-none}
+            [ $rc -eq 2 ] && got="grader-error"
+            why=$(tail -n 3 "$dir/grade.log" | tr '\n' ' ')
+        fi
+    fi
+    if grep -qE "^($expect)\$" <<<"$got"; then
+        printf 'caught  %-34s %-16s %s\n' "$name" "$got" "${why:0:150}"
+        passed=$((passed + 1))
+    else
+        printf 'FAIL    %-34s got %s, expected %s: %s\n' "$name" "$got" "$expect" "${why:0:200}"
+        failed=$((failed + 1))
+    fi
+done
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
