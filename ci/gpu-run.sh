@@ -21,6 +21,7 @@ if ! ls "$prefix"/usr/lib/x86_64-linux-gnu/libcheck* >/dev/null 2>&1; then
     mkdir -p "$prefix"
     for d in .deps/*.deb; do dpkg -x "$d" "$prefix"; done
 fi
+export LD_LIBRARY_PATH="$prefix/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 mk() { make --no-print-directory CHECK_PREFIX="$prefix" "$@"; }
 summary=()
 for step in "$@"; do

@@ -60,7 +60,7 @@ BEGIN { open = 0; incode = 0; bad = 0 }
         close_open("its code chunk ends at line " FNR)
         incode = 0; out(line); next
     }
-    if (line ~ /^[ \t]*\/\/[ \t]*SOLUTION[ \t]+BEGIN/) {
+    if (line ~ /^[ \t]*\/\/[ \t]*SOLUTION[ \t]+BEGIN([^A-Za-z0-9_]|$)/) {
         if (!incode) { err(FNR, "SOLUTION BEGIN outside a code chunk"); out(line); next }
         if (open) { err(FNR, "SOLUTION BEGIN inside the region opened at line " open); next }
         if (line !~ /^[ \t]*\/\/[ \t]*SOLUTION[ \t]+BEGIN:[ \t]*[^ \t]/) {
@@ -72,7 +72,7 @@ BEGIN { open = 0; incode = 0; bad = 0 }
         out(indent "// TODO: " what)
         next
     }
-    if (line ~ /^[ \t]*\/\/[ \t]*SOLUTION[ \t]+END/) {
+    if (line ~ /^[ \t]*\/\/[ \t]*SOLUTION[ \t]+END([^A-Za-z0-9_]|$)/) {
         if (!open) { err(FNR, "SOLUTION END without SOLUTION BEGIN"); next }
         if (trim(line) !~ /^\/\/[ \t]*SOLUTION[ \t]+END$/) err(FNR, "text after SOLUTION END")
         open = 0; next

@@ -6,7 +6,7 @@
 # tangle and compile (nvcc -arch=sm_90 -Igrader), that no solution line is
 # anywhere in the edition or its tarball, and that malformed regions fail with
 # LESSON:LINE. The grading contract is checked without a GPU by
-# ci/tests/launch_probe.c: kernels whose SASS changed between the full and
+# ci/tests/launch_probe.c: kernels whose PTX changed between the full and
 # the student edition must only be reached by variants whose launchers return
 # WB_NOT_IMPLEMENTED there, and every other variant must launch exactly what it
 # launched before. Prints "N passed, N failed".
@@ -16,7 +16,6 @@ REPO=$(pwd)
 TOOL=ci/student-edition.sh
 CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 NVCC=${NVCC:-$(command -v nvcc || echo "$CUDA_HOME/bin/nvcc")}
-CUOBJDUMP=${CUOBJDUMP:-$(dirname "$NVCC")/cuobjdump}
 
 passed=0 failed=0
 pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
@@ -39,7 +38,7 @@ expect_error() { # expect_error NAME PATTERN LESSON-TEXT
 }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/student-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -n "${KEEP_TMP:-}" ] && echo "keeping $tmp" || trap 'rm -rf "$tmp"' EXIT
 nbad=0
 
 # ---- the region syntax --------------------------------------------------------
@@ -93,7 +92,7 @@ check "no git history in the edition" bash -c "! find '$ed' -name .git | grep -q
 check "no git history in the tarball" bash -c "! tar -tzf '$ed.tar.gz' | grep -qE '(^|/)\\.git/'"
 check "no mutants (whole solved lessons) in the edition" bash -c "! tar -tzf '$ed.tar.gz' | grep -q 'grader/mutants/'"
 check "the edition has the book built from the stubbed lessons" test -s "$ed/book/out/index.html"
-check "the edition's book shows the TODOs" bash -c "cat '$ed'/book/out/week*.html | grep -q 'TODO:'"
+check "the edition's book shows the TODOs" bash -c "cat '$ed'/book/out/week*.html | sed 's/<[^>]*>//g' | grep -q '// TODO: '"
 
 for l in lessons/week*-*.nw; do
     w=$(basename "$l" | cut -d- -f1)
@@ -115,7 +114,11 @@ if [ ! -x "$NVCC" ]; then
     echo "skip: nvcc not found ($NVCC): compile and contract checks need it"
 else
     full=$tmp/full
-    mkdir -p "$full/objs" "$tmp/objs"
+    mkdir -p "$tmp/objs"
+    for l in lessons/week*-*.nw; do
+        w=$(basename "$l" | cut -d- -f1)
+        mkdir -p "$tmp/objs/keep-$w-full" "$tmp/objs/keep-$w-student"
+    done
     for l in lessons/week*-*.nw; do
         w=$(basename "$l" | cut -d- -f1)
         book/tangle.sh "$l" "$full/tangled/$w" >/dev/null 2>&1 || fail "$w: the full lesson tangles"
@@ -125,24 +128,48 @@ else
     for l in lessons/week*-*.nw; do
         w=$(basename "$l" | cut -d- -f1)
         (cd "$ed" && "$NVCC" -std=c++17 -arch=sm_90 -Igrader -Iref/cpu -Iref/gpu -I"tangled/$w" \
-            -c "tangled/$w/$w.cu" -o "$tmp/objs/$w.student.o") >"$tmp/objs/$w.student.log" 2>&1 &
+            -keep -keep-dir "$tmp/objs/keep-$w-student" -c "tangled/$w/$w.cu" -o "$tmp/objs/$w.student.o") >"$tmp/objs/$w.student.log" 2>&1 &
         pids+=($!)
         "$NVCC" -std=c++17 -arch=sm_90 -Igrader -Iref/cpu -Iref/gpu -I"$full/tangled/$w" \
-            -c "$full/tangled/$w/$w.cu" -o "$tmp/objs/$w.full.o" >"$tmp/objs/$w.full.log" 2>&1 &
+            -keep -keep-dir "$tmp/objs/keep-$w-full" -c "$full/tangled/$w/$w.cu" -o "$tmp/objs/$w.full.o" >"$tmp/objs/$w.full.log" 2>&1 &
         pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p"; done
     gcc -std=c11 -Wall -Wextra -Werror -Igrader -I"$CUDA_HOME/include" -c ci/tests/launch_probe.c \
         -o "$tmp/objs/probe.o" 2>"$tmp/objs/probe.log" || fail "the launch probe compiles" "$(cat "$tmp/objs/probe.log")"
 
-    # per kernel: a digest of its SASS
-    sass_digests() {
-        "$CUOBJDUMP" -sass "$1" | awk '
-            /Function : / { if (name != "") print name "\t" body; name = $NF; body = ""; next }
-            name != "" { gsub(/[ \t]+/, " "); body = body $0 "|" }
-            END { if (name != "") print name "\t" body }' |
-            while IFS=$'\t' read -r name body; do
-                printf '%s\t%s\n' "$name" "$(printf '%s' "$body" | md5sum | cut -c1-16)"
+    # per kernel (.entry of the PTX nvcc kept): a digest of its code and of
+    # the code of every .func it calls, so a change in a device function that
+    # was not inlined still marks the kernels that reach it. Names in an
+    # anonymous namespace carry a hash of the file's path: drop it.
+    ptx_digests() {
+        sed -E 's/_GLOBAL__N__[0-9a-f]+_[0-9]+_[A-Za-z0-9]+_cu_[0-9a-f]+/_GLOBAL__N_/g' "$1" | awk '
+            function flush() { if (name != "") { body[name] = text; if (isentry) entries[name] = 1 } name = "" }
+            /^\.(visible |weak |extern )*\.(entry|func) / {
+                flush()
+                line = $0; isentry = (line ~ /\.entry /)
+                sub(/^.*\.(entry|func)[ \t]+(\([^)]*\)[ \t]*)?/, "", line); sub(/[ \t(].*$/, "", line)
+                name = line; text = ""; next
+            }
+            name != "" && /^\/\// { next }
+            name != "" { gsub(/[ \t]+/, " "); text = text $0 "|"; if ($0 ~ /^}/) flush() }
+            END {
+                flush()
+                for (e in entries) {
+                    delete seen; delete todo; n = 0; todo[++n] = e; seen[e] = 1; all = ""
+                    for (i = 1; i <= n; i++) {
+                        all = all todo[i] ":" body[todo[i]]
+                        s = body[todo[i]]
+                        while (match(s, /call(\.uni)? [^;]*\(?[ \t]*[A-Za-z_$][A-Za-z0-9_$]*/)) {
+                            c = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+                            sub(/^.*[ (,]/, "", c)
+                            if ((c in body) && !(c in seen)) { seen[c] = 1; todo[++n] = c }
+                        }
+                    }
+                    print e "\t" all
+                }
+            }' | while IFS=$'\t' read -r name all; do
+                printf '%s\t%s\n' "$name" "$(printf '%s' "$all" | md5sum | cut -c1-16)"
             done | sort
     }
 
@@ -163,7 +190,9 @@ else
             g++ -o "$tmp/objs/$w.$e.probe" "$tmp/objs/probe.o" "$tmp/objs/$w.$e.o" 2>"$tmp/objs/$w.$e.link" &&
                 "$tmp/objs/$w.$e.probe" >"$tmp/$w.$e.launches" 2>"$tmp/objs/$w.$e.run" ||
                 { fail "$w: the $e launch probe runs" "$(cat "$tmp/objs/$w.$e.link" "$tmp/objs/$w.$e.run")"; continue 2; }
-            sass_digests "$tmp/objs/$w.$e.o" >"$tmp/$w.$e.sass"
+            ptx_digests "$tmp/objs/keep-$w-$e/$w.ptx" >"$tmp/$w.$e.sass"
+            [ -s "$tmp/$w.$e.sass" ] || { fail "$w: kernels found in the $e PTX"; continue 2; }
+            sed -Ei 's/_GLOBAL__N__[0-9a-f]+_[0-9]+_[A-Za-z0-9]+_cu_[0-9a-f]+/_GLOBAL__N_/g' "$tmp/$w.$e.launches"
         done
         # kernels whose code changed, and those only one edition has
         join -t $'\t' -a1 -a2 -e MISSING -o 0,1.2,2.2 "$tmp/$w.full.sass" "$tmp/$w.student.sass" |

@@ -1,0 +1,29 @@
+# sass-ops.awk: `cuobjdump -sass FILE` -> one TSV line per kernel, architecture
+# and opcode:   arch  mangled  opcode  count
+# An instruction line looks like
+#   /*0090*/   @!P0 LDG.E.128.CONSTANT R4, desc[UR4][R2.64] ;   /* 0x... */
+# the opcode is the first word after the address and the optional predicate.
+/^[ \t]*arch[ \t]*=[ \t]*sm_/ { arch = $0; sub(/.*=[ \t]*/, "", arch); sub(/[ \t].*/, "", arch); next }
+/code for sm_[0-9]+/ { t = $0; sub(/.*code for /, "", t); sub(/[ \t].*/, "", t); arch = t; next }
+/Function[ \t]*:[ \t]*[^ \t]/ {
+    cur = $0; sub(/.*Function[ \t]*:[ \t]*/, "", cur); sub(/[ \t].*/, "", cur)
+    if (arch == "") arch = "unknown"
+    next
+}
+/^[ \t]*\/\*[0-9a-fA-F]+\*\// && cur != "" {
+    t = $0
+    sub(/^[ \t]*\/\*[0-9a-fA-F]+\*\/[ \t]*/, "", t)
+    sub(/^\{[ \t]*/, "", t)                      # dual-issue braces (old architectures)
+    sub(/^@!?U?P[0-9T]+[ \t]+/, "", t)           # predicate guard
+    op = t; sub(/[ \t;].*/, "", op)
+    if (op !~ /^[A-Z][A-Z0-9_.]*$/) next
+    key = arch SUBSEP cur SUBSEP op
+    if (!(key in count)) order[++n] = key
+    count[key]++
+}
+END {
+    for (i = 1; i <= n; i++) {
+        split(order[i], kk, SUBSEP)
+        printf "%s\t%s\t%s\t%d\n", kk[1], kk[2], kk[3], count[order[i]]
+    }
+}
