@@ -6,6 +6,8 @@
 #   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it)
 #   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
 #   make book             book/out/index.html and one chapter per week
+#   make book-pdf         book/out/workbook.pdf: the same book through pandoc and LaTeX
+#   make student          dist/student/ and dist/student.tar.gz: the edition without solutions
 #   make test-mutants     on a GPU: every broken kernel in grader/mutants/ is rejected for its reason
 
 SHELL := /bin/bash
@@ -170,3 +172,35 @@ clean:
 	rm -rf build book/out dist
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- student edition and PDF ------------------------------------------------
+# `make student`: the project as a learner receives it (ci/student-edition.sh,
+# book/STUDENT.md); `make book-pdf`: the book as one PDF (book/pdf.sh).
+.PHONY: student book-pdf
+
+student:
+	ci/student-edition.sh build dist/student
+
+book-pdf: tangle
+	book/pdf.sh book/out/workbook.pdf $(LESSONS)
+# ---- end of student edition and PDF ------------------------------------------
+
+# ---- profile and sanitize ---------------------------------------------------
+# (ci/PROFILE.md says what each target reports.) Without WEEK= these run for
+# every week; WEEK=N narrows them to one.
+#   make static-profile   registers, shared memory, spills and SASS checks (grader/weekN.sass); no GPU
+#   make profile          on a GPU: Nsight Compute metrics per variant (VARIANT= narrows), bench/results/<gpu>/
+#   make sanitize         on a GPU: compute-sanitizer on small tests; findings at lesson lines (GRADE=path: any grader)
+PROFILE_WEEKS = $(if $(filter file,$(origin WEEK)),$(WEEKS),$(W))
+
+.PHONY: static-profile profile sanitize
+
+static-profile: $$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/lesson.o)
+	@rc=0; for w in $(PROFILE_WEEKS); do ci/static-profile.sh $$w || rc=1; done; exit $$rc
+
+profile: $$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade)
+	@rc=0; for w in $(PROFILE_WEEKS); do WB_COMMIT=$(COMMIT) ci/profile.sh $$w $(VARIANT) || rc=1; done; exit $$rc
+
+sanitize: $$(if $$(GRADE),,$$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade))
+	@rc=0; if [ -n "$(GRADE)" ]; then GRADE=$(GRADE) VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh || rc=$$?; \
+	else for w in $(PROFILE_WEEKS); do VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh $$w || rc=$$?; done; fi; exit $$rc

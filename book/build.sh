@@ -300,6 +300,102 @@ expand_markers() {
         { print }' "$in" >"$out"
 }
 
+# ---- profile sections: @@PROFILE weekN@@ (ci/PROFILE.md) --------------------
+# The line becomes the week's static profile (registers, shared memory,
+# spills, SASS checks: build/weekN/static-profile.json, made here by
+# ci/static-profile.sh when missing or older than the week's object) and,
+# when RESULTS holds weekN-profile.json, the Nsight Compute table with the
+# GPU, driver and commit it was measured on; otherwise a note saying that no
+# profile is committed for this GPU. STATIC_PROFILE_DIR overrides build/.
+STATIC_PROFILE_DIR=${STATIC_PROFILE_DIR:-$REPO_DIR/build}
+profile_static() {
+    local week=$1 dir=$STATIC_PROFILE_DIR/$1 json
+    json=$dir/static-profile.json
+    if [ -f "$dir/lesson.o" ] && { [ ! -f "$json" ] || [ "$dir/lesson.o" -nt "$json" ]; } &&
+        [ "$STATIC_PROFILE_DIR" = "$REPO_DIR/build" ]; then
+        (cd "$REPO_DIR" && STATIC_PROFILE_QUIET=1 ci/static-profile.sh "$week" >/dev/null 2>&1) || true
+    fi
+    if [ ! -f "$json" ] || ! jq -e '.kernels' "$json" >/dev/null 2>&1; then
+        printf '\n::: {.note .no-profile}\n**No static profile for %s yet.** Build the week (`make %s`) and run `make static-profile WEEK=%s`; the table of registers, shared memory and spills per kernel then appears here.\n:::\n\n' \
+            "$week" "$week" "${week#week}"
+        return
+    fi
+    printf '\n::: {.profile-table .static-profile}\n'
+    printf '| Kernel | Instantiations | Registers / thread | Shared memory / block (B) | Spills (B) | Checks |\n'
+    printf '|:--|--:|--:|--:|--:|:--|\n'
+    jq -r '
+        def range_of(a): (a | map(select(. != null))) as $v
+            | if ($v | length) == 0 then "–" elif ($v | min) == ($v | max) then "\($v | min)" else "\($v | min)–\($v | max)" end;
+        .kernels | group_by(.base)[]
+        | [ .[0].base, (length | tostring), range_of(map(.registers)), range_of(map(.shared_bytes)),
+            ((map((.spill_store_bytes // 0) + (.spill_load_bytes // 0)) | add) | tostring),
+            ([.[].checks[]] as $c
+              | ($c | map(select(.status == "fail")) | map(.rule) | unique) as $f
+              | if ($f | length) > 0 then "**failed:** " + ($f | join("; "))
+                else ([$c[] | select(.status == "pass" and (.verb == "contains" or .verb == "lacks"))
+                       | "\(.verb) \(.args | gsub(","; ", "))"
+                         + (if (.pattern | test("[<*?]")) and (.pattern | test("[|]") | not) then " (`\(.pattern)`)" else "" end)] | unique | join("; ")) as $ok
+                  | (if $ok == "" then "no spills" else $ok end)
+                  + ([$c[] | select(.status == "unchecked")] | if length > 0 then " (\(length) unchecked)" else "" end)
+                end) ]
+        | (.[:5] | map(gsub("\\|"; "\\|") | gsub("_"; "\\_") | gsub("<"; "\\<") | gsub(">"; "\\>")))
+          + (.[5:] | map(gsub("\\|"; "\\|")))
+        | "| " + join(" | ") + " |"' "$json"
+    jq -r --arg src "$(show_path "$json")" '
+        ": What the compiler made of each kernel, \(.arch): \(.counts.kernels) kernels, \(.counts.checks) checks, \(.counts.failed) failed. Resources from \(.sources.resources); instructions from \(.sources.instructions). Checks declared in `\(.rules_file)`. Source: `\($src)`."' "$json"
+    printf ':::\n\n'
+}
+profile_ncu() {
+    local week=$1 json=$RESULTS/$1-profile.json shown
+    shown=$(show_path "$json")
+    if [ ! -f "$json" ] || ! jq -e '.status == "ok" and (.variants | length > 0)' "$json" >/dev/null 2>&1; then
+        printf '\n::: {.note .no-profile}\n**No Nsight Compute profile is committed for this GPU (%s).** Run `make profile WEEK=%s` on it and commit `%s`; the table of DRAM throughput, occupancy, bank conflicts, branch uniformity, warp stalls and L2 hit rate per variant then appears here.\n:::\n\n' \
+            "$GPU" "${week#week}" "$shown"
+        return
+    fi
+    printf '\n::: {.profile-table .ncu-profile}\n'
+    printf '| Variant | Kernel (longest launch) | µs | DRAM %% of peak | Achieved occupancy %% | L2 hit %% | Bank conflicts ld / st | Branch uniformity %% | Top warp stalls (cycles per issue) |\n'
+    printf '|:--|:--|--:|--:|--:|--:|--:|--:|:--|\n'
+    jq -r '
+        def f1: if . == null then "–" else (. * 10 | round / 10 | tostring) end;
+        def i0: if . == null then "–" else (. | round | tostring) end;
+        .variants[]
+        | if .status != "ok" then [.variant, "**" + .status + "**", "–", "–", "–", "–", "–", "–", (.message // "")]
+          else [ .variant, .kernel, (if .metrics.duration_ns == null then null else .metrics.duration_ns / 1000 end | f1),
+                 (.metrics.dram_throughput_pct | f1), (.metrics.achieved_occupancy_pct | f1),
+                 (.metrics.l2_hit_rate_pct | f1),
+                 "\(.metrics.smem_bank_conflicts_ld | i0) / \(.metrics.smem_bank_conflicts_st | i0)",
+                 (.metrics.branch_uniform_pct | f1),
+                 ([.stalls[:3][] | "\(.reason | gsub("_"; " ")) \(.warp_cycles_per_issue | f1)"] | join(", ")) ] end
+        | map(tostring | gsub("\\|"; "\\|") | gsub("_"; "\\_") | gsub("<"; "\\<") | gsub(">"; "\\>"))
+        | "| " + join(" | ") + " |"' "$json"
+    jq -r --arg src "$shown" '
+        ([.variants[] | select(.status == "ok")][0]) as $v
+        | ": Nsight Compute on \(.env.gpu // "an unnamed GPU"), driver \(.env.driver // "?"), \(.env.ncu // "ncu"), commit \(.env.commit // "?"), \(.env.date // "undated"); "
+          + (if $v then "\($v.dtype) at \($v.rows)×\($v.cols), " else "" end)
+          + "clocks not locked (--clock-control none). One launch per variant: the longest of those the grader made."
+          + (if (.metrics_missing | length) > 0 then " Not collected by this ncu: \(.metrics_missing | join(", "))." else "" end)
+          + " Source: `\($src)`."' "$json"
+    printf ':::\n\n'
+}
+# expand_profile_markers FILE: replace each @@PROFILE weekN@@ line in place
+expand_profile_markers() {
+    local f=$1 week
+    grep -qE '^@@?PROFILE[ \t]+[^ \t@]+[ \t]*@@[ \t]*$' "$f" || return 0
+    for week in $(sed -nE 's/^@@?PROFILE[ \t]+([^ \t@]+)[ \t]*@@[ \t]*$/\1/p' "$f" | sort -u); do
+        { profile_static "$week"; profile_ncu "$week"; } >"$WORK/frag-PROFILE-$week.md"
+    done
+    awk -v dir="$WORK" '
+        /^@@?PROFILE[ \t]+[^ \t@]+[ \t]*@@[ \t]*$/ {
+            w = $0; sub(/^@@?PROFILE[ \t]+/, "", w); sub(/[ \t]*@@[ \t]*$/, "", w)
+            file = dir "/frag-PROFILE-" w ".md"
+            while ((getline l < file) > 0) print l
+            close(file); next
+        }
+        { print }' "$f" >"$f.profile" && mv "$f.profile" "$f"
+}
+# ---- end of profile sections ----
+
 # ---- HTML ----------------------------------------------------------------
 
 html_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'; }
@@ -339,6 +435,7 @@ declare -A titles=()
 for l in "${pages[@]}"; do
     s=$(stem_of "$l")
     expand_markers "$WORK/$s.raw.md" "$WORK/$s.md"
+    expand_profile_markers "$WORK/$s.md"
     titles[$s]=$(title_of "$WORK/$s.md" "$s")
 done
 
@@ -367,6 +464,32 @@ for ((i = 0; i < n; i++)); do
     link_uses "$WORK/$s.usemap" <"$WORK/$s.html" >"$OUTDIR/$s.html"
 done
 
+# ---- appendices (book/appendices.sh): the grader, measured results, index ----
+# RESULTS names one GPU's directory; the results appendix shows every GPU's.
+results_root=$RESULTS
+compgen -G "$RESULTS/*.json" >/dev/null && results_root=$(dirname "$RESULTS")
+bash "$BOOK_DIR/appendices.sh" "$WORK/appendix" "$OUTDIR" "$results_root" "${pages[@]}" \
+    >"$WORK/appendices.list" || die "book/appendices.sh failed"
+appendices=()
+declare -A appendix_titles=()
+while IFS=$'\t' read -r a title; do
+    [ -n "$a" ] || continue
+    appendices+=("$a")
+    appendix_titles[$a]=$title
+done <"$WORK/appendices.list"
+for ((i = 0; i < ${#appendices[@]}; i++)); do
+    a=${appendices[$i]}
+    nav=()
+    [ "$i" -eq 0 ] || nav+=(-V prev="${appendices[$((i - 1))]}.html" \
+        -V prevtitle="$(printf '%s' "${appendix_titles[${appendices[$((i - 1))]}]}" | html_escape)")
+    [ "$i" -eq $((${#appendices[@]} - 1)) ] || nav+=(-V next="${appendices[$((i + 1))]}.html" \
+        -V nexttitle="$(printf '%s' "${appendix_titles[${appendices[$((i + 1))]}]}" | html_escape)")
+    pandoc "${PANDOC_COMMON[@]}" --toc --toc-depth=2 "${nav[@]}" \
+        --metadata pagetitle="${appendix_titles[$a]}" \
+        -o "$OUTDIR/$a.html" "$WORK/appendix/$a.md" || die "pandoc failed on appendix $a"
+done
+# ---- end of appendices ----
+
 # index: preface, then the chapters with their sections
 {
     printf '# %s {.book-title}\n\n' "$BOOK_TITLE"
@@ -383,6 +506,12 @@ done
                 printf -- '    - [%s](%s.html#%s)\n' "$(printf '%s' "$text" | sed 's/[][\\`*_]/\\&/g')" "$s" "$id"
             done || true
     done
+    if [ ${#appendices[@]} -gt 0 ]; then
+        printf '\nAppendices:\n\n'
+        for a in "${appendices[@]}"; do
+            printf -- '- [%s](%s.html)\n' "$(printf '%s' "${appendix_titles[$a]}" | sed 's/[][\\`*_]/\\&/g')" "$a"
+        done
+    fi
     if [ ${#shared[@]} -gt 0 ]; then
         printf '\nShared chunks:\n\n'
         for l in "${shared[@]}"; do
@@ -396,6 +525,24 @@ pandoc "${PANDOC_COMMON[@]}" -V next="$first.html" \
     -V nexttitle="$(printf '%s' "${titles[$first]}" | html_escape)" \
     --metadata pagetitle="$BOOK_TITLE" -V isindex=1 \
     -o "$OUTDIR/index.html" "$WORK/index.md" || die "pandoc failed on the index"
+
+# BOOK_MARKDOWN_DIR (book/pdf.sh sets it): keep each page's Markdown, its
+# chunk-use map and the page order, for other back ends
+if [ -n "${BOOK_MARKDOWN_DIR:-}" ]; then
+    mkdir -p "$BOOK_MARKDOWN_DIR"
+    : >"$BOOK_MARKDOWN_DIR/pages"
+    for l in "${pages[@]}"; do
+        s=$(stem_of "$l")
+        cp "$WORK/$s.md" "$BOOK_MARKDOWN_DIR/$s.md"
+        cp "$WORK/$s.usemap" "$BOOK_MARKDOWN_DIR/$s.usemap" 2>/dev/null || : >"$BOOK_MARKDOWN_DIR/$s.usemap"
+        case $(basename "$l") in common*|shared*) kind=shared ;; *) kind=chapter ;; esac
+        printf '%s\t%s\n' "$kind" "$s" >>"$BOOK_MARKDOWN_DIR/pages"
+    done
+    for a in "${appendices[@]}"; do
+        cp "$WORK/appendix/$a.md" "$BOOK_MARKDOWN_DIR/$a.md"
+        printf 'appendix\t%s\n' "$a" >>"$BOOK_MARKDOWN_DIR/pages"
+    done
+fi
 
 cp "$BOOK_DIR/book.css" "$OUTDIR/book.css"
 echo "book: wrote $OUTDIR/index.html and ${#pages[@]} chapter page(s) (results from $(show_path "$RESULTS"))"

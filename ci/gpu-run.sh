@@ -6,7 +6,8 @@
 # and unpacked here into a prefix that the Makefile's CHECK_PREFIX reads.
 #
 #   ci/gpu-run.sh LOGDIR STEP...
-#   steps: build | correct:WEEK (sharded, untimed) | grade:WEEK | bench:WEEK | mutants | sanitize:WEEK | profile:WEEK | host-tests
+#   steps: build | correct:WEEK (sharded, untimed) | grade:WEEK | bench:WEEK | mutant:NAME
+#          | sanitize-mutant:NAME | mutants | sanitize:WEEK | profile:WEEK | host-tests
 # Logs go to LOGDIR/STEP.log; a summary table is printed last.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -58,8 +59,10 @@ for step in "$@"; do
         echo "$p passed, $f failed, $sk skipped" >>"$log"
         (exit $rc)
         ;;
-    bench) mk bench WEEK="$week" >"$log" 2>&1 ;;
+    bench) mk bench WEEK="$week" ${VARIANT:+VARIANT=$VARIANT} >"$log" 2>&1 ;;
     mutants) mk test-mutants >"$log" 2>&1 ;;
+    mutant) mk test-mutants MUTANT="$week" >"$log" 2>&1 ;;
+    sanitize-mutant) mk build/mutants/"$week"/grade >"$log" 2>&1 && mk sanitize GRADE=build/mutants/"$week"/grade >>"$log" 2>&1 ;;
     sanitize) mk sanitize WEEK="$week" >"$log" 2>&1 ;;
     profile) mk profile WEEK="$week" >"$log" 2>&1 ;;
     *) echo "gpu-run: unknown step '$step'" >"$log"; false ;;

@@ -209,6 +209,7 @@ build() {
         (cd "$dest" && book/tangle.sh "lessons/$(basename "$l")" "tangled/$w")
     done
     (cd "$dest" && book/build.sh book/out lessons/*.nw) >&2
+    rm -rf "$dest/build" # anything the book build compiled on the way (profiles)
     printf '%s\n' "$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" >"$dest/.student-edition-of"
     local parent name
     parent=$(dirname "$dest")

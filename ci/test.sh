@@ -78,6 +78,11 @@ stage tangle-errors ci/tests/tangle_errors.sh
 
 echo "== build (nvcc, every week)"
 stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries
+# static profile: resources and SASS/PTX checks of grader/weekN.sass (ci/PROFILE.md)
+for lesson in lessons/week*-*.nw; do
+    w=$(basename "$lesson" | cut -d- -f1)
+    stage "static-profile-$w" ci/static-profile.sh "$w"
+done
 
 echo "== host tests (no GPU needed)"
 for t in build/tests/test_*; do
@@ -89,6 +94,8 @@ for t in grader/tests/test_*.sh; do
     counted "$(basename "$t" .sh)" "$t"
 done
 counted grader-cli ci/tests/grader_cli.sh
+counted profile-parsers ci/tests/profile_parsers.sh
+counted student-edition ci/tests/student_edition.sh
 
 echo "== lint"
 stage lint make --no-print-directory lint

@@ -41,6 +41,7 @@ typedef struct options {
     int have_seed;
     int list;
     int quiet;
+    int no_fork;       /* --no-fork: tests run in this process (for ncu, compute-sanitizer) */
     int shard, shards; /* run jobs with index % shards == shard */
 } options;
 
@@ -66,6 +67,9 @@ static void usage(FILE *f, const char *argv0)
             "  --seed N          reproduce a run (also GRADER_SEED=N)\n"
             "  --list            list the lesson's variants and the week's ops, then exit\n"
             "  --quiet           no progress lines while tests run\n"
+            "  --no-fork         run the tests in this process, one after another, without\n"
+            "                    time limits (for ncu and compute-sanitizer: make profile,\n"
+            "                    make sanitize); a crash then ends the whole run\n"
             "  --shard K/N       only every N-th test from the K-th (0-based): N graders can\n"
             "                    share a GPU for correctness runs (not for timing)\n"
             "  --help            this text\n\n"
@@ -143,6 +147,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->list = 1;
         else if (!strcmp(a, "--quiet"))
             o->quiet = 1;
+        else if (!strcmp(a, "--no-fork"))
+            o->no_fork = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout, argv[0]);
             exit(EXIT_ALL_PASSED);
@@ -376,7 +382,7 @@ int main(int argc, char **argv)
             suite_add_tcase(s, tc);
         }
         SRunner *sr = srunner_create(s);
-        srunner_set_fork_status(sr, CK_FORK);
+        srunner_set_fork_status(sr, o.no_fork ? CK_NOFORK : CK_FORK);
         fflush(NULL);
         srunner_run_all(sr, CK_SILENT);
         TestResult **trs = srunner_results(sr);

@@ -153,33 +153,99 @@ expect_failure "an unused chunk fails with FILE:LINE" book/tests/bad/unused.nw \
 expect_failure "an unescaped << in prose fails with FILE:LINE" book/tests/bad/prose.nw \
     '^book/tests/bad/prose\.nw:3: unescaped <<'
 
+# ---- appendices of the sample book ----------------------------------------------
+
+check "index.html lists the appendices" bash -c "grep -qF 'href=\"appendix-grader.html\"' '$OUT/index.html' &&
+    grep -qF 'href=\"appendix-results.html\"' '$OUT/index.html' && grep -qF 'href=\"appendix-index.html\"' '$OUT/index.html'"
+check "the grader appendix gives the tolerance formula" grep -qF 'wb_sum_bound' "$OUT/appendix-grader.html"
+check "the results appendix renders every results file with its provenance" bash -c \
+    "grep -qF '<td style=\"text-align: left;\">copy_vec4</td>' '$OUT/appendix-results.html' &&
+     grep -qF 'Driver 580.159.04, CUDA runtime 13.0' '$OUT/appendix-results.html' &&
+     grep -qF '<code>abc1234</code>' '$OUT/appendix-results.html'"
+check "the identifier index files a kernel under kernels" bash -c \
+    "sed -n '/id=\"index-kernel\"/,/<h2/p' '$OUT/appendix-index.html' | grep -qF 'href=\"sample.html#ix-transpose-naive\"'"
+check "the identifier index links to the defining chunk" \
+    grep -qF 'href="sample.html#nw-launch-the-naive-transpose"' "$OUT/appendix-index.html"
+
+# ---- the PDF (book/pdf.sh) ------------------------------------------------------
+
+if command -v pdflatex >/dev/null && command -v rsvg-convert >/dev/null && command -v pdftoppm >/dev/null; then
+    if book/pdf.sh "$OUT/sample.pdf" book/tests/sample.nw --results book/tests/fixtures/h200 >"$WORK/pdf.log" 2>&1; then
+        pass "book/pdf.sh writes the sample book as a PDF"
+        pdftotext "$OUT/sample.pdf" "$WORK/sample-pdf.txt" 2>/dev/null
+        check "the PDF holds the chunk names and the appendices" bash -c \
+            "grep -qF '⟨launch the naive transpose⟩' '$WORK/sample-pdf.txt' && grep -qF 'Index of identifiers' '$WORK/sample-pdf.txt'"
+        check "a page of the PDF renders to PNG" bash -c \
+            "pdftoppm -r 40 -png -f 1 -l 1 '$OUT/sample.pdf' '$WORK/pdfpage' && test -s '$WORK/pdfpage-01.png' -o -s '$WORK/pdfpage-1.png'"
+    else
+        fail "book/pdf.sh writes the sample book as a PDF" "$(tail -n 20 "$WORK/pdf.log")"
+    fi
+else
+    echo "skip PDF: pdflatex, rsvg-convert or pdftoppm missing (book/PACKAGES)"
+fi
+
 # ---- screenshots ---------------------------------------------------------------
 
-if [ -x /usr/bin/chromium ]; then
-    mkdir -p "$OUT/screenshots"
-    console_errors=""
-    for page in index sample; do
-        for width in 1280 390; do
-            shot=$OUT/screenshots/$page-$width.png
-            profile=$(mktemp -d "$WORK/chromium.XXXXXX")
-            timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu \
-                --disable-background-networking --disable-component-update --disable-sync \
-                --no-first-run --hide-scrollbars --user-data-dir="$profile" \
-                --enable-logging=stderr --v=0 \
-                --screenshot="$shot" --window-size="$width,2000" \
-                "file://$(cd "$OUT" && pwd)/$page.html" >"$WORK/chromium.log" 2>&1
-            if [ -s "$shot" ]; then
-                pass "screenshot $page.html at $width px"
-            else
-                fail "screenshot $page.html at $width px" "$(tail -5 "$WORK/chromium.log")"
-            fi
-            errs=$(grep -E 'Uncaught|ERROR:CONSOLE|CONSOLE.*(Error|Failed)' "$WORK/chromium.log" || true)
-            [ -z "$errs" ] || console_errors="$console_errors$page@$width: $errs"$'\n'
-        done
+console_errors=""
+# shoot DIR PAGE SHOTDIR: PAGE of DIR at 1280 and 390 px into SHOTDIR/PAGE-WIDTH.png
+shoot() {
+    local dir=$1 page=$2 shots=$3 width shot profile errs
+    mkdir -p "$shots"
+    for width in 1280 390; do
+        shot=$shots/$page-$width.png
+        rm -f "$shot"
+        profile=$(mktemp -d "$WORK/chromium.XXXXXX")
+        timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --no-first-run --hide-scrollbars --user-data-dir="$profile" \
+            --enable-logging=stderr --v=0 \
+            --screenshot="$shot" --window-size="$width,2000" \
+            "file://$(cd "$dir" && pwd)/$page.html" >"$WORK/chromium.log" 2>&1
+        if [ -s "$shot" ]; then
+            pass "screenshot $page.html at $width px"
+        else
+            fail "screenshot $page.html at $width px" "$(tail -5 "$WORK/chromium.log")"
+        fi
+        errs=$(grep -E 'Uncaught|ERROR:CONSOLE|CONSOLE.*(Error|Failed)' "$WORK/chromium.log" || true)
+        [ -z "$errs" ] || console_errors="$console_errors$page@$width: $errs"$'\n'
     done
-    if [ -z "$console_errors" ]; then pass "no browser console errors"; else fail "no browser console errors" "$console_errors"; fi
+}
+if [ -x /usr/bin/chromium ]; then
+    for page in index sample; do shoot "$OUT" "$page" "$OUT/screenshots"; done
 else
     echo "skip screenshots: /usr/bin/chromium not installed"
+fi
+
+# ---- the real book (book/out, as `make book` writes it) ----------------------------
+
+REAL=${REAL_BOOK:-$BOOK/out}
+if [ ! -s "$REAL/index.html" ]; then
+    book/build.sh "$REAL" lessons/*.nw >"$WORK/real.log" 2>&1 || fail "the lessons' book builds" "$(tail -20 "$WORK/real.log")"
+fi
+# every chunk of every lesson appears in its page, by name
+missing=""
+for l in lessons/*.nw; do
+    stem=$(basename "$l" .nw); stem=${stem%%-*}
+    page=$REAL/$stem.html
+    [ -f "$page" ] || { missing="$missing $stem.html(no page)"; continue; }
+    sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" \
+        -e "s/’/'/g" -e 's/&amp;/\&/g' "$page" >"$WORK/real-$stem.txt"
+    while IFS= read -r name; do
+        grep -qF "⟨$name⟩" "$WORK/real-$stem.txt" || missing="$missing $stem:⟨$name⟩"
+    done < <(sed -n 's/^<<\(.*\)>>=[[:space:]]*$/\1/p' "$l" | sort -u)
+done
+if [ -z "$missing" ]; then pass "every chunk of every lesson appears in the book"; else fail "every chunk of every lesson appears in the book" "missing:$missing"; fi
+check "no broken internal link anywhere in $(basename "$(dirname "$REAL")")/$(basename "$REAL")" book/tests/linkcheck.sh "$REAL"
+check "the book's index lists the appendices" grep -qF 'href="appendix-index.html"' "$REAL/index.html"
+if [ -x /usr/bin/chromium ]; then
+    # kept for CI artifacts: the index and the first chapter, desktop and phone
+    first=$(ls lessons/week*-*.nw 2>/dev/null | sort -V | head -n 1)
+    first=$(basename "${first:-index}" .nw); first=${first%%-*}
+    shoot "$REAL" index "$REAL/screenshots"
+    [ "$first" = index ] || shoot "$REAL" "$first" "$REAL/screenshots"
+fi
+if [ -x /usr/bin/chromium ]; then
+    if [ -z "$console_errors" ]; then pass "no browser console errors"; else fail "no browser console errors" "$console_errors"; fi
 fi
 
 echo

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # ci/profile/lib.sh: helpers shared by ci/static-profile.sh, ci/profile.sh and
 # ci/sanitize.sh (sourced, not run). Plain bash and awk (mawk is enough): the
 # GPU machine has neither jq nor gawk for certain.

@@ -234,8 +234,9 @@ BEGIN {
         printf "      \"checks\": [" > json
         for (c = 1; c <= nchk[k]; c++) {
             rid = chk_rule[k, c]
-            printf "%s\n        { \"rule\": %s, \"line\": %d, \"status\": %s, \"detail\": %s }", (c > 1 ? "," : ""), \
-                jstr(rid ? rtext[rid] : "* spills 0 (default)"), rid ? rline[rid] : 0, jstr(chk_status[k, c]), jstr(chk_detail[k, c]) > json
+            printf "%s\n        { \"rule\": %s, \"line\": %d, \"pattern\": %s, \"verb\": %s, \"args\": %s, \"status\": %s, \"detail\": %s }", (c > 1 ? "," : ""), \
+                jstr(rid ? rtext[rid] : "* spills 0 (default)"), rid ? rline[rid] : 0, jstr(rid ? rpat[rid] : "*"), jstr(rid ? rverb[rid] : "spills"), \
+                jstr(rid ? rargs[rid] : "0"), jstr(chk_status[k, c]), jstr(chk_detail[k, c]) > json
         }
         printf " ] }%s\n", (k < nk ? "," : "") > json
     }

@@ -143,9 +143,9 @@ else
     # was not inlined still marks the kernels that reach it. Names in an
     # anonymous namespace carry a hash of the file's path: drop it.
     ptx_digests() {
-        sed -E 's/_GLOBAL__N__[0-9a-f]+_[0-9]+_[A-Za-z0-9]+_cu_[0-9a-f]+/_GLOBAL__N_/g' "$1" | awk '
+        sed -E 's/[0-9a-f]{8}_[0-9]+_[A-Za-z0-9]+_cu_[0-9a-f]{8}/FILEHASH/g' "$1" | awk '
             function flush() { if (name != "") { body[name] = text; if (isentry) entries[name] = 1 } name = "" }
-            /^\.(visible |weak |extern )*\.(entry|func) / {
+            /^(\.(visible|weak|extern)[ \t]+)*\.(entry|func)[ \t]/ {
                 flush()
                 line = $0; isentry = (line ~ /\.entry /)
                 sub(/^.*\.(entry|func)[ \t]+(\([^)]*\)[ \t]*)?/, "", line); sub(/[ \t(].*$/, "", line)
@@ -192,7 +192,7 @@ else
                 { fail "$w: the $e launch probe runs" "$(cat "$tmp/objs/$w.$e.link" "$tmp/objs/$w.$e.run")"; continue 2; }
             ptx_digests "$tmp/objs/keep-$w-$e/$w.ptx" >"$tmp/$w.$e.sass"
             [ -s "$tmp/$w.$e.sass" ] || { fail "$w: kernels found in the $e PTX"; continue 2; }
-            sed -Ei 's/_GLOBAL__N__[0-9a-f]+_[0-9]+_[A-Za-z0-9]+_cu_[0-9a-f]+/_GLOBAL__N_/g' "$tmp/$w.$e.launches"
+            sed -Ei 's/[0-9a-f]{8}_[0-9]+_[A-Za-z0-9]+_cu_[0-9a-f]{8}/FILEHASH/g' "$tmp/$w.$e.launches"
         done
         # kernels whose code changed, and those only one edition has
         join -t $'\t' -a1 -a2 -e MISSING -o 0,1.2,2.2 "$tmp/$w.full.sass" "$tmp/$w.student.sass" |
