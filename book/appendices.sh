@@ -78,7 +78,7 @@ fi
                     "- Driver \($e.driver // "?"), CUDA runtime \($e.cuda_runtime // "?")",
                     "- Commit `\($e.commit // "?")`, measured \($e.date // "undated")"
                       + (if $e.seed then ", seed \($e.seed_string // ($e.seed | tostring))" else "" end),
-                    (if $e.copy_ceiling_gbps then "- Copy ceiling \($e.copy_ceiling_gbps) GB/s" else empty end),
+                    (if $e.copy_ceiling_gbps then "- Copy ceiling \($e.copy_ceiling_gbps * 10 | round / 10) GB/s" else empty end),
                     "- Source: `\($src)`", ""' "$json"
                 printf '::: {.results-table}\n'
                 printf '| Variant | Op | dtype | Shape | ms | GB/s | %% of copy ceiling | vs baseline |\n'

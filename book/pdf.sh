@@ -100,7 +100,7 @@ done <"$WORK/chars"
 
 cd "$WORK"
 if ! pandoc --from markdown --to latex --standalone \
-    --pdf-engine=pdflatex \
+    --pdf-engine=pdflatex --columns=1000 \
     --syntax-definition "$BOOK_DIR/cuda.xml" --highlight-style pygments \
     --top-level-division=chapter --toc --toc-depth=1 \
     -V documentclass=report -V classoption=oneside -V papersize=a4 \
