@@ -163,9 +163,11 @@ test:
 
 lint:
 	clang-format --dry-run --Werror grader/*.c grader/*.h grader/tests/*.c ref/cpu/*.[ch] \
-	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) tangled/*/*.cu tangled/*/*.h
+	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard ci/tests/*.c) grader/mutants/*.cu
+	ci/lint-lessons.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-	  --inline-suppr --suppress=missingIncludeSystem $(INCLUDES) grader ref/cpu
+	  --inline-suppr --suppress=missingIncludeSystem --suppress=missingInclude -Igrader -Iref/cpu -Iref/gpu \
+	  grader ref/cpu
 	@echo "lint: clean"
 
 clean:

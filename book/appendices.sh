@@ -61,6 +61,8 @@ fi
             [ ${#files[@]} -gt 0 ] || continue
             mapfile -t files < <(printf '%s\n' "${files[@]}" | sort -V)
             for json in "${files[@]}"; do
+                # Nsight Compute profiles sit beside the results; the chapters' profile sections show them
+                case $json in *-profile.json) continue ;; esac
                 if ! jq -e '.results | type == "array"' "$json" >/dev/null 2>&1; then
                     echo "appendices.sh: warning: $(show_path "$json") is not a results file" >&2
                     continue

@@ -149,7 +149,7 @@ results_note() {
         "$1" "$2" "$3"
 }
 results_table() {
-    local week=$1 op=$2 json=$RESULTS/$1.json shown
+    local week=$1 op=$2 variants=${3:-} json=$RESULTS/$1.json shown
     shown=$(show_path "$json")
     if [ ! -f "$json" ]; then results_note "$week" "$op" "$shown"; return; fi
     if ! jq -e --arg op "$op" '[.results[] | select(.op == $op)] | length > 0' "$json" >/dev/null 2>&1; then
@@ -159,9 +159,10 @@ results_table() {
     printf '\n::: {.results-table}\n'
     printf '| Variant | dtype | Shape | ms | GB/s | %% of copy ceiling | vs baseline |\n'
     printf '|:--|:--|--:|--:|--:|--:|--:|\n'
-    jq -r --arg op "$op" '
-        .results | to_entries
-        | map(select(.value.op == $op))
+    jq -r --arg op "$op" --arg vs "$variants" '
+        ($vs | split(",") | map(select(. != ""))) as $want
+        | .results | to_entries
+        | map(select(.value.op == $op and (($want | length) == 0 or (.value.variant as $v | $want | index([$v])))))
         | sort_by((.value.rows // 0) * (.value.cols // 0), .key)
         | .[].value
         | [ .variant, .dtype, "\(.rows // "?")×\(.cols // "?")",
@@ -185,9 +186,40 @@ results_table() {
         | ": Measured on \($e.gpu // "an unnamed GPU")"
           + (if $e.cc then " (compute capability \($e.cc)" + (if $e.sms then ", \($e.sms) SMs" else "" end) + ")" else "" end)
           + ", driver \($e.driver // "?"), CUDA runtime \($e.cuda_runtime // "?"), commit \($e.commit // "?"), \($e.date // "undated")."
-          + (if $e.copy_ceiling_gbps then " Copy ceiling \($e.copy_ceiling_gbps) GB/s." else "" end)
+          + (if $e.copy_ceiling_gbps then " Copy ceiling \($e.copy_ceiling_gbps | round) GB/s." else "" end)
           + (if $b != "" then " vs baseline = baseline time / variant time against \($b) (above 1 is faster)." else "" end)
           + " Source: `\($src)`."' "$json"
+    printf ':::\n\n'
+}
+
+# progression_table WEEK OP: one line per variant, in the lesson's order, at
+# the largest float32 shape measured: time, GB/s, the speedup over the line
+# before and over the first, and the fraction of the copy ceiling.
+progression_table() {
+    local week=$1 op=$2 json=$RESULTS/$1.json shown
+    shown=$(show_path "$json")
+    if [ ! -f "$json" ]; then results_note "$week" "$op" "$shown"; return; fi
+    printf '\n::: {.results-table .progression}\n'
+    printf '| Variant | Shape | ms | GB/s | Step speedup | Cumulative speedup | %% of copy ceiling |\n'
+    printf '|:--|--:|--:|--:|--:|--:|--:|\n'
+    jq -r --arg op "$op" '
+        [.results[] | select(.op == $op and .dtype == "f32" and .passed == true and .ms != null)] as $r
+        | ($r | map((.rows // 0) * (.cols // 0)) | max) as $big
+        | [$r[] | select((.rows // 0) * (.cols // 0) == $big)]
+        | . as $rows
+        | range(0; length) as $i
+        | $rows[$i] as $x
+        | [ $x.variant, "\($x.rows)×\($x.cols)", $x.ms, $x.gbps,
+            (if $i == 0 then "" else ($rows[$i - 1].ms / $x.ms) end),
+            ($rows[0].ms / $x.ms), $x.pct_ceiling ]
+        | @tsv' "$json" |
+    awk -F'\t' '
+        function num(x, fmt) { return x == "" ? "–" : sprintf(fmt, x) }
+        function esc(s) { gsub(/_/, "\\_", s); return s }
+        { printf "| %s | %s | %s | %s | %s | %s | %s |\n", esc($1), $2, num($3, "%.4g"),
+              num($4, "%.1f"), num($5, "%.2f×"), num($6, "%.2f×"), num($7, "%.1f") }'
+    jq -r --arg src "$shown" '.env as $e
+        | ": Progression in float32 at the largest shape, measured on \($e.gpu // "?"), driver \($e.driver // "?"), commit \($e.commit // "?"), \($e.date // "undated"). Step speedup: time of the line above over this one. Source: `\($src)`."' "$json"
     printf ':::\n\n'
 }
 
@@ -249,7 +281,7 @@ set linetype 4 lc rgb "#9a4f8f"
 plot for [i=2:$ndt] "$data" using i:xtic(1) title columnheader(i), \
      (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %.0f GB/s", ceiling)
 EOF
-    printf '\n![%s %s: GB/s per variant and element type at %s on %s; the dashed line is the copy ceiling measured in the same run (%s GB/s). Source: `%s`.](img/%s-%s.svg){.results-plot}\n\n' \
+    printf '\n![%s %s: GB/s per variant and element type at %s on %s; the dashed line is the copy ceiling measured in the same run (%.0f GB/s). Source: `%s`.](img/%s-%s.svg){.results-plot}\n\n' \
         "$week" "$op" "$shape" "$gpu" "$ceiling" "$shown" "$week" "$op"
 }
 
@@ -263,39 +295,45 @@ expand_markers() {
     frags=$WORK/frags.$(basename "$in")
     : >"$frags"
     awk '
-        /^@@?(RESULTS|PLOT)[ \t]+[^ \t]+[ \t]+[^ \t@]+[ \t]*@@[ \t]*$/ {
+        /^@@?(RESULTS|PLOT|PROGRESSION)[ \t]+[^ \t]+[ \t]+[^@]+@@[ \t]*$/ {
             line = $0; sub(/^@@?/, "", line); sub(/[ \t]*@@[ \t]*$/, "", line)
-            split(line, f, /[ \t]+/); print f[1] "\t" f[2] "\t" f[3]; next
+            n = split(line, f, /[ \t]+/); vs = ""
+            for (i = 4; i <= n; i++) vs = vs (vs == "" ? "" : ",") f[i]
+            print f[1] "\t" f[2] "\t" f[3] "\t" vs; next
         }
         /^:::+[ \t]*\{[^}]*\.(results|plot)[ \t}]/ {
             kind = ($0 ~ /\.results[ \t}]/) ? "RESULTS" : "PLOT"
             w = $0; sub(/.*week=["]?/, "", w); sub(/["]?[ \t}].*/, "", w)
             o = $0; sub(/.*op=["]?/, "", o); sub(/["]?[ \t}].*/, "", o)
-            print kind "\t" w "\t" o
+            print kind "\t" w "\t" o "\t"
         }' "$in" | sort -u >"$frags"
-    local kind week op
-    while IFS=$'\t' read -r kind week op; do
-        if [ "$kind" = RESULTS ]; then
-            results_table "$week" "$op" >"$WORK/frag-$kind-$week-$op.md"
-        else
-            results_plot "$week" "$op" >"$WORK/frag-$kind-$week-$op.md"
-        fi
+    local kind week op vs frag
+    while IFS=$'\t' read -r kind week op vs; do
+        frag="$WORK/frag-$kind-$week-$op-${vs//,/+}.md"
+        case $kind in
+        RESULTS) results_table "$week" "$op" "$vs" >"$frag" ;;
+        PROGRESSION) progression_table "$week" "$op" >"$frag" ;;
+        *) results_plot "$week" "$op" >"$frag" ;;
+        esac
     done <"$frags"
     awk -v dir="$WORK" '
-        function emit(kind, w, o,   file, l) {
-            file = dir "/frag-" kind "-" w "-" o ".md"
+        function emit(kind, w, o, vs,   file, l) {
+            gsub(/,/, "+", vs)
+            file = dir "/frag-" kind "-" w "-" o "-" vs ".md"
             while ((getline l < file) > 0) print l
             close(file)
         }
-        /^@@?(RESULTS|PLOT)[ \t]+[^ \t]+[ \t]+[^ \t@]+[ \t]*@@[ \t]*$/ {
+        /^@@?(RESULTS|PLOT|PROGRESSION)[ \t]+[^ \t]+[ \t]+[^@]+@@[ \t]*$/ {
             line = $0; sub(/^@@?/, "", line); sub(/[ \t]*@@[ \t]*$/, "", line)
-            split(line, f, /[ \t]+/); emit(f[1], f[2], f[3]); next
+            n = split(line, f, /[ \t]+/); vs = ""
+            for (i = 4; i <= n; i++) vs = vs (vs == "" ? "" : ",") f[i]
+            emit(f[1], f[2], f[3], vs); next
         }
         /^:::+[ \t]*\{[^}]*\.(results|plot)[ \t}]/ {
             kind = ($0 ~ /\.results[ \t}]/) ? "RESULTS" : "PLOT"
             w = $0; sub(/.*week=["]?/, "", w); sub(/["]?[ \t}].*/, "", w)
             o = $0; sub(/.*op=["]?/, "", o); sub(/["]?[ \t}].*/, "", o)
-            print; emit(kind, w, o); next
+            print; emit(kind, w, o, ""); next
         }
         { print }' "$in" >"$out"
 }

@@ -49,7 +49,11 @@ static int probe_in_child(wb_env *env, int measure_ceiling)
     int count = 0;
     cudaError_t err = cudaGetDeviceCount(&count);
     if (err != cudaSuccess || count == 0) {
-        snprintf(env->no_device_reason, sizeof env->no_device_reason, "%s",
+        /* without a driver the runtime says its version is "insufficient":
+         * say what that means on a machine with no GPU */
+        int no_driver = err == cudaErrorInsufficientDriver || err == cudaErrorNoDevice;
+        snprintf(env->no_device_reason, sizeof env->no_device_reason, "%s%s",
+                 no_driver ? "no NVIDIA GPU or driver found: " : "",
                  err != cudaSuccess ? cudaGetErrorString(err) : "no device visible");
         return 0;
     }
@@ -101,7 +105,8 @@ int wb_probe_device(wb_env *env, int measure_ceiling)
         wb_env found = *env;
         int rc = probe_in_child(&found, measure_ceiling);
         if (rc < 0)
-            snprintf(found.no_device_reason, sizeof found.no_device_reason, "%.255s", wb_cuda_error);
+            snprintf(found.no_device_reason, sizeof found.no_device_reason, "%.255s",
+                     wb_cuda_error);
         ssize_t w = write(fds[1], &found, sizeof found);
         _exit(w == (ssize_t)sizeof found ? 0 : 1);
     }

@@ -13,20 +13,20 @@
 
 /* Why a test failed: the category a report (and the mutant bank) names. */
 typedef enum {
-    WB_CAT_NONE = 0,       /* passed */
-    WB_CAT_WRONG,          /* a value outside the tolerance */
-    WB_CAT_NAN,            /* NaN or Inf where the reference is finite */
-    WB_CAT_UNWRITTEN,      /* an output element still holds the poison */
-    WB_CAT_OUT_OF_BOUNDS,  /* a guard zone around an output was written */
-    WB_CAT_INPUT_MODIFIED, /* the input differs after the launch */
-    WB_CAT_CUDA_ERROR,     /* a launch or runtime error (illegal address, trap) */
-    WB_CAT_TIMEOUT,        /* the test ran past its time limit */
-    WB_CAT_CRASH,          /* the test process died on a signal */
-    WB_CAT_UNSUPPORTED,    /* the variant said it cannot handle this shape */
-    WB_CAT_NOT_IMPLEMENTED,/* the student edition's stub */
-    WB_CAT_REPEAT_MISMATCH,/* right once, wrong on a timed repetition */
-    WB_CAT_PROPERTY,       /* a property check of the op failed */
-    WB_CAT_FORBIDDEN,      /* the build references a forbidden symbol */
+    WB_CAT_NONE = 0,        /* passed */
+    WB_CAT_WRONG,           /* a value outside the tolerance */
+    WB_CAT_NAN,             /* NaN or Inf where the reference is finite */
+    WB_CAT_UNWRITTEN,       /* an output element still holds the poison */
+    WB_CAT_OUT_OF_BOUNDS,   /* a guard zone around an output was written */
+    WB_CAT_INPUT_MODIFIED,  /* the input differs after the launch */
+    WB_CAT_CUDA_ERROR,      /* a launch or runtime error (illegal address, trap) */
+    WB_CAT_TIMEOUT,         /* the test ran past its time limit */
+    WB_CAT_CRASH,           /* the test process died on a signal */
+    WB_CAT_UNSUPPORTED,     /* the variant said it cannot handle this shape */
+    WB_CAT_NOT_IMPLEMENTED, /* the student edition's stub */
+    WB_CAT_REPEAT_MISMATCH, /* right once, wrong on a timed repetition */
+    WB_CAT_PROPERTY,        /* a property check of the op failed */
+    WB_CAT_FORBIDDEN,       /* the build references a forbidden symbol */
     WB_CAT_COUNT
 } wb_category;
 
@@ -40,15 +40,15 @@ typedef struct wb_result {
     wb_dtype dtype;
     long rows, cols;
     /* verdict */
-    int ran;      /* the child got as far as launching */
-    int passed;   /* 1 pass, 0 fail */
-    int skipped;  /* not run: filtered out, or no device */
+    int ran;     /* the child got as far as launching */
+    int passed;  /* 1 pass, 0 fail */
+    int skipped; /* not run: filtered out, or no device */
     wb_category category;
     char message[WB_MSG_LEN];
     double max_error; /* largest |got - want| seen, for tolerance ops */
     /* timing (0 when not timed) */
-    double ms;          /* median kernel time */
-    double ms_spread;   /* (p90 - p10) / median of the repetitions */
+    double ms;        /* median kernel time */
+    double ms_spread; /* (p90 - p10) / median of the repetitions */
     int reps;
     double gbps;        /* min_bytes / ms */
     double baseline_ms; /* the op's ref/gpu baseline on the same shape */
@@ -62,9 +62,9 @@ typedef struct wb_env {
     int cc_major, cc_minor;
     int sm_count;
     long l2_bytes;
-    int driver_version;  /* cudaDriverGetVersion, e.g. 13000 */
-    int runtime_version; /* cudaRuntimeGetVersion */
-    char driver_string[64]; /* nvidia-smi's driver version where readable */
+    int driver_version;       /* cudaDriverGetVersion, e.g. 13000 */
+    int runtime_version;      /* cudaRuntimeGetVersion */
+    char driver_string[64];   /* nvidia-smi's driver version where readable */
     double copy_ceiling_gbps; /* cudaMemcpy D2D of a large buffer, read + write */
     unsigned long long seed;
     char commit[48];

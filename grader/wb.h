@@ -27,7 +27,7 @@ extern "C" {
  * element type. */
 typedef enum { WB_F32 = 0, WB_F16 = 1, WB_BF16 = 2, WB_DTYPE_COUNT = 3 } wb_dtype;
 
-#define WB_DT(d) (1u << (d))
+#define WB_DT(d)      (1u << (d))
 #define WB_ALL_DTYPES (WB_DT(WB_F32) | WB_DT(WB_F16) | WB_DT(WB_BF16))
 
 /* What a launcher receives. Every pointer is device memory. */
@@ -54,13 +54,13 @@ enum {
 typedef int (*wb_launcher)(const wb_problem *p);
 
 typedef struct wb_variant {
-    const char *name;    /* e.g. "transpose_tiled32"; unique in the lesson */
-    const char *op;      /* the op it computes, e.g. "transpose" */
-    wb_launcher launch;  /* the extern "C" launcher */
-    unsigned dtypes;     /* WB_DT mask of supported element types */
-    long max_cols;       /* longest row handled; 0 means any */
+    const char *name;                         /* e.g. "transpose_tiled32"; unique in the lesson */
+    const char *op;                           /* the op it computes, e.g. "transpose" */
+    wb_launcher launch;                       /* the extern "C" launcher */
+    unsigned dtypes;                          /* WB_DT mask of supported element types */
+    long max_cols;                            /* longest row handled; 0 means any */
     size_t (*workspace)(const wb_problem *p); /* scratch bytes needed, NULL: none */
-    const char *summary; /* one line for reports and the book */
+    const char *summary;                      /* one line for reports and the book */
 } wb_variant;
 
 extern const wb_variant wb_lesson_variants[];

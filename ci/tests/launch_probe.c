@@ -49,17 +49,23 @@ void **__cudaRegisterFatBinary(void *fatbin)
     (void)fatbin;
     return fake_handle;
 }
-void __cudaRegisterFatBinaryEnd(void **h) { (void)h; }
-void __cudaUnregisterFatBinary(void **h) { (void)h; }
+void __cudaRegisterFatBinaryEnd(void **h)
+{
+    (void)h;
+}
+void __cudaUnregisterFatBinary(void **h)
+{
+    (void)h;
+}
 char __cudaInitModule(void **h)
 {
     (void)h;
     return 1;
 }
 
-void __cudaRegisterFunction(void **h, const char *host_fun, char *device_fun, const char *device_name,
-                            int thread_limit, uint3 *tid, uint3 *bid, dim3 *bdim, dim3 *gdim,
-                            int *wsize)
+void __cudaRegisterFunction(void **h, const char *host_fun, char *device_fun,
+                            const char *device_name, int thread_limit, uint3 *tid, uint3 *bid,
+                            dim3 *bdim, dim3 *gdim, int *wsize)
 {
     (void)h, (void)device_name, (void)thread_limit, (void)tid, (void)bid, (void)bdim, (void)gdim,
         (void)wsize;
@@ -119,8 +125,14 @@ cudaError_t cudaLaunchKernel(const void *f, dim3 g, dim3 b, void **args, size_t 
 
 /* ---- device queries: an H200 ------------------------------------------------ */
 
-cudaError_t cudaGetLastError(void) { return cudaSuccess; }
-cudaError_t cudaPeekAtLastError(void) { return cudaSuccess; }
+cudaError_t cudaGetLastError(void)
+{
+    return cudaSuccess;
+}
+cudaError_t cudaPeekAtLastError(void)
+{
+    return cudaSuccess;
+}
 cudaError_t cudaGetDevice(int *d)
 {
     *d = 0;
@@ -130,16 +142,36 @@ cudaError_t cudaDeviceGetAttribute(int *v, enum cudaDeviceAttr attr, int device)
 {
     (void)device;
     switch (attr) {
-    case cudaDevAttrMultiProcessorCount: *v = 132; break;
-    case cudaDevAttrMaxThreadsPerMultiProcessor: *v = 2048; break;
-    case cudaDevAttrMaxThreadsPerBlock: *v = 1024; break;
-    case cudaDevAttrMaxSharedMemoryPerBlock: *v = 49152; break;
-    case cudaDevAttrMaxSharedMemoryPerMultiprocessor: *v = 233472; break;
-    case cudaDevAttrL2CacheSize: *v = 62914560; break;
-    case cudaDevAttrWarpSize: *v = 32; break;
-    case cudaDevAttrComputeCapabilityMajor: *v = 9; break;
-    case cudaDevAttrComputeCapabilityMinor: *v = 0; break;
-    default: *v = 1; break;
+    case cudaDevAttrMultiProcessorCount:
+        *v = 132;
+        break;
+    case cudaDevAttrMaxThreadsPerMultiProcessor:
+        *v = 2048;
+        break;
+    case cudaDevAttrMaxThreadsPerBlock:
+        *v = 1024;
+        break;
+    case cudaDevAttrMaxSharedMemoryPerBlock:
+        *v = 49152;
+        break;
+    case cudaDevAttrMaxSharedMemoryPerMultiprocessor:
+        *v = 233472;
+        break;
+    case cudaDevAttrL2CacheSize:
+        *v = 62914560;
+        break;
+    case cudaDevAttrWarpSize:
+        *v = 32;
+        break;
+    case cudaDevAttrComputeCapabilityMajor:
+        *v = 9;
+        break;
+    case cudaDevAttrComputeCapabilityMinor:
+        *v = 0;
+        break;
+    default:
+        *v = 1;
+        break;
     }
     return cudaSuccess;
 }
@@ -171,7 +203,7 @@ cudaError_t cudaFuncSetAttribute(const void *f, enum cudaFuncAttribute a, int v)
 int main(void)
 {
     static const char *dtype_name[] = {"f32", "f16", "bf16"};
-    static const long shapes[][2] = {{1, 1},     {33, 65},   {1000, 1000}, {4096, 4096},
+    static const long shapes[][2] = {{1, 1},     {33, 65},      {1000, 1000}, {4096, 4096},
                                      {7, 30000}, {1, 1L << 24}, {65536, 1024}};
     /* fake device addresses, 256-byte aligned, never dereferenced here */
     char *base = (char *)(uintptr_t)0x7f0000000000ull;

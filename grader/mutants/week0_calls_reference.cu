@@ -20,6 +20,7 @@ static int launch(const wb_problem *p)
     return WB_OK;
 }
 
-extern "C" const wb_variant wb_lesson_variants[] = {
-    {"transpose_by_memcpy", "transpose", launch, WB_ALL_DTYPES, 0, NULL, "mutant: runtime shortcut"}};
+extern "C" const wb_variant wb_lesson_variants[] = {{"transpose_by_memcpy", "transpose", launch,
+                                                     WB_ALL_DTYPES, 0, NULL,
+                                                     "mutant: runtime shortcut"}};
 extern "C" const int wb_lesson_variant_count = 1;

@@ -20,7 +20,7 @@ static int launch(const wb_problem *p)
 {
     dim3 grid((unsigned)((p->cols + 31) / 32), (unsigned)((p->rows + 7) / 8));
     transpose_clobber<<<grid, dim3(32, 8), 0, p->stream>>>((uint32_t *)p->x, (uint32_t *)p->y,
-                                                          (int)p->rows, (int)p->cols);
+                                                           (int)p->rows, (int)p->cols);
     return (int)cudaGetLastError();
 }
 

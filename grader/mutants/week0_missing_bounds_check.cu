@@ -23,11 +23,12 @@ __global__ void transpose_unchecked(const uint32_t *x, uint32_t *y, int rows, in
 static int launch(const wb_problem *p)
 {
     dim3 grid((unsigned)((p->cols + 31) / 32), (unsigned)((p->rows + 31) / 32));
-    transpose_unchecked<<<grid, dim3(32, 8), 0, p->stream>>>((const uint32_t *)p->x, (uint32_t *)p->y,
-                                                            (int)p->rows, (int)p->cols);
+    transpose_unchecked<<<grid, dim3(32, 8), 0, p->stream>>>(
+        (const uint32_t *)p->x, (uint32_t *)p->y, (int)p->rows, (int)p->cols);
     return (int)cudaGetLastError();
 }
 
-extern "C" const wb_variant wb_lesson_variants[] = {
-    {"transpose_unchecked", "transpose", launch, WB_DT(WB_F32), 0, NULL, "mutant: no bounds check"}};
+extern "C" const wb_variant wb_lesson_variants[] = {{"transpose_unchecked", "transpose", launch,
+                                                     WB_DT(WB_F32), 0, NULL,
+                                                     "mutant: no bounds check"}};
 extern "C" const int wb_lesson_variant_count = 1;

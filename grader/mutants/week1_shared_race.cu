@@ -32,7 +32,7 @@ static int launch(const wb_problem *p)
     return (int)cudaGetLastError();
 }
 
-extern "C" const wb_variant wb_lesson_variants[] = {
-    {"row_sum_racy_total", "row_sum", launch, WB_DT(WB_F32), 0, NULL,
-     "mutant: race on a shared total"}};
+extern "C" const wb_variant wb_lesson_variants[] = {{"row_sum_racy_total", "row_sum", launch,
+                                                     WB_DT(WB_F32), 0, NULL,
+                                                     "mutant: race on a shared total"}};
 extern "C" const int wb_lesson_variant_count = 1;

@@ -316,6 +316,7 @@ START_TEST(test_week0_score_file)
 {
     const char *paths[] = {"grader/week0.score", "../week0.score", "week0.score"};
     wb_score_config cfg;
+    memset(&cfg, 0, sizeof cfg);
     char err[256] = "";
     int loaded = -1;
     for (size_t k = 0; k < sizeof paths / sizeof paths[0] && loaded != 0; k++)

@@ -172,5 +172,5 @@ else
     echo "# nvcc not found: device-object cases skipped"
 fi
 
-echo "# $tests checks, $failures failed"
+echo "$((tests - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

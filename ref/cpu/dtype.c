@@ -7,7 +7,10 @@
 #include <math.h>
 #include <string.h>
 
-size_t wb_dtype_size(wb_dtype d) { return d == WB_F32 ? 4 : 2; }
+size_t wb_dtype_size(wb_dtype d)
+{
+    return d == WB_F32 ? 4 : 2;
+}
 
 const char *wb_dtype_name(wb_dtype d)
 {
@@ -28,8 +31,8 @@ int wb_dtype_parse(const char *s, wb_dtype *out)
     static const struct {
         const char *name;
         wb_dtype d;
-    } names[] = {{"f32", WB_F32},  {"float32", WB_F32}, {"float", WB_F32},
-                 {"f16", WB_F16},  {"float16", WB_F16}, {"half", WB_F16},
+    } names[] = {{"f32", WB_F32},   {"float32", WB_F32},  {"float", WB_F32},
+                 {"f16", WB_F16},   {"float16", WB_F16},  {"half", WB_F16},
                  {"bf16", WB_BF16}, {"bfloat16", WB_BF16}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i].name) == 0) {
@@ -102,7 +105,10 @@ uint16_t wb_float_to_bf16(float f)
     return (uint16_t)((x + round) >> 16);
 }
 
-float wb_bf16_to_float(uint16_t b) { return bits_float((uint32_t)b << 16); }
+float wb_bf16_to_float(uint16_t b)
+{
+    return bits_float((uint32_t)b << 16);
+}
 
 double wb_load(wb_dtype d, const void *base, size_t i)
 {

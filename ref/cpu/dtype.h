@@ -9,7 +9,7 @@
 #include "wb.h"
 
 size_t wb_dtype_size(wb_dtype d);
-const char *wb_dtype_name(wb_dtype d); /* "f32", "f16", "bf16" */
+const char *wb_dtype_name(wb_dtype d);            /* "f32", "f16", "bf16" */
 int wb_dtype_parse(const char *s, wb_dtype *out); /* 0 on success */
 
 uint16_t wb_float_to_half(float f);

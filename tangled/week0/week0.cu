@@ -1,17 +1,23 @@
-#line 68 "lessons/week0-copy-transpose.nw"
+#line 69 "lessons/week0-copy-transpose.nw"
 /* week0.cu: copy and transpose (tangled from lessons/week0-copy-transpose.nw) */
 #include <cstddef>
 #include <cstdint>
 
 #include "week0.h"
 
-#line 90 "lessons/week0-copy-transpose.nw"
-static size_t element_size(wb_dtype d) { return d == WB_F32 ? 4 : 2; }
+#line 91 "lessons/week0-copy-transpose.nw"
+static size_t element_size(wb_dtype d)
+{
+    return d == WB_F32 ? 4 : 2;
+}
 
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
-static int launch_status(void) { return (int)cudaGetLastError(); }
+static int launch_status(void)
+{
+    return (int)cudaGetLastError();
+}
 
-#line 121 "lessons/week0-copy-transpose.nw"
+#line 128 "lessons/week0-copy-transpose.nw"
 constexpr int COPY_THREADS = 256, COPY_UNROLL = 4;
 
 __global__ void __launch_bounds__(COPY_THREADS)
@@ -35,7 +41,7 @@ __global__ void __launch_bounds__(COPY_THREADS)
         d[threadIdx.x] = s[threadIdx.x];
     }
 }
-#line 185 "lessons/week0-copy-transpose.nw"
+#line 192 "lessons/week0-copy-transpose.nw"
 template <typename T>
 __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
@@ -44,13 +50,13 @@ __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int 
     if (r < rows && c < cols)
         y[(size_t)c * rows + r] = x[(size_t)r * cols + c];
 }
-#line 248 "lessons/week0-copy-transpose.nw"
+#line 255 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD>
 __global__ void transpose_tiled(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
     __shared__ T tile[TILE][TILE + PAD];
     
-#line 259 "lessons/week0-copy-transpose.nw"
+#line 266 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: read the TILE x TILE tile at (blockIdx.y, blockIdx.x) of x into tile[][]
 int c = blockIdx.x * TILE + threadIdx.x;
 int r0 = blockIdx.y * TILE + threadIdx.y;
@@ -59,10 +65,10 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (r0 + k < rows && c < cols)
         tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
 // SOLUTION END
-#line 253 "lessons/week0-copy-transpose.nw"
+#line 260 "lessons/week0-copy-transpose.nw"
     __syncthreads(); /* every element of the tile is in place before any is read */
     
-#line 270 "lessons/week0-copy-transpose.nw"
+#line 277 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: write tile[][] transposed into y, consecutive threads on consecutive columns of y
 int oc = blockIdx.y * TILE + threadIdx.x; /* a column of y is a row of x */
 int or0 = blockIdx.x * TILE + threadIdx.y;
@@ -71,16 +77,19 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (or0 + k < cols && oc < rows)
         y[(size_t)(or0 + k) * rows + oc] = tile[threadIdx.x][threadIdx.y + k];
 // SOLUTION END
-#line 255 "lessons/week0-copy-transpose.nw"
+#line 262 "lessons/week0-copy-transpose.nw"
 }
-#line 331 "lessons/week0-copy-transpose.nw"
+#line 338 "lessons/week0-copy-transpose.nw"
 /* one 4-byte bank word of padding per tile row, in elements of T */
-template <typename T> __host__ __device__ constexpr int bank_pad() { return 4 / (int)sizeof(T); }
+template <typename T> __host__ __device__ constexpr int bank_pad()
+{
+    return 4 / (int)sizeof(T);
+}
 
-#line 368 "lessons/week0-copy-transpose.nw"
+#line 378 "lessons/week0-copy-transpose.nw"
 template <typename T>
-__global__ void __launch_bounds__(256) transpose_wide(const T *__restrict__ x, T *__restrict__ y,
-                                                      int rows, int cols)
+__global__ void __launch_bounds__(256)
+    transpose_wide(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
     constexpr int TILE = 64, ROWS = 8, COLS = 2; /* 64 x 64 tile, 32 x 8 threads */
     __shared__ T tile[TILE][TILE + bank_pad<T>()];
@@ -119,7 +128,7 @@ __global__ void __launch_bounds__(256) transpose_wide(const T *__restrict__ x, T
                 y[(size_t)orow * rows + ocol] = v[k][j];
         }
 }
-#line 430 "lessons/week0-copy-transpose.nw"
+#line 440 "lessons/week0-copy-transpose.nw"
 __global__ void __launch_bounds__(256)
     transpose_pairs16(const uint32_t *__restrict__ x, uint32_t *__restrict__ y, int rows, int cols)
 {
@@ -149,10 +158,11 @@ __global__ void __launch_bounds__(256)
             int orow = c_base + tile_col, opair = r_base / 2 + tx + 32 * j;
             if (orow < cols && opair < col_pairs)
                 y[(size_t)orow * col_pairs + opair] =
-                    (uint32_t)tile[tile_row][tile_col] | ((uint32_t)tile[tile_row + 1][tile_col] << 16);
+                    (uint32_t)tile[tile_row][tile_col] |
+                    ((uint32_t)tile[tile_row + 1][tile_col] << 16);
         }
 }
-#line 200 "lessons/week0-copy-transpose.nw"
+#line 207 "lessons/week0-copy-transpose.nw"
 /* Blocks covering rows x cols in tiles; false when the grid would not fit. */
 static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *grid)
 {
@@ -162,7 +172,7 @@ static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *
     *grid = dim3((unsigned)gx, (unsigned)gy);
     return true;
 }
-#line 151 "lessons/week0-copy-transpose.nw"
+#line 158 "lessons/week0-copy-transpose.nw"
 int launch_copy(const wb_problem *p)
 {
     size_t bytes = (size_t)p->rows * (size_t)p->cols * element_size(p->dtype);
@@ -173,18 +183,18 @@ int launch_copy(const wb_problem *p)
         blocks = 1; /* the tail alone */
     if (blocks > 2147483647u)
         return WB_UNSUPPORTED;
-    copy_vec16<<<(unsigned)blocks, COPY_THREADS, 0, p->stream>>>(
-        (const uint4 *)p->x, (uint4 *)p->y, n_vec, bytes % sizeof(uint4));
+    copy_vec16<<<(unsigned)blocks, COPY_THREADS, 0, p->stream>>>((const uint4 *)p->x, (uint4 *)p->y,
+                                                                 n_vec, bytes % sizeof(uint4));
     return launch_status();
 }
-#line 212 "lessons/week0-copy-transpose.nw"
+#line 219 "lessons/week0-copy-transpose.nw"
 template <typename T> static int naive_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
     if (!tile_grid(p->rows, p->cols, 32, 8, &grid))
         return WB_UNSUPPORTED;
-    transpose_naive<T><<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows,
-                                                       (int)p->cols);
+    transpose_naive<T>
+        <<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -192,7 +202,7 @@ int launch_transpose_naive(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? naive_for<uint32_t>(p) : naive_for<uint16_t>(p);
 }
-#line 289 "lessons/week0-copy-transpose.nw"
+#line 296 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD> static int tiled_for(const wb_problem *p)
 {
     // SOLUTION BEGIN: delete this guard once the two tile chunks of transpose_tiled are written
@@ -217,20 +227,20 @@ int launch_transpose_tiled32(const wb_problem *p)
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, 0>(p)
                                        : tiled_for<uint16_t, 32, 8, 0>(p);
 }
-#line 340 "lessons/week0-copy-transpose.nw"
+#line 350 "lessons/week0-copy-transpose.nw"
 int launch_transpose_padded32(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, bank_pad<uint32_t>()>(p)
                                        : tiled_for<uint16_t, 32, 8, bank_pad<uint16_t>()>(p);
 }
-#line 469 "lessons/week0-copy-transpose.nw"
+#line 480 "lessons/week0-copy-transpose.nw"
 template <typename T> static int wide_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
     if (!tile_grid(p->rows, p->cols, 64, 64, &grid))
         return WB_UNSUPPORTED;
-    transpose_wide<T><<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows,
-                                                      (int)p->cols);
+    transpose_wide<T>
+        <<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -255,7 +265,7 @@ int launch_transpose_best(const wb_problem *p)
         return pairs16(p);
     return wide_for<uint16_t>(p);
 }
-#line 519 "lessons/week0-copy-transpose.nw"
+#line 530 "lessons/week0-copy-transpose.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"copy", "copy", launch_copy, WB_ALL_DTYPES, 0, NULL,
      "16-byte vectors, four in flight per thread: the ceiling"},

@@ -11,25 +11,48 @@
 
 #include "week2.h"
 
-namespace {
-#line 160 "lessons/week2-online-softmax.nw"
+namespace
+{
+#line 161 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
 constexpr int kBatch = 4;            /* packs each thread loads before it uses any */
+constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
 
 /* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
-__device__ __forceinline__ float exp_shifted(float x, float m) { return exp2f((x - m) * kLog2e); }
-#line 182 "lessons/week2-online-softmax.nw"
-__device__ __forceinline__ float to_float(float v) { return v; }
-__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
-__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
-__device__ __forceinline__ float2 to_float2(__half2 v) { return __half22float2(v); }
-__device__ __forceinline__ float2 to_float2(__nv_bfloat162 v) { return __bfloat1622float2(v); }
+__device__ __forceinline__ float exp_shifted(float x, float m)
+{
+    return exp2f((x - m) * kLog2e);
+}
+#line 187 "lessons/week2-online-softmax.nw"
+__device__ __forceinline__ float to_float(float v)
+{
+    return v;
+}
+__device__ __forceinline__ float to_float(__half v)
+{
+    return __half2float(v);
+}
+__device__ __forceinline__ float to_float(__nv_bfloat16 v)
+{
+    return __bfloat162float(v);
+}
+__device__ __forceinline__ float2 to_float2(__half2 v)
+{
+    return __half22float2(v);
+}
+__device__ __forceinline__ float2 to_float2(__nv_bfloat162 v)
+{
+    return __bfloat1622float2(v);
+}
 
 template <typename T> __device__ __forceinline__ T from_float(float v);
-template <> __device__ __forceinline__ float from_float<float>(float v) { return v; }
+template <> __device__ __forceinline__ float from_float<float>(float v)
+{
+    return v;
+}
 template <> __device__ __forceinline__ __half from_float<__half>(float v)
 {
     return __float2half_rn(v);
@@ -81,15 +104,14 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 254 "lessons/week2-online-softmax.nw"
+#line 277 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
     int tail; /* and elements [tail, cols) after them */
 };
 
-template <typename T, int VEC>
-__device__ __forceinline__ RowSplit split_row(const T *row, int cols)
+template <typename T, int VEC> __device__ __forceinline__ RowSplit split_row(const T *row, int cols)
 {
     int head = 0;
     if (VEC > 1) {
@@ -101,12 +123,15 @@ __device__ __forceinline__ RowSplit split_row(const T *row, int cols)
 }
 
 /* the scalar elements: head and tail together */
-__device__ __forceinline__ int edge_count(RowSplit s, int cols) { return s.head + cols - s.tail; }
+__device__ __forceinline__ int edge_count(RowSplit s, int cols)
+{
+    return s.head + cols - s.tail;
+}
 __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 292 "lessons/week2-online-softmax.nw"
+#line 317 "lessons/week2-online-softmax.nw"
 template <bool WARP_PER_ROW> struct RowGroup {
     long row; /* which row these threads own */
     int rank; /* this thread's index among them */
@@ -120,7 +145,7 @@ template <bool WARP_PER_ROW> __device__ __forceinline__ RowGroup<WARP_PER_ROW> r
                 (int)(threadIdx.x % kWarp), kWarp};
     return {(long)blockIdx.x, (int)threadIdx.x, (int)blockDim.x};
 }
-#line 322 "lessons/week2-online-softmax.nw"
+#line 347 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -169,7 +194,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
         return warp_allreduce(v, op);
     }
 }
-#line 548 "lessons/week2-online-softmax.nw"
+#line 573 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -183,7 +208,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 575 "lessons/week2-online-softmax.nw"
+#line 600 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -203,7 +228,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 384 "lessons/week2-online-softmax.nw"
+#line 409 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -264,9 +289,9 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 464 "lessons/week2-online-softmax.nw"
+#line 489 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
 {
     RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
@@ -299,9 +324,9 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 102
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 606 "lessons/week2-online-softmax.nw"
+#line 631 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
 {
     RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
@@ -322,9 +347,9 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 102
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 662 "lessons/week2-online-softmax.nw"
+#line 687 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
 {
     RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
@@ -373,9 +398,9 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 102
     if (has_edge)
         yr[edge_j] = from_float<T>(exp_shifted(edge_x, st.m) * inv_s);
 }
-#line 748 "lessons/week2-online-softmax.nw"
+#line 773 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 1024, 1)
+__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
                            long rows, int cols)
 {
@@ -434,8 +459,11 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kRowsPerWarpBlock * kWarp : 102
             }
     }
 }
-#line 822 "lessons/week2-online-softmax.nw"
-static long round_up(long n, long m) { return (n + m - 1) / m * m; }
+#line 847 "lessons/week2-online-softmax.nw"
+static long round_up(long n, long m)
+{
+    return (n + m - 1) / m * m;
+}
 
 struct RowLaunch {
     bool warp_per_row;
@@ -452,9 +480,12 @@ static RowLaunch row_launch(long rows, long cols, int vec)
     threads = threads < 64 ? 64 : threads > 1024 ? 1024 : threads;
     return {false, (unsigned)rows, (unsigned)threads};
 }
-#line 860 "lessons/week2-online-softmax.nw"
+#line 888 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
-static int launch_status() { return (int)cudaGetLastError(); }
+static int launch_status()
+{
+    return (int)cudaGetLastError();
+}
 
 /* all arrays of the problem sit at the same offset from a 16-byte boundary */
 static bool packs_align(const wb_problem *p, size_t elem)
@@ -488,9 +519,11 @@ template <typename T, int VEC> struct SafeLauncher {
         const T *x = static_cast<const T *>(p->x);
         T *y = static_cast<T *>(p->y);
         if (l.warp_per_row)
-            softmax_safe<T, VEC, true><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+            softmax_safe<T, VEC, true>
+                <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         else
-            softmax_safe<T, VEC, false><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+            softmax_safe<T, VEC, false>
+                <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         return launch_status();
     }
 };
@@ -505,9 +538,11 @@ template <typename T, int VEC> struct OnlineLauncher {
         const T *x = static_cast<const T *>(p->x);
         T *y = static_cast<T *>(p->y);
         if (l.warp_per_row)
-            softmax_online<T, VEC, true><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+            softmax_online<T, VEC, true>
+                <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         else
-            softmax_online<T, VEC, false><<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
+            softmax_online<T, VEC, false>
+                <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         return launch_status();
     }
 };
@@ -570,12 +605,18 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 133 "lessons/week2-online-softmax.nw"
+#line 134 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 982 "lessons/week2-online-softmax.nw"
-extern "C" int launch_softmax_safe(const wb_problem *p) { return dispatch<SafeLauncher>(p); }
-extern "C" int launch_softmax_online(const wb_problem *p) { return dispatch<OnlineLauncher>(p); }
+#line 1017 "lessons/week2-online-softmax.nw"
+extern "C" int launch_softmax_safe(const wb_problem *p)
+{
+    return dispatch<SafeLauncher>(p);
+}
+extern "C" int launch_softmax_online(const wb_problem *p)
+{
+    return dispatch<OnlineLauncher>(p);
+}
 extern "C" int launch_softmax_single_read(const wb_problem *p)
 {
     return dispatch<SingleReadLauncher>(p);
@@ -584,7 +625,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1002 "lessons/week2-online-softmax.nw"
+#line 1043 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
