@@ -1,0 +1,404 @@
+/* test_core.c: host-side checks of the grader's core, no GPU needed: the
+ * comparison and its messages, guard zones, shape parsing, how a run's
+ * tests are chosen, seeds, element-type conversions, week 0's references
+ * and the timing statistics. */
+#define _DEFAULT_SOURCE
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "dtype.h"
+#include "job.h"
+#include "timing.h"
+#include "transpose.h"
+
+/* ---- comparison ------------------------------------------------------- */
+
+static float *floats(long n, double start)
+{
+    float *v = malloc((size_t)n * sizeof *v);
+    for (long i = 0; i < n; i++)
+        v[i] = (float)(start + 0.25 * (double)i);
+    return v;
+}
+
+static double *as_doubles(const float *v, long n)
+{
+    double *d = malloc((size_t)n * sizeof *d);
+    for (long i = 0; i < n; i++)
+        d[i] = v[i];
+    return d;
+}
+
+START_TEST(exact_output_passes)
+{
+    float *got = floats(100, -3.0);
+    double *want = as_doubles(got, 100);
+    wb_verdict v = wb_compare(WB_F32, got, want, NULL, 100);
+    ck_assert_int_eq(v.category, WB_CAT_NONE);
+    ck_assert_int_eq(v.first_bad, -1);
+    ck_assert_int_eq(v.bad_count, 0);
+    ck_assert(v.max_error == 0.0);
+    free(got);
+    free(want);
+}
+END_TEST
+
+START_TEST(first_wrong_element_is_named)
+{
+    float *got = floats(100, 1.0);
+    double *want = as_doubles(got, 100);
+    got[9] += 1.0f;
+    got[5] = -7.0f;
+    wb_verdict v = wb_compare(WB_F32, got, want, NULL, 100);
+    ck_assert_int_eq(v.category, WB_CAT_WRONG);
+    ck_assert_int_eq(v.first_bad, 5);
+    ck_assert_int_eq(v.bad_count, 2);
+    ck_assert(v.want == want[5] && v.got == -7.0);
+    ck_assert(fabs(v.max_error - (want[5] + 7.0)) < 1e-12);
+    free(got);
+    free(want);
+}
+END_TEST
+
+START_TEST(poison_is_unwritten_and_a_computed_nan_is_nan)
+{
+    float *got = floats(16, 0.5);
+    double *want = as_doubles(got, 16);
+    memset(&got[3], WB_POISON_BYTE, sizeof got[3]);
+    wb_verdict v = wb_compare(WB_F32, got, want, NULL, 16);
+    ck_assert_int_eq(v.category, WB_CAT_UNWRITTEN);
+    ck_assert_int_eq(v.first_bad, 3);
+    got[3] = nanf(""); /* a NaN the kernel computed: a different bit pattern */
+    v = wb_compare(WB_F32, got, want, NULL, 16);
+    ck_assert_int_eq(v.category, WB_CAT_NAN);
+    got[3] = INFINITY;
+    v = wb_compare(WB_F32, got, want, NULL, 16);
+    ck_assert_int_eq(v.category, WB_CAT_NAN);
+    free(got);
+    free(want);
+}
+END_TEST
+
+START_TEST(sixteen_bit_poison_is_unwritten)
+{
+    uint16_t got[4] = {wb_float_to_half(1.0f), 0xFFFF, wb_float_to_half(2.0f), 0x7E00};
+    double want[4] = {1.0, 1.5, 2.0, 3.0};
+    wb_verdict v = wb_compare(WB_F16, got, want, NULL, 4);
+    ck_assert_int_eq(v.category, WB_CAT_UNWRITTEN);
+    ck_assert_int_eq(v.first_bad, 1);
+    ck_assert_int_eq(v.bad_count, 2); /* the poison and the computed NaN */
+}
+END_TEST
+
+START_TEST(a_bound_admits_what_it_says_and_no_more)
+{
+    float got[3] = {1.0f, 2.0f, 3.0f};
+    double want[3] = {1.0 + 1e-3, 2.0 - 1e-3, 3.0};
+    double bound[3] = {1.0001e-3, 0.9999e-3, 0.0};
+    wb_verdict v = wb_compare(WB_F32, got, want, bound, 3);
+    ck_assert_int_eq(v.category, WB_CAT_WRONG);
+    ck_assert_int_eq(v.first_bad, 1);
+    ck_assert_int_eq(v.bad_count, 1);
+    bound[1] = 1.0001e-3;
+    v = wb_compare(WB_F32, got, want, bound, 3);
+    ck_assert_int_eq(v.category, WB_CAT_NONE);
+    got[2] = nanf("");
+    bound[2] = 1e30; /* no bound makes NaN pass */
+    v = wb_compare(WB_F32, got, want, bound, 3);
+    ck_assert_int_eq(v.category, WB_CAT_NAN);
+}
+END_TEST
+
+START_TEST(chunked_compare_finds_the_earliest_bad_element)
+{
+    long n = 5L << 16; /* several chunks of the parallel pass */
+    float *got = floats(n, 0.0);
+    double *want = as_doubles(got, n);
+    got[n - 3] = -1.0f;
+    got[(2L << 16) + 17] = -2.0f;
+    got[(1L << 16) + 1] = -3.0f;
+    wb_verdict v = wb_compare(WB_F32, got, want, NULL, n);
+    ck_assert_int_eq(v.first_bad, (1L << 16) + 1);
+    ck_assert_int_eq(v.bad_count, 3);
+    ck_assert(v.got == -3.0);
+    free(got);
+    free(want);
+}
+END_TEST
+
+START_TEST(message_names_row_column_expected_and_got)
+{
+    wb_verdict v = {WB_CAT_UNWRITTEN, 10, 4, 0.5, NAN, 0.0};
+    char msg[256];
+    wb_verdict_message(&v, 7, 42, msg, sizeof msg);
+    ck_assert_msg(strstr(msg, "y[1][3] (flat 10)") != NULL, "%s", msg);
+    ck_assert_msg(strstr(msg, "expected 0.5") != NULL, "%s", msg);
+    ck_assert_msg(strstr(msg, "never written") != NULL, "%s", msg);
+    ck_assert_msg(strstr(msg, "4 of 42 elements bad") != NULL, "%s", msg);
+}
+END_TEST
+
+START_TEST(guard_zone_reports_the_first_changed_byte)
+{
+    unsigned char guard[64];
+    memset(guard, WB_CANARY_BYTE, sizeof guard);
+    ck_assert_int_eq(wb_guard_first_bad(guard, sizeof guard), -1);
+    guard[40] = 0;
+    guard[12] = 1;
+    ck_assert_int_eq(wb_guard_first_bad(guard, sizeof guard), 12);
+}
+END_TEST
+
+/* ---- shapes, jobs, seeds ------------------------------------------------ */
+
+START_TEST(shapes_parse_and_nonsense_is_refused)
+{
+    wb_shape s;
+    ck_assert_int_eq(wb_parse_shape("255x257", &s), 0);
+    ck_assert(s.rows == 255 && s.cols == 257);
+    ck_assert_int_eq(wb_parse_shape("3X7", &s), 0);
+    ck_assert(s.rows == 3 && s.cols == 7);
+    ck_assert_int_eq(wb_parse_shape("4,5", &s), 0);
+    const char *bad[] = {"12by4", "0x5", "5x0", "5x", "x5", "5x5x", "-1x3", "", "8192"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(wb_parse_shape(bad[i], &s) != 0, "'%s' parsed", bad[i]);
+}
+END_TEST
+
+static void same(long r, long c, long *orow, long *ocol)
+{
+    *orow = r;
+    *ocol = c;
+}
+
+static const wb_shape copy_shapes[] = {{1, 1}, {15, 37}, {15, 37}};
+static const wb_shape copy_bench[] = {{8192, 8192}};
+static const wb_shape sum_shapes[] = {{3, 7}};
+static const wb_op test_ops[] = {
+    {"copy", 1, same, NULL, NULL, NULL, NULL, NULL, "none", copy_shapes, 3, copy_bench, 1},
+    {"row_sum", 1, same, NULL, NULL, NULL, NULL, NULL, "none", sum_shapes, 1, NULL, 0},
+};
+static const wb_week test_week = {"week9", "lessons/week9-test.nw", test_ops, 2};
+static const wb_variant test_variants[] = {
+    {"copy_fast", "copy", NULL, WB_ALL_DTYPES, 0, NULL, "a copy"},
+    {"sum_f32", "row_sum", NULL, WB_DT(WB_F32), 0, NULL, "a sum"},
+};
+
+static int build(const wb_filter *f, wb_job **jobs, int *n, char *err)
+{
+    return wb_build_jobs(&test_week, test_variants, 2, f, jobs, n, err, 512);
+}
+
+START_TEST(every_variant_dtype_and_shape_once)
+{
+    wb_filter f = {0};
+    wb_job *jobs;
+    int n;
+    char err[512];
+    ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
+    /* copy: 3 dtypes x 2 distinct shapes; sum: f32 x 1 shape */
+    ck_assert_int_eq(n, 3 * 2 + 1);
+    ck_assert_str_eq(jobs[0].name, "copy_fast/f32/1x1");
+    ck_assert_str_eq(jobs[n - 1].name, "sum_f32/f32/3x7");
+    ck_assert(!jobs[0].timed);
+    free(jobs);
+}
+END_TEST
+
+START_TEST(filters_narrow_the_run)
+{
+    wb_filter f = {.variants = "copy_fast", .dtypes = "bf16,f16", .shapes = "9x9,2x3"};
+    wb_job *jobs;
+    int n;
+    char err[512];
+    ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
+    ck_assert_int_eq(n, 4);
+    ck_assert_str_eq(jobs[0].name, "copy_fast/f16/9x9");
+    ck_assert_str_eq(jobs[3].name, "copy_fast/bf16/2x3");
+    free(jobs);
+    wb_filter b = {.bench = 1, .variants = "copy_fast", .dtypes = "f32"};
+    ck_assert_int_eq(build(&b, &jobs, &n, err), 0);
+    ck_assert_int_eq(n, 1);
+    ck_assert_str_eq(jobs[0].name, "copy_fast/f32/8192x8192");
+    ck_assert(jobs[0].timed);
+    free(jobs);
+}
+END_TEST
+
+START_TEST(bad_filters_say_how_to_fix_them)
+{
+    wb_job *jobs = NULL;
+    int n = 0;
+    char err[512];
+    wb_filter v = {.variants = "copy_fast,copy_slow"};
+    ck_assert_int_eq(build(&v, &jobs, &n, err), -1);
+    ck_assert_msg(strstr(err, "unknown variant 'copy_slow'; week9 has: copy_fast sum_f32"), "%s",
+                  err);
+    wb_filter d = {.dtypes = "f64"};
+    ck_assert_int_eq(build(&d, &jobs, &n, err), -1);
+    ck_assert_msg(strstr(err, "unknown dtype 'f64'"), "%s", err);
+    wb_filter s = {.shapes = "3x3,huge"};
+    ck_assert_int_eq(build(&s, &jobs, &n, err), -1);
+    ck_assert_msg(strstr(err, "'huge' is not a shape"), "%s", err);
+    static const wb_variant orphan[] = {{"mystery", "fft", NULL, WB_ALL_DTYPES, 0, NULL, ""}};
+    wb_filter all = {0};
+    ck_assert_int_eq(wb_build_jobs(&test_week, orphan, 1, &all, &jobs, &n, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "op 'fft'") && strstr(err, "grader/week9.c"), "%s", err);
+}
+END_TEST
+
+START_TEST(hidden_shapes_join_their_op_only)
+{
+    char path[] = "/tmp/wb-hidden-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "# secret shapes\n17x19\nrow_sum 5x1000003  # one op only\n\n");
+    fclose(f);
+    wb_filter h = {.hidden = path};
+    wb_job *jobs;
+    int n;
+    char err[512];
+    ck_assert_int_eq(build(&h, &jobs, &n, err), 0);
+    ck_assert_int_eq(n, 3 * 3 + 3); /* copy: +17x19; sum: +17x19, +5x1000003 */
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        found += !strcmp(jobs[i].name, "sum_f32/f32/5x1000003") +
+                 !strcmp(jobs[i].name, "copy_fast/bf16/17x19");
+    ck_assert_int_eq(found, 2);
+    free(jobs);
+    f = fopen(path, "w");
+    fprintf(f, "17x19\nrow_sum 5by5\n");
+    fclose(f);
+    ck_assert_int_eq(build(&h, &jobs, &n, err), -1);
+    ck_assert_msg(strstr(err, ":2: '5by5' is not a shape"), "%s", err);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(seeds_depend_on_the_run_and_the_test_only)
+{
+    uint64_t a = wb_job_seed(42, "copy/f32/1x1");
+    ck_assert(a == wb_job_seed(42, "copy/f32/1x1"));
+    ck_assert(a != wb_job_seed(43, "copy/f32/1x1"));
+    ck_assert(a != wb_job_seed(42, "copy/f16/1x1"));
+    ck_assert_int_ge(wb_job_timeout(8192, 8192, 0), 10 + 16);
+    ck_assert_int_gt(wb_job_timeout(8192, 8192, 1), wb_job_timeout(8192, 8192, 0));
+}
+END_TEST
+
+/* ---- element types ------------------------------------------------------ */
+
+START_TEST(half_conversion_rounds_to_nearest_even)
+{
+    ck_assert_uint_eq(wb_float_to_half(1.0f), 0x3C00);
+    ck_assert_uint_eq(wb_float_to_half(-2.0f), 0xC000);
+    ck_assert_uint_eq(wb_float_to_half(65504.0f), 0x7BFF);
+    ck_assert_uint_eq(wb_float_to_half(65520.0f), 0x7C00);   /* rounds up to infinity */
+    ck_assert_uint_eq(wb_float_to_half(0x1.0p-24f), 0x0001); /* smallest subnormal */
+    /* halfway between 1 and 1 + 2^-10 goes to the even one, 1 */
+    ck_assert_uint_eq(wb_float_to_half(1.0f + 0x1.0p-11f), 0x3C00);
+    /* halfway between 1 + 2^-10 and 1 + 2^-9 goes to the even one, 1 + 2^-9 */
+    ck_assert_uint_eq(wb_float_to_half(1.0f + 3 * 0x1.0p-11f), 0x3C02);
+    ck_assert(isnan(wb_half_to_float(wb_float_to_half(nanf("")))));
+    for (uint32_t h = 0; h < 0x7C00; h++) /* every finite half survives the round trip */
+        ck_assert_uint_eq(wb_float_to_half(wb_half_to_float((uint16_t)h)), h);
+}
+END_TEST
+
+START_TEST(bfloat16_conversion_rounds_to_nearest_even)
+{
+    ck_assert_uint_eq(wb_float_to_bf16(1.0f), 0x3F80);
+    ck_assert_uint_eq(wb_float_to_bf16(1.0f + 0x1.0p-8f), 0x3F80);     /* tie: even */
+    ck_assert_uint_eq(wb_float_to_bf16(1.0f + 3 * 0x1.0p-8f), 0x3F82); /* tie: even */
+    ck_assert_uint_eq(wb_float_to_bf16(1.0f + 0x1.8p-8f), 0x3F81);     /* above the tie */
+    ck_assert(isnan(wb_bf16_to_float(wb_float_to_bf16(nanf("")))));
+    unsigned char buf[2];
+    double stored = wb_store(WB_BF16, buf, 0, 3.14159);
+    ck_assert(stored == wb_load(WB_BF16, buf, 0));
+    ck_assert(fabs(stored - 3.14159) <= 3.14159 * wb_dtype_eps(WB_BF16));
+    wb_dtype d;
+    ck_assert_int_eq(wb_dtype_parse("bfloat16", &d), 0);
+    ck_assert_int_eq(d, WB_BF16);
+    ck_assert_int_ne(wb_dtype_parse("f64", &d), 0);
+}
+END_TEST
+
+/* ---- week 0 references and timing statistics ---------------------------- */
+
+START_TEST(transpose_reference_of_a_wide_matrix)
+{
+    enum { R = 3, C = 70 }; /* wider than the reference's 64-column blocks */
+    double x[R * C], y[C * R], back[R * C];
+    for (int i = 0; i < R * C; i++)
+        x[i] = i;
+    ref_transpose(x, R, C, y);
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < C; c++)
+            ck_assert(y[c * R + r] == x[r * C + c]);
+    ref_transpose(y, C, R, back);
+    ck_assert(memcmp(back, x, sizeof x) == 0);
+    ref_copy(x, R, C, back);
+    ck_assert(memcmp(back, x, sizeof x) == 0);
+}
+END_TEST
+
+START_TEST(median_and_quantiles)
+{
+    double v[] = {5, 1, 4, 2, 3};
+    ck_assert(wb_median(v, 5) == 3.0);
+    double even[] = {4, 1, 3, 2};
+    ck_assert(wb_median(even, 4) == 2.5);
+    const double sorted[] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+    ck_assert(fabs(wb_quantile_sorted(sorted, 11, 0.1) - 10.0) < 1e-12);
+    ck_assert(fabs(wb_quantile_sorted(sorted, 11, 0.9) - 90.0) < 1e-12);
+}
+END_TEST
+
+static Suite *core_suite(void)
+{
+    Suite *s = suite_create("grader core");
+    TCase *cmp = tcase_create("compare");
+    tcase_add_test(cmp, exact_output_passes);
+    tcase_add_test(cmp, first_wrong_element_is_named);
+    tcase_add_test(cmp, poison_is_unwritten_and_a_computed_nan_is_nan);
+    tcase_add_test(cmp, sixteen_bit_poison_is_unwritten);
+    tcase_add_test(cmp, a_bound_admits_what_it_says_and_no_more);
+    tcase_add_test(cmp, chunked_compare_finds_the_earliest_bad_element);
+    tcase_add_test(cmp, message_names_row_column_expected_and_got);
+    tcase_add_test(cmp, guard_zone_reports_the_first_changed_byte);
+    suite_add_tcase(s, cmp);
+    TCase *jobs = tcase_create("jobs");
+    tcase_add_test(jobs, shapes_parse_and_nonsense_is_refused);
+    tcase_add_test(jobs, every_variant_dtype_and_shape_once);
+    tcase_add_test(jobs, filters_narrow_the_run);
+    tcase_add_test(jobs, bad_filters_say_how_to_fix_them);
+    tcase_add_test(jobs, hidden_shapes_join_their_op_only);
+    tcase_add_test(jobs, seeds_depend_on_the_run_and_the_test_only);
+    suite_add_tcase(s, jobs);
+    TCase *types = tcase_create("dtypes");
+    tcase_add_test(types, half_conversion_rounds_to_nearest_even);
+    tcase_add_test(types, bfloat16_conversion_rounds_to_nearest_even);
+    suite_add_tcase(s, types);
+    TCase *refs = tcase_create("references");
+    tcase_add_test(refs, transpose_reference_of_a_wide_matrix);
+    tcase_add_test(refs, median_and_quantiles);
+    suite_add_tcase(s, refs);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(core_suite());
+    fflush(stdout);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
