@@ -1,7 +1,7 @@
-#line 111 "lessons/week1-reduction.nw"
+#line 113 "lessons/week1-reduction.nw"
 /* week1.cu: Week 1's reduction kernels. Generated from
  * lessons/week1-reduction.nw by notangle: edit the lesson, not this file. */
-#line 138 "lessons/week1-reduction.nw"
+#line 140 "lessons/week1-reduction.nw"
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -12,7 +12,7 @@
 
 #include "week1.h"
 
-#line 157 "lessons/week1-reduction.nw"
+#line 159 "lessons/week1-reduction.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -44,7 +44,7 @@ static inline long ceil_div(long a, long b)
 {
     return (a + b - 1) / b;
 }
-#line 199 "lessons/week1-reduction.nw"
+#line 201 "lessons/week1-reduction.nw"
 struct SumOp {
     static __device__ __forceinline__ float identity() { return 0.0f; }
     static __device__ __forceinline__ float combine(float a, float b) { return a + b; }
@@ -54,7 +54,7 @@ struct MaxOp {
     static __device__ __forceinline__ float identity() { return -INFINITY; }
     static __device__ __forceinline__ float combine(float a, float b) { return fmaxf(a, b); }
 };
-#line 214 "lessons/week1-reduction.nw"
+#line 216 "lessons/week1-reduction.nw"
 /* Calls run(T()) with T the C++ type of dtype d. */
 template <class Run> static int by_element_type(wb_dtype d, Run run)
 {
@@ -70,7 +70,7 @@ template <class Run> static int by_element_type(wb_dtype d, Run run)
     }
 }
 
-#line 268 "lessons/week1-reduction.nw"
+#line 270 "lessons/week1-reduction.nw"
 constexpr int TREE_BLOCK = 256; /* threads per block in variants 1 to 3 */
 
 /* One block reduces TREE_BLOCK consecutive elements of one row of x (a rows x
@@ -94,7 +94,7 @@ __global__ void reduce_naive_kernel(const TIn *__restrict__ x, TOut *__restrict_
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 355 "lessons/week1-reduction.nw"
+#line 375 "lessons/week1-reduction.nw"
 /* The first add happens during the load: this thread's two elements of its
  * block's 2 * TREE_BLOCK, TREE_BLOCK apart so both loads are coalesced. */
 template <class Op, class TIn>
@@ -128,7 +128,7 @@ __global__ void reduce_improved_kernel(const TIn *__restrict__ x, TOut *__restri
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 434 "lessons/week1-reduction.nw"
+#line 466 "lessons/week1-reduction.nw"
 constexpr unsigned FULL_WARP = 0xffffffffu; /* all 32 lanes take part */
 
 /* Folds the 32 lanes' v into lane 0 (the other lanes hold partial results). */
@@ -149,7 +149,7 @@ template <class Op> __device__ __forceinline__ float warp_allreduce(float v)
         v = Op::combine(v, __shfl_xor_sync(FULL_WARP, v, lane_mask));
     return v;
 }
-#line 462 "lessons/week1-reduction.nw"
+#line 494 "lessons/week1-reduction.nw"
 template <class Op, int BLOCK>
 __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
 {
@@ -165,7 +165,7 @@ __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 482 "lessons/week1-reduction.nw"
+#line 514 "lessons/week1-reduction.nw"
 template <class Op, class TIn, class TOut>
 __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
                                       long chunks)
@@ -175,7 +175,7 @@ __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restric
     if (threadIdx.x == 0)
         y[blockIdx.x] = from_float<TOut>(v);
 }
-#line 511 "lessons/week1-reduction.nw"
+#line 543 "lessons/week1-reduction.nw"
 enum class Tree { naive, improved, shuffle };
 
 static long tree_chunk(Tree t)
@@ -246,7 +246,7 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     return (int)cudaGetLastError();
 }
 
-#line 688 "lessons/week1-reduction.nw"
+#line 740 "lessons/week1-reduction.nw"
 constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
 constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
 
@@ -270,7 +270,7 @@ template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 720 "lessons/week1-reduction.nw"
+#line 772 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
  * this one is number `rank` (0 <= rank < team, team >= 32). */
 template <class Op, class T>
@@ -308,7 +308,7 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 765 "lessons/week1-reduction.nw"
+#line 817 "lessons/week1-reduction.nw"
 template <class Op, class T>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_warps(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
@@ -321,7 +321,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
             y[row] = from_float<T>(v);
     }
 }
-#line 791 "lessons/week1-reduction.nw"
+#line 843 "lessons/week1-reduction.nw"
 template <class Op, class T>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_blocks(const T *__restrict__ x, T *__restrict__ y, long rows, long cols,
@@ -358,7 +358,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 838 "lessons/week1-reduction.nw"
+#line 890 "lessons/week1-reduction.nw"
 constexpr int WARP_ROW_MAX_PACKS = 8;  /* per lane: longer rows get blocks */
 constexpr long TAIL_WAVES = 16;        /* split rows until there are this many waves */
 constexpr long MAX_GRID = 0x7fffffffL; /* beyond it the grid-stride loops take over */
@@ -436,7 +436,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 924 "lessons/week1-reduction.nw"
+#line 976 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -482,7 +482,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return plan.by_warps ? 0 : best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1010 "lessons/week1-reduction.nw"
+#line 1208 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -562,7 +562,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1092 "lessons/week1-reduction.nw"
+#line 1290 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
