@@ -45,6 +45,15 @@ if ! nvidia-smi -L >/dev/null 2>&1; then
         if [ -s "$tmp/reports/$f" ]; then passed=$((passed + 1)); else
             failed=$((failed + 1)); echo "FAIL no-gpu run wrote no $f"; fi
     done
+    # every week's score file parses, and its points are shown
+    for g in build/week*/grade; do
+        w=$(basename "$(dirname "$g")")
+        [ -f "grader/$w.score" ] || continue
+        check "score-$w" 2 "^score 0.00 / [0-9]+\.[0-9]+ " "$g" --score "grader/$w.score" \
+            --shape 3x7 --report-dir "$tmp/reports-$w"
+    done
+    printf 'rule full_at 1.2\ncorrectness copy ten\n' >"$tmp/bad.score"
+    check bad-score 2 "$tmp/bad.score:2: " "$grade" --score "$tmp/bad.score"
     # the same seed is printed and reused
     check seed-printed 2 "seed 4242 \(GRADER_SEED=4242 reproduces this run\)" \
         env GRADER_SEED=4242 "$grade" --variant copy --dtype f32 --report-dir "$tmp/reports"
