@@ -30,6 +30,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "dtype.h"
@@ -156,17 +157,18 @@ static void fill_softmax_backward(wb_rng *rng, wb_dtype dtype, long rows, long c
                                   double *v)
 {
     (void)dtype;
-    if (k == 0) {
-        for (long i = 0; i < rows * cols; i++)
-            v[i] = wb_rng_normal(rng);
-        return;
-    }
+    uint64_t base = wb_rng_next(rng);
+    /* each row from its own stream, so large inputs are drawn on every core */
+#pragma omp parallel for schedule(static)
     for (long r = 0; r < rows; r++) {
-        double scale = 0.5 + 2.5 * wb_rng_uniform(rng);
+        wb_rng local;
+        wb_rng_stream(&local, base, (uint64_t)r);
+        double scale = k == 0 ? 1.0 : 0.5 + 2.5 * wb_rng_uniform(&local);
         for (long j = 0; j < cols; j++)
-            v[r * cols + j] = scale * wb_rng_normal(rng);
+            v[r * cols + j] = scale * wb_rng_normal(&local);
     }
-    ref_softmax(v, rows, cols, v); /* row by row; in place is fine */
+    if (k == 1)
+        ref_softmax(v, rows, cols, v); /* row by row; in place is fine */
 }
 
 /* ---- shapes and bytes -------------------------------------------------- */
