@@ -11,16 +11,8 @@
 # calls are profiled). A metric ncu did not give is null.
 function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s); return "\"" s "\"" }
 function jnum(v) { return v == "" ? "null" : sprintf("%.6g", v + 0) }
-function base_of(s,    i, c, d, cut, lt, head) {
-    sub(/^void /, "", s); gsub(/\(anonymous namespace\)::/, "", s)
-    d = 0; cut = 0
-    for (i = 1; i <= length(s); i++) {
-        c = substr(s, i, 1)
-        if (c == "<") d++
-        else if (c == ">") d--
-        else if (c == "(" && d == 0) { cut = i; break }
-    }
-    if (cut > 1) s = substr(s, 1, cut - 1)
+function base_of(s,    i, lt, head) {
+    s = short_of(s)
     lt = index(s, "<"); head = lt ? substr(s, 1, lt - 1) : s
     while ((i = index(head, "::")) > 0) head = substr(head, i + 2)
     sub(/[ \t]+$/, "", head); sub(/^.*[ \t]/, "", head)
