@@ -1,7 +1,7 @@
 #line 113 "lessons/week1-reduction.nw"
 /* week1.cu: Week 1's reduction kernels. Generated from
  * lessons/week1-reduction.nw by notangle: edit the lesson, not this file. */
-#line 140 "lessons/week1-reduction.nw"
+#line 142 "lessons/week1-reduction.nw"
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -12,7 +12,7 @@
 
 #include "week1.h"
 
-#line 159 "lessons/week1-reduction.nw"
+#line 161 "lessons/week1-reduction.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -44,7 +44,7 @@ static inline long ceil_div(long a, long b)
 {
     return (a + b - 1) / b;
 }
-#line 201 "lessons/week1-reduction.nw"
+#line 203 "lessons/week1-reduction.nw"
 struct SumOp {
     static __device__ __forceinline__ float identity() { return 0.0f; }
     static __device__ __forceinline__ float combine(float a, float b) { return a + b; }
@@ -54,7 +54,7 @@ struct MaxOp {
     static __device__ __forceinline__ float identity() { return -INFINITY; }
     static __device__ __forceinline__ float combine(float a, float b) { return fmaxf(a, b); }
 };
-#line 216 "lessons/week1-reduction.nw"
+#line 218 "lessons/week1-reduction.nw"
 /* Calls run(T()) with T the C++ type of dtype d. */
 template <class Run> static int by_element_type(wb_dtype d, Run run)
 {
@@ -70,7 +70,7 @@ template <class Run> static int by_element_type(wb_dtype d, Run run)
     }
 }
 
-#line 270 "lessons/week1-reduction.nw"
+#line 272 "lessons/week1-reduction.nw"
 constexpr int TREE_BLOCK = 256; /* threads per block in variants 1 to 3 */
 
 /* One block reduces TREE_BLOCK consecutive elements of one row of x (a rows x
@@ -94,7 +94,7 @@ __global__ void reduce_naive_kernel(const TIn *__restrict__ x, TOut *__restrict_
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 375 "lessons/week1-reduction.nw"
+#line 377 "lessons/week1-reduction.nw"
 /* The first add happens during the load: this thread's two elements of its
  * block's 2 * TREE_BLOCK, TREE_BLOCK apart so both loads are coalesced. */
 template <class Op, class TIn>
@@ -128,7 +128,7 @@ __global__ void reduce_improved_kernel(const TIn *__restrict__ x, TOut *__restri
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 466 "lessons/week1-reduction.nw"
+#line 468 "lessons/week1-reduction.nw"
 constexpr unsigned FULL_WARP = 0xffffffffu; /* all 32 lanes take part */
 
 /* Folds the 32 lanes' v into lane 0 (the other lanes hold partial results). */
@@ -149,7 +149,7 @@ template <class Op> __device__ __forceinline__ float warp_allreduce(float v)
         v = Op::combine(v, __shfl_xor_sync(FULL_WARP, v, lane_mask));
     return v;
 }
-#line 494 "lessons/week1-reduction.nw"
+#line 496 "lessons/week1-reduction.nw"
 template <class Op, int BLOCK>
 __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
 {
@@ -165,7 +165,7 @@ __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 514 "lessons/week1-reduction.nw"
+#line 516 "lessons/week1-reduction.nw"
 template <class Op, class TIn, class TOut>
 __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
                                       long chunks)
@@ -175,7 +175,7 @@ __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restric
     if (threadIdx.x == 0)
         y[blockIdx.x] = from_float<TOut>(v);
 }
-#line 543 "lessons/week1-reduction.nw"
+#line 545 "lessons/week1-reduction.nw"
 enum class Tree { naive, improved, shuffle };
 
 static long tree_chunk(Tree t)
@@ -246,7 +246,7 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     return (int)cudaGetLastError();
 }
 
-#line 740 "lessons/week1-reduction.nw"
+#line 742 "lessons/week1-reduction.nw"
 constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
 constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
 
@@ -270,9 +270,10 @@ template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 772 "lessons/week1-reduction.nw"
+#line 774 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
- * this one is number `rank` (0 <= rank < team, team >= 32). */
+ * this one is number `rank` (0 <= rank < team, team >= 8: the head and the
+ * tail are shorter than a pack, at most 7 elements). */
 template <class Op, class T>
 __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long n, long rank,
                                                 long team)
@@ -308,20 +309,52 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 817 "lessons/week1-reduction.nw"
-template <class Op, class T>
-__global__ void __launch_bounds__(BEST_BLOCK)
-    reduce_rows_by_warps(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
+#line 824 "lessons/week1-reduction.nw"
+/* The total of the team's v, valid in the team's first thread. Every thread
+ * of the block must call it: a team wider than a warp meets at a barrier. */
+template <class Op, int TEAM>
+__device__ __forceinline__ float team_reduce(float v, float *warp_totals)
 {
-    const int lane = threadIdx.x % 32;
-    const long warps = (long)gridDim.x * (BEST_BLOCK / 32);
-    for (long row = ((long)blockIdx.x * BEST_BLOCK + threadIdx.x) / 32; row < rows; row += warps) {
-        const float v = warp_allreduce<Op>(thread_partial<Op>(x + row * cols, cols, lane, 32));
-        if (lane == 0)
+    static_assert(TEAM >= 8 && TEAM <= BEST_BLOCK && (TEAM & (TEAM - 1)) == 0,
+                  "a power of two between 8 and the block size");
+    constexpr int lanes = TEAM < 32 ? TEAM : 32; /* the team's lanes in one warp */
+#pragma unroll
+    for (int lane_mask = lanes / 2; lane_mask > 0; lane_mask /= 2)
+        v = Op::combine(v, __shfl_xor_sync(FULL_WARP, v, lane_mask));
+    if (TEAM > 32) {
+        if (threadIdx.x % 32 == 0)
+            warp_totals[threadIdx.x / 32] = v;
+        __syncthreads();
+        if (threadIdx.x % TEAM == 0) {
+            v = Op::identity();
+#pragma unroll
+            for (int k = 0; k < TEAM / 32; k++)
+                v = Op::combine(v, warp_totals[threadIdx.x / 32 + k]);
+        }
+        __syncthreads(); /* warp_totals is written again for the next row */
+    }
+    return v;
+}
+#line 857 "lessons/week1-reduction.nw"
+template <class Op, int TEAM, class T>
+__global__ void __launch_bounds__(BEST_BLOCK)
+    reduce_rows_by_teams(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
+{
+    __shared__ float warp_totals[BEST_BLOCK / 32];
+    constexpr int rows_per_block = BEST_BLOCK / TEAM;
+    const int rank = threadIdx.x % TEAM;
+    for (long first = (long)blockIdx.x * rows_per_block; first < rows;
+         first += (long)gridDim.x * rows_per_block) {
+        const long row = first + threadIdx.x / TEAM;
+        float v = Op::identity();
+        if (row < rows)
+            v = thread_partial<Op>(x + row * cols, cols, rank, TEAM);
+        v = team_reduce<Op, TEAM>(v, warp_totals);
+        if (rank == 0 && row < rows)
             y[row] = from_float<T>(v);
     }
 }
-#line 843 "lessons/week1-reduction.nw"
+#line 889 "lessons/week1-reduction.nw"
 template <class Op, class T>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_blocks(const T *__restrict__ x, T *__restrict__ y, long rows, long cols,
@@ -335,38 +368,33 @@ __global__ void __launch_bounds__(BEST_BLOCK)
         float v = thread_partial<Op>(x + row * cols, cols, part * BEST_BLOCK + threadIdx.x,
                                      parts * BEST_BLOCK);
         v = block_reduce<Op, BEST_BLOCK>(v, warp_totals);
-        if (parts == 1) {
+        if (threadIdx.x == 0) {
+            partials[slot] = v;
+            __threadfence(); /* the partial is visible before the count */
+            finishes_row = atomicAdd(&arrivals[row], 1u) == (unsigned)(parts - 1);
+        }
+        __syncthreads();
+        if (finishes_row) { /* every other part of this row is done */
+            __threadfence();
+            float w = Op::identity();
+            for (long k = threadIdx.x; k < parts; k += BEST_BLOCK)
+                w = Op::combine(w, __ldcg(&partials[row * parts + k]));
+            w = block_reduce<Op, BEST_BLOCK>(w, warp_totals);
             if (threadIdx.x == 0)
-                y[row] = from_float<T>(v);
-        } else {
-            if (threadIdx.x == 0) {
-                partials[slot] = v;
-                __threadfence(); /* the partial is visible before the count */
-                finishes_row = atomicAdd(&arrivals[row], 1u) == (unsigned)(parts - 1);
-            }
-            __syncthreads();
-            if (finishes_row) { /* every other part of this row is done */
-                __threadfence();
-                float w = Op::identity();
-                for (long k = threadIdx.x; k < parts; k += BEST_BLOCK)
-                    w = Op::combine(w, __ldcg(&partials[row * parts + k]));
-                w = block_reduce<Op, BEST_BLOCK>(w, warp_totals);
-                if (threadIdx.x == 0)
-                    y[row] = from_float<T>(w);
-            }
+                y[row] = from_float<T>(w);
         }
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 890 "lessons/week1-reduction.nw"
-constexpr int WARP_ROW_MAX_PACKS = 8;  /* per lane: longer rows get blocks */
-constexpr long TAIL_WAVES = 16;        /* split rows until there are this many waves */
-constexpr long MAX_GRID = 0x7fffffffL; /* beyond it the grid-stride loops take over */
+#line 935 "lessons/week1-reduction.nw"
+constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
+constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
+constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
 
 struct BestPlan {
-    bool by_warps; /* one warp per row, else blocks */
-    long parts;    /* blocks per row (by blocks) */
-    long grid;     /* blocks to launch */
+    int team;   /* threads per row, TEAM_MIN to BEST_BLOCK; 0: several blocks per row */
+    long parts; /* blocks per row when team is 0, else 1 */
+    long grid;  /* blocks to launch */
 };
 
 /* Blocks of `kernel` that fit on the current device at once. */
@@ -387,45 +415,41 @@ template <class Op, class T> static cudaError_t plan_best(long rows, long cols, 
 {
     /* cached per template instance and device: the grader is single-threaded */
     static int cached_device = -1;
-    static long warp_kernel_blocks, block_kernel_blocks;
+    static long split_kernel_blocks;
     int device;
     cudaError_t err = cudaGetDevice(&device);
     if (err != cudaSuccess)
         return err;
     if (device != cached_device) {
-        err = resident_blocks(reduce_rows_by_warps<Op, T>, &warp_kernel_blocks);
-        if (err == cudaSuccess)
-            err = resident_blocks(reduce_rows_by_blocks<Op, T>, &block_kernel_blocks);
+        err = resident_blocks(reduce_rows_by_blocks<Op, T>, &split_kernel_blocks);
         if (err != cudaSuccess)
             return err;
-        if (warp_kernel_blocks < 1 || block_kernel_blocks < 1)
+        if (split_kernel_blocks < 1)
             return cudaErrorInvalidConfiguration;
         cached_device = device;
     }
 
-    const long pack = Pack<T>::size;
-    if (cols <= WARP_ROW_MAX_PACKS * 32 * pack) {
-        plan->by_warps = true;
-        plan->parts = 1;
-        plan->grid = ceil_div(rows, BEST_BLOCK / 32);
-        if (plan->grid > MAX_GRID)
-            plan->grid = MAX_GRID;
-        return cudaSuccess;
+    int team = TEAM_MIN;
+    while (team < BEST_BLOCK && cols >= 2 * team * ELEMENTS_PER_THREAD)
+        team *= 2;
+    if (team == BEST_BLOCK && rows < split_kernel_blocks) {
+        /* as many blocks per row as fill one wave, but at least one full
+         * unrolled round of packs for every thread */
+        long parts = split_kernel_blocks / rows;
+        const long most = cols / (BEST_BLOCK * Pack<T>::size * BEST_UNROLL);
+        if (parts > most)
+            parts = most;
+        if (parts >= 2) {
+            plan->team = 0;
+            plan->parts = parts;
+            plan->grid = rows * parts < MAX_GRID ? rows * parts : MAX_GRID;
+            return cudaSuccess;
+        }
     }
-    /* few rows: as many blocks per row as fill exactly one wave; many rows:
-     * enough parts for TAIL_WAVES waves, so the last one is a small part of
-     * the time. Either way, at least one full unrolled round of packs for
-     * every thread. */
-    long parts = rows < block_kernel_blocks ? block_kernel_blocks / rows
-                                            : ceil_div(TAIL_WAVES * block_kernel_blocks, rows);
-    long most = cols / (BEST_BLOCK * pack * BEST_UNROLL);
-    if (most < 1)
-        most = 1;
-    plan->by_warps = false;
-    plan->parts = parts < most ? parts : most;
-    plan->grid = rows * plan->parts;
-    if (plan->grid > MAX_GRID)
-        plan->grid = MAX_GRID;
+    const long blocks = ceil_div(rows, BEST_BLOCK / team);
+    plan->team = team;
+    plan->parts = 1;
+    plan->grid = blocks < MAX_GRID ? blocks : MAX_GRID;
     return cudaSuccess;
 }
 
@@ -436,7 +460,36 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 976 "lessons/week1-reduction.nw"
+#line 1015 "lessons/week1-reduction.nw"
+template <class Op, class T>
+static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
+                                cudaStream_t stream)
+{
+    switch (team) {
+    case 8:
+        reduce_rows_by_teams<Op, 8><<<grid, BEST_BLOCK, 0, stream>>>(x, y, rows, cols);
+        break;
+    case 16:
+        reduce_rows_by_teams<Op, 16><<<grid, BEST_BLOCK, 0, stream>>>(x, y, rows, cols);
+        break;
+    case 32:
+        reduce_rows_by_teams<Op, 32><<<grid, BEST_BLOCK, 0, stream>>>(x, y, rows, cols);
+        break;
+    case 64:
+        reduce_rows_by_teams<Op, 64><<<grid, BEST_BLOCK, 0, stream>>>(x, y, rows, cols);
+        break;
+    case 128:
+        reduce_rows_by_teams<Op, 128><<<grid, BEST_BLOCK, 0, stream>>>(x, y, rows, cols);
+        break;
+    case BEST_BLOCK:
+        reduce_rows_by_teams<Op, BEST_BLOCK><<<grid, BEST_BLOCK, 0, stream>>>(x, y, rows, cols);
+        break;
+    default:
+        return cudaErrorInvalidConfiguration;
+    }
+    return cudaGetLastError();
+}
+#line 1052 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -450,22 +503,16 @@ template <class Op, class T> static int run_best(const wb_problem *p)
     if (err != cudaSuccess)
         return (int)err;
     const unsigned grid = (unsigned)plan.grid;
+    if (plan.team > 0)
+        return (int)launch_teams<Op>(plan.team, grid, x, y, rows, cols, p->stream);
 
-    if (plan.by_warps) {
-        reduce_rows_by_warps<Op><<<grid, BEST_BLOCK, 0, p->stream>>>(x, y, rows, cols);
-        return (int)cudaGetLastError();
-    }
-    float *partials = nullptr;
-    unsigned *arrivals = nullptr;
-    if (plan.parts > 1) {
-        if (!p->workspace || p->workspace_bytes < best_workspace_bytes(rows, plan.parts))
-            return (int)cudaErrorInvalidValue;
-        partials = static_cast<float *>(p->workspace);
-        arrivals = reinterpret_cast<unsigned *>(partials + rows * plan.parts);
-        err = cudaMemsetAsync(arrivals, 0, (size_t)rows * sizeof(unsigned), p->stream);
-        if (err != cudaSuccess)
-            return (int)err;
-    }
+    if (!p->workspace || p->workspace_bytes < best_workspace_bytes(rows, plan.parts))
+        return (int)cudaErrorInvalidValue;
+    float *partials = static_cast<float *>(p->workspace);
+    unsigned *arrivals = reinterpret_cast<unsigned *>(partials + rows * plan.parts);
+    err = cudaMemsetAsync(arrivals, 0, (size_t)rows * sizeof(unsigned), p->stream);
+    if (err != cudaSuccess)
+        return (int)err;
     reduce_rows_by_blocks<Op>
         <<<grid, BEST_BLOCK, 0, p->stream>>>(x, y, rows, cols, plan.parts, partials, arrivals);
     return (int)cudaGetLastError();
@@ -479,10 +526,10 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     BestPlan plan;
     if (plan_best<Op, T>(p->rows, p->cols, &plan) != cudaSuccess)
         return 0;
-    return plan.by_warps ? 0 : best_workspace_bytes(p->rows, plan.parts);
+    return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1208 "lessons/week1-reduction.nw"
+#line 1278 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -562,7 +609,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1290 "lessons/week1-reduction.nw"
+#line 1360 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
