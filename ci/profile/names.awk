@@ -12,6 +12,10 @@ BEGIN { FS = OFS = "\t" }
     if (name == "") name = mangled
     gsub(/_GLOBAL__N__[A-Za-z0-9_]*::/, "(anonymous namespace)::", name)
     gsub(/\{anonymous\}::/, "(anonymous namespace)::", name)
+    gsub(/<unnamed>::/, "(anonymous namespace)::", name)
+    # cu++filt writes template arguments with casts: (int)8, (bool)1
+    gsub(/\(bool\)0/, "false", name); gsub(/\(bool\)1/, "true", name)
+    gsub(/\((unsigned )?(int|long)\)/, "", name)
     s = name
     sub(/^void /, "", s)
     gsub(/\(anonymous namespace\)::/, "", s)

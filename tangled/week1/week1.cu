@@ -355,8 +355,11 @@ __global__ void __launch_bounds__(BEST_BLOCK)
     }
 }
 #line 889 "lessons/week1-reduction.nw"
+/* All of an SM's 2048 thread slots: at most 32 registers a thread. */
+constexpr int BEST_BLOCKS_PER_SM = 2048 / BEST_BLOCK;
+
 template <class Op, class T>
-__global__ void __launch_bounds__(BEST_BLOCK)
+__global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
     reduce_rows_by_blocks(const T *__restrict__ x, T *__restrict__ y, long rows, long cols,
                           long parts, float *__restrict__ partials, unsigned *__restrict__ arrivals)
 {
@@ -386,7 +389,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 935 "lessons/week1-reduction.nw"
+#line 938 "lessons/week1-reduction.nw"
 constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
 constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
 constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
@@ -460,7 +463,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 1015 "lessons/week1-reduction.nw"
+#line 1018 "lessons/week1-reduction.nw"
 template <class Op, class T>
 static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
                                 cudaStream_t stream)
@@ -489,7 +492,7 @@ static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long 
     }
     return cudaGetLastError();
 }
-#line 1052 "lessons/week1-reduction.nw"
+#line 1055 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -529,7 +532,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1278 "lessons/week1-reduction.nw"
+#line 1281 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -609,7 +612,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1360 "lessons/week1-reduction.nw"
+#line 1363 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
