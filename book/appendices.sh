@@ -70,6 +70,9 @@ fi
                 found=1
                 week=$(jq -r '.week // empty' "$json")
                 [ -n "$week" ] || week=$(basename "$json" .json)
+                # a peer's file beside the week's (week2-torch.json, bench/torch_softmax.py)
+                # holds the same week: name it by its file so headings and ids stay unique
+                case $(basename "$json" .json) in "$week"-*) week=$(basename "$json" .json) ;; esac
                 printf '## %s, %s {#results-%s-%s}\n\n' "$(jq -r '.env.gpu // "unnamed GPU"' "$json" | md_escape)" \
                     "$week" "$(tr -c 'A-Za-z0-9\n' - <<<"$gpu")" "$(tr -c 'A-Za-z0-9\n' - <<<"$week")"
                 jq -r --arg src "$(show_path "$json")" '
@@ -89,7 +92,9 @@ fi
                                          ((.rows // 0) * (.cols // 0)))[]
                     | [ .variant, .op, .dtype, "\(.rows // "?")×\(.cols // "?")",
                         (if .passed then "ok" elif .skipped then "skipped" else (.category // "failed") end),
-                        (.ms // ""), (.gbps // ""), (.pct_ceiling // ""), (.vs_baseline // "") ] | @tsv' "$json" |
+                        (.ms // ""), (.gbps // ""), (.pct_ceiling // ""),
+                        # "none": timed against no baseline (torch_softmax.py), so no ratio
+                        (if .baseline == "none" then "" else (.vs_baseline // "") end) ] | @tsv' "$json" |
                     awk -F'\t' '
                         function num(x, fmt) { return x == "" ? "–" : sprintf(fmt, x) }
                         function esc(s) { gsub(/[|]/, "\\|", s); gsub(/_/, "\\_", s); return s }

@@ -285,9 +285,178 @@ EOF
         "$week" "$op" "$shape" "$gpu" "$ceiling" "$shown" "$week" "$op"
 }
 
+# ---- a lesson against another implementation: @@VERSUS week2 softmax torch@@ ----
+# The lesson's results RESULTS/WEEK.json and a peer's RESULTS/WEEK-PEER.json
+# (same schema; bench/torch_softmax.py writes week2-torch.json) are set side
+# by side: for every (dtype, shape) the peer measured, the fastest lesson
+# variant that passed there. Picking the fastest per shape, not one named
+# variant, is what a reader choosing between the two would compare; a failed
+# or skipped variant never counts, however fast its timing was.
+
+# the peer's name in prose: PyTorch for torch, otherwise the file's suffix
+peer_label() { case $1 in torch) echo PyTorch ;; *) echo "$1" ;; esac; }
+
+# versus_note WEEK OP PEER LESSON_FILE PEER_FILE: the no-results note, naming
+# the file(s) that are not there so the reader knows which run is missing
+versus_note() {
+    local week=$1 op=$2 peer=$3 lesson=$4 other=$5 missing=()
+    [ -f "$lesson" ] || missing+=("\`$(show_path "$lesson")\`")
+    [ -f "$other" ] || missing+=("\`$(show_path "$other")\`")
+    printf '\n::: {.note .no-results}\n**No measured results committed yet for this GPU.** The comparison of %s %s with %s is generated from `%s` and `%s` once both are committed; missing: %s.\n:::\n\n' \
+        "$week" "$op" "$(peer_label "$peer")" "$(show_path "$lesson")" "$(show_path "$other")" \
+        "$(printf '%s and ' "${missing[@]}" | sed 's/ and $//')"
+}
+
+# versus_pairs OP LESSON_FILE PEER_FILE: a JSON array on stdout, one object per
+# (dtype, shape) of the peer's op, in dtype order then by row length:
+# {dtype, rows, cols, peer: fastest passed peer entry (or its first failed
+# one), best: fastest passed lesson entry or null}
+versus_pairs() {
+    jq -n --arg op "$1" --slurpfile L "$2" --slurpfile P "$3" '
+        def ok: .passed == true and (.ms // 0) > 0;
+        def rank: {"f32": 0, "f16": 1, "bf16": 2}[.] // 3;
+        [$L[0].results[] | select(.op == $op and ok)] as $lesson
+        | [$P[0].results[] | select(.op == $op)]
+        | group_by(.dtype, .rows, .cols)
+        | map(([.[] | select(ok)] | min_by(.ms)) // .[0])
+        | sort_by((.dtype | rank), .dtype, .cols, .rows)
+        | map(. as $p
+            | {dtype, rows, cols, peer: .,
+               best: ([$lesson[] | select(.dtype == $p.dtype and .rows == $p.rows and .cols == $p.cols)]
+                      | min_by(.ms))})'
+}
+
+# versus_table WEEK OP PEER LESSON_FILE PEER_FILE PAIRS: Markdown table on stdout
+versus_table() {
+    local week=$1 op=$2 peer=$3 lesson=$4 other=$5 pairs=$6 label
+    label=$(peer_label "$peer")
+    printf '\n::: {.results-table .versus}\n'
+    printf '| Shape | dtype | %s ms | Best lesson variant | Lesson ms | Speedup | Lesson %% of copy ceiling |\n' "$label"
+    printf '|--:|:--|--:|:--|--:|--:|--:|\n'
+    jq -r '.[]
+        | (.peer.passed == true and (.peer.ms // 0) > 0) as $pok
+        | [ "\(.rows)×\(.cols)", .dtype,
+            (if $pok then .peer.ms else "" end),
+            (if $pok then "ok" else (.peer.category // "failed") end),
+            (.best.variant // ""), (.best.ms // ""),
+            (if $pok and .best then .peer.ms / .best.ms else "" end),
+            (.best.pct_ceiling // "") ]
+        | @tsv' "$pairs" |
+    awk -F'\t' '
+        function num(x, fmt) { return x == "" ? "–" : sprintf(fmt, x) }
+        function esc(s) { gsub(/[|]/, "\\|", s); gsub(/_/, "\\_", s); return s }
+        {
+            theirs = ($4 == "ok") ? num($3, "%.4g") : "**" esc($4) "**"
+            best = ($5 == "") ? "*none passed*" : esc($5)
+            printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, esc($2), theirs, best,
+                num($6, "%.4g"), num($7, "%.2f×"), num($8, "%.1f")
+        }'
+    jq -rn --arg week "$week" --arg op "$op" --arg peer_name "$label" \
+        --arg lsrc "$(show_path "$lesson")" --arg psrc "$(show_path "$other")" \
+        --slurpfile L "$lesson" --slurpfile P "$other" '
+        $L[0].env as $l | $P[0].env as $p
+        | def where(e): "\(e.gpu // "an unnamed GPU"), driver \(e.driver // "?")";
+          def run(e): "commit \(e.commit // "?"), \(e.date // "undated")";
+        ": \($week) \($op) against \($peer_name)"
+          + (if $p.torch then " \($p.torch)" else "" end)
+          + (if where($l) == where($p) then ", measured on \(where($l)). "
+             else ", lesson measured on \(where($l)), \($peer_name) on \(where($p)). " end)
+          + "Lesson variants: \(run($l)), `\($lsrc)`; \($peer_name): \(run($p)), `\($psrc)`. "
+          + "Best lesson variant: the fastest that passed at that element type and shape. "
+          + "Speedup = \($peer_name) time / lesson time (above 1: the lesson is faster)."
+          + (if $l.copy_ceiling_gbps then " Copy ceiling of the lesson run \($l.copy_ceiling_gbps | round) GB/s." else "" end)'
+    printf ':::\n\n'
+}
+
+# versus_plot WEEK OP PEER LESSON_FILE PEER_FILE PAIRS: GB/s over the row
+# length, best lesson variant (solid) and peer (dashed) per element type;
+# writes OUTDIR/img/WEEK-OP-vs-PEER.svg, Markdown on stdout. At a row length
+# measured at several row counts (8192×1024 and 65536×1024) the largest shape
+# is drawn: one point per x keeps each line a function of the row length.
+versus_plot() {
+    local week=$1 op=$2 peer=$3 lesson=$4 other=$5 pairs=$6 label data name svg
+    label=$(peer_label "$peer")
+    name=$week-$op-vs-$peer
+    data=$WORK/plot-$name.tsv
+    jq -r --arg peer_name "$label" '
+        def gbps: if . != null and .passed == true and (.gbps // 0) > 0 then .gbps else "-" end;
+        (map(.dtype) | reduce .[] as $d ([]; if index([$d]) then . else . + [$d] end)) as $dts
+        | (group_by(.cols) | map(max_by(.rows) | {cols, rows})) as $xs
+        | (["cols"] + [$dts[] as $d | "\($d) lesson", "\($d) \($peer_name)"] | @tsv),
+          ($xs[] as $x | [$x.cols] + [$dts[] as $d
+              | ([.[] | select(.dtype == $d and .cols == $x.cols and .rows == $x.rows)][0]) as $r
+                  | ($r.best | gbps), ($r.peer | gbps)] | map(tostring) | @tsv)' "$pairs" >"$data"
+    if [ "$(awk -F'\t' 'NR > 1 { for (i = 2; i <= NF; i++) if ($i != "-") { print "y"; exit } }' "$data")" != y ]; then
+        echo "build.sh: warning: $week $op against $label: nothing to plot" >&2
+        return
+    fi
+    local ceiling gpu ncol xmin xmax shapes
+    ceiling=$(jq -r '.env.copy_ceiling_gbps // 0' "$lesson")
+    gpu=$(jq -r '.env.gpu // "unknown GPU"' "$lesson")
+    ncol=$(head -1 "$data" | awk -F'\t' '{print NF}')
+    xmin=$(awk -F'\t' 'NR == 2 { print $1 }' "$data")
+    xmax=$(awk -F'\t' 'END { print $1 }' "$data")
+    shapes=$(jq -r 'group_by(.cols) | map(max_by(.rows) | "\(.rows)×\(.cols)") | join(", ")' "$pairs")
+    svg=$OUTDIR/img/$name.svg
+    gnuplot <<EOG || die "gnuplot failed for $week $op against $label"
+set terminal svg size 760,440 dynamic noenhanced font "sans,12" background rgb "white"
+set output "$svg"
+set datafile separator "\t"
+set datafile missing "-"
+set key outside top center horizontal
+set title "$week $op against $label over row length on $gpu"
+set xlabel "row length (columns, log scale)"
+set ylabel "GB/s"
+set logscale x 2
+set xrange [$xmin/1.4:$xmax*1.4]
+set grid xtics ytics lc rgb "#dddddd"
+set xtics nomirror
+set ytics nomirror
+set border 3
+set yrange [0:*]
+ceiling = $ceiling
+if (ceiling > 0) set yrange [0:ceiling*1.15]
+# one colour per element type, as in the bar charts; lesson solid, $label dashed
+# (dt 1 + i % 2: solid for the even columns; gnuplot reads "dt (" as a dash pattern)
+colours = "#3b6fb6 #e08a1e #4f9a58 #9a4f8f"
+plot for [i=2:$ncol] "$data" using 1:i:xtic(1) with linespoints lw 2 \
+        dt 1 + i % 2 pt (i % 2 == 0 ? 7 : 6) ps 0.8 lc rgb word(colours, i / 2) \
+        title columnheader(i), \
+     (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %.0f GB/s", ceiling)
+EOG
+    printf '\n![%s %s against %s over row length on %s: GB/s of the best lesson variant (solid) and of %s (dashed) per element type, at %s; the dashed red line is the copy ceiling measured in the lesson run (%.0f GB/s). Lesson commit %s, %s commit %s. Source: `%s` and `%s`.](img/%s.svg){.results-plot}\n\n' \
+        "$week" "$op" "$label" "$gpu" "$label" "$shapes" "$ceiling" \
+        "$(jq -r '.env.commit // "?"' "$lesson")" "$label" "$(jq -r '.env.commit // "?"' "$other")" \
+        "$(show_path "$lesson")" "$(show_path "$other")" "$name"
+}
+
+# versus WEEK OP PEER: the table and the plot, or a note naming what is missing
+versus() {
+    local week=$1 op=$2 peer=$3 lesson other pairs
+    lesson=$RESULTS/$week.json
+    other=$RESULTS/$week-$peer.json
+    if [ ! -f "$lesson" ] || [ ! -f "$other" ]; then
+        versus_note "$week" "$op" "$peer" "$lesson" "$other"; return
+    fi
+    pairs=$WORK/versus-$week-$op-$peer.json
+    if ! versus_pairs "$op" "$lesson" "$other" >"$pairs" 2>/dev/null ||
+        ! jq -e 'length > 0' "$pairs" >/dev/null; then
+        echo "build.sh: warning: $(show_path "$other") has no readable results for op $op" >&2
+        versus_note "$week" "$op" "$peer" "$lesson" "$other"; return
+    fi
+    if [ "$(jq -r '.env.gpu // ""' "$lesson")" != "$(jq -r '.env.gpu // ""' "$other")" ]; then
+        echo "build.sh: warning: $(show_path "$lesson") and $(show_path "$other") name different GPUs" >&2
+    fi
+    versus_table "$week" "$op" "$peer" "$lesson" "$other" "$pairs"
+    versus_plot "$week" "$op" "$peer" "$lesson" "$other" "$pairs"
+}
+# ---- end of the comparison with another implementation ----
+
 # Expand markers in a chapter's Markdown. A marker is a prose line
 #   @@RESULTS week0 transpose@@      (noweb hands it over as @RESULTS ...@@)
 #   @@PLOT week0 transpose@@
+#   @@PROGRESSION week0 transpose@@
+#   @@VERSUS week2 softmax torch@@   (week2.json against week2-torch.json)
 # or a fenced div whose content is then filled in:
 #   ::: {.results week=week0 op=transpose}   /   ::: {.plot week=... op=...}
 expand_markers() {
@@ -295,7 +464,7 @@ expand_markers() {
     frags=$WORK/frags.$(basename "$in")
     : >"$frags"
     awk '
-        /^@@?(RESULTS|PLOT|PROGRESSION)[ \t]+[^ \t]+[ \t]+[^@]+@@[ \t]*$/ {
+        /^@@?(RESULTS|PLOT|PROGRESSION|VERSUS)[ \t]+[^ \t]+[ \t]+[^@]+@@[ \t]*$/ {
             line = $0; sub(/^@@?/, "", line); sub(/[ \t]*@@[ \t]*$/, "", line)
             n = split(line, f, /[ \t]+/); vs = ""
             for (i = 4; i <= n; i++) vs = vs (vs == "" ? "" : ",") f[i]
@@ -313,6 +482,12 @@ expand_markers() {
         case $kind in
         RESULTS) results_table "$week" "$op" "$vs" >"$frag" ;;
         PROGRESSION) progression_table "$week" "$op" >"$frag" ;;
+        VERSUS)
+            # one peer file per marker: week2-torch.json for @@VERSUS week2 softmax torch@@
+            if [ -z "$vs" ] || [[ $vs == *,* ]]; then
+                die "@@VERSUS $week $op ${vs//,/ }@@: name exactly one peer, e.g. @@VERSUS week2 softmax torch@@"
+            fi
+            versus "$week" "$op" "$vs" >"$frag" ;;
         *) results_plot "$week" "$op" >"$frag" ;;
         esac
     done <"$frags"
@@ -323,7 +498,7 @@ expand_markers() {
             while ((getline l < file) > 0) print l
             close(file)
         }
-        /^@@?(RESULTS|PLOT|PROGRESSION)[ \t]+[^ \t]+[ \t]+[^@]+@@[ \t]*$/ {
+        /^@@?(RESULTS|PLOT|PROGRESSION|VERSUS)[ \t]+[^ \t]+[ \t]+[^@]+@@[ \t]*$/ {
             line = $0; sub(/^@@?/, "", line); sub(/[ \t]*@@[ \t]*$/, "", line)
             n = split(line, f, /[ \t]+/); vs = ""
             for (i = 4; i <= n; i++) vs = vs (vs == "" ? "" : ",") f[i]

@@ -65,7 +65,9 @@ check "cuda-markup fails when markup fails" bash -c '! book/cuda-markup /nonexis
 
 # ---- the sample book ----------------------------------------------------------
 
-if book/build.sh --results book/tests/fixtures/h200 "$OUT" book/tests/sample.nw >"$WORK/build.log" 2>&1; then
+# BOOK_MARKDOWN_DIR keeps the page's Markdown: generated tables are checked line by line there
+if BOOK_MARKDOWN_DIR="$WORK/sample-md" \
+    book/build.sh --results book/tests/fixtures/h200 "$OUT" book/tests/sample.nw >"$WORK/build.log" 2>&1; then
     pass "build.sh builds the sample book"
 else
     fail "build.sh builds the sample book" "$(cat "$WORK/build.log")"
@@ -113,6 +115,37 @@ check "the fenced-div results marker works" grep -qF '<td style="text-align: lef
 check "plot SVG written" grep -q '<svg' "$OUT/img/week9-transpose.svg"
 check "plot embedded in the page" grep -qF 'src="img/week9-transpose.svg"' "$html"
 check "missing results give a visible note" grep -qiF 'no measured results committed yet for this GPU' "$html"
+# @@VERSUS week7 softmax torch@@: fixtures week7.json (lesson) and week7-torch.json
+# (PyTorch). At f32 8192x1024 softmax_single_read is faster but failed and
+# softmax_backward_fused is faster but another op, so softmax_online (0.2 ms)
+# is the best; speedup 0.324 / 0.2.
+md=$WORK/sample-md/sample.md
+check "versus: the fastest passed variant and PyTorch ms / lesson ms" \
+    grep -qxF '| 8192×1024 | f32 | 0.324 | softmax\_online | 0.2 | 1.62× | 8.4 |' "$md"
+check "versus: the best variant differs per dtype and shape" \
+    grep -qxF '| 8192×1024 | f16 | 0.1 | softmax\_single\_read | 0.05 | 2.00× | 16.8 |' "$md"
+check "versus: a shape where no lesson variant passed" \
+    grep -qxF '| 65536×1024 | f32 | 1 | *none passed* | – | – | – |' "$md"
+check "versus: a failed PyTorch result is shown as failed, with no speedup" \
+    grep -qxF '| 1024×131072 | f16 | **wrong** | softmax\_online | 0.7 | – | 19.2 |' "$md"
+check "versus: one line per dtype and shape PyTorch measured (not the lesson's 1×1)" \
+    test "$(grep -cE '^\| [0-9]+×[0-9]+ \| (f32|f16|bf16) \|' "$md")" -eq 6
+check "versus: the caption names GPU, driver, both commits and both files" bash -c "
+    grep -F 'Fixture GPU (book tests, not a measurement), driver 000.00.00-fixture' '$md' |
+    grep -F 'commit f1xture-lesson' | grep -F 'commit f1xture-torch' |
+    grep -F '\`book/tests/fixtures/h200/week7.json\`' | grep -qF '\`book/tests/fixtures/h200/week7-torch.json\`'"
+check "versus: plot SVG with a line per dtype for each side and the ceiling" bash -c "
+    f='$OUT/img/week7-softmax-vs-torch.svg'
+    grep -qF 'f32 lesson' \"\$f\" && grep -qF 'f16 PyTorch' \"\$f\" && grep -qF 'copy ceiling 4000 GB/s' \"\$f\""
+check "versus: plot embedded in the page" grep -qF 'src="img/week7-softmax-vs-torch.svg"' "$html"
+check "versus: a missing PyTorch file gives the note naming it" bash -c "
+    grep -F 'No measured results committed yet for this GPU.' '$md' |
+    grep -F 'comparison of week9 transpose with PyTorch' |
+    grep -qF 'missing: \`book/tests/fixtures/h200/week9-torch.json\`.'"
+printf '# Week 6\n\n@@VERSUS week7 softmax@@\n' >"$WORK/week6-versus.nw"
+check "versus: a marker without a peer stops the build" bash -c "
+    ! book/build.sh --results book/tests/fixtures/h200 '$WORK/book-versus' '$WORK/week6-versus.nw' 2>'$WORK/versus.err' &&
+    grep -qF 'name exactly one peer' '$WORK/versus.err'"
 check "index.html has the preface" grep -qF 'make week0 &amp;&amp; make grade' "$OUT/index.html"
 check "index.html links the chapter" grep -qF 'href="sample.html"' "$OUT/index.html"
 
