@@ -80,6 +80,8 @@ setup:
 	$(MAKE) all
 
 # ---- tangle ----------------------------------------------------------------
+# defined before the first rule that names it: prerequisites expand as read
+HAVE_NOWEB := $(shell command -v notangle >/dev/null 2>&1 && echo y)
 tangled/%/.stamp: $$(wildcard lessons/$$*-*.nw) book/tangle.sh book/cuda-markup
 	book/tangle.sh $< tangled/$*
 	@touch $@
@@ -102,7 +104,6 @@ build/obj/%.o: %.cu
 
 # A GPU machine without noweb builds the committed tangled/ as it is;
 # `make test` (where noweb is) checks that it is current with lessons/.
-HAVE_NOWEB := $(shell command -v notangle >/dev/null 2>&1 && echo y)
 TANGLED_STAMP := $(if $(HAVE_NOWEB),tangled/%/.stamp)
 
 # a week's lesson objects: every tangled .cu of that week
