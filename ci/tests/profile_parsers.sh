@@ -55,6 +55,13 @@ sm_90	_Z10copy_vec16PK5uint4PS_mm	32	0	16	24" "$got"
     same "$a names: anonymous namespace normalised; short and base names" \
 "void (anonymous namespace)::softmax_safe<float, 4, true>(float const*, float*, long, int)	softmax_safe<float, 4, true>	softmax_safe
 copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)	copy_vec16	copy_vec16" "$got"
+    # cu++filt (the CUDA image's demangler) writes <unnamed>:: and casts
+    got=$(printf '%s\t%s\n' \
+        '_ZN40_GLOBAL__N__a58314a7_8_week2_cu_f6833d9d22softmax_backward_fusedI13__nv_bfloat16Li1ELb0EEEvPKT_S4_PS2_li' \
+        'void <unnamed>::softmax_backward_fused<__nv_bfloat16, (int)1, (bool)0>(const T1 *, const T1 *, T1 *, long, int)' |
+        $AWK -f $P/names.awk | cut -f3-)
+    same "$a names: cu++filt's <unnamed>:: and (int)/(bool) casts read as c++filt's" \
+"softmax_backward_fused<__nv_bfloat16, 1, false>	softmax_backward_fused" "$got"
     # ---- ncu CSV, both layouts
     got=$($AWK -f $P/ncu-csv.awk $FIX/ncu-raw.csv)
     has "$a ncu raw page: one line per launch and metric, thousands separators gone" \
