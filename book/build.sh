@@ -652,7 +652,7 @@ for l in "${pages[@]}"; do
     titles[$s]=$(title_of "$WORK/$s.md" "$s")
 done
 
-PANDOC_COMMON=(--from markdown --to html5 --standalone --wrap=none --columns=400
+PANDOC_COMMON=(--from markdown --to html5 --standalone --wrap=none --columns=400 --mathml
     --template "$BOOK_DIR/template.html"
     --syntax-definition "$BOOK_DIR/cuda.xml"
     -V booktitle="$(printf '%s' "$BOOK_TITLE" | html_escape)")
