@@ -194,7 +194,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
         return warp_allreduce(v, op);
     }
 }
-#line 573 "lessons/week2-online-softmax.nw"
+#line 593 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -208,7 +208,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 600 "lessons/week2-online-softmax.nw"
+#line 620 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -324,7 +324,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 631 "lessons/week2-online-softmax.nw"
+#line 651 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, bool WARP_PER_ROW>
 __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -347,7 +347,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 687 "lessons/week2-online-softmax.nw"
+#line 741 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, bool WARP_PER_ROW>
 __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -398,7 +398,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     if (has_edge)
         yr[edge_j] = from_float<T>(exp_shifted(edge_x, st.m) * inv_s);
 }
-#line 773 "lessons/week2-online-softmax.nw"
+#line 862 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, bool WARP_PER_ROW>
 __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -459,7 +459,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
             }
     }
 }
-#line 847 "lessons/week2-online-softmax.nw"
+#line 957 "lessons/week2-online-softmax.nw"
 static long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -480,7 +480,7 @@ static RowLaunch row_launch(long rows, long cols, int vec)
     threads = threads < 64 ? 64 : threads > 1024 ? 1024 : threads;
     return {false, (unsigned)rows, (unsigned)threads};
 }
-#line 888 "lessons/week2-online-softmax.nw"
+#line 998 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -608,7 +608,7 @@ template <typename T, int VEC> struct BackwardLauncher {
 #line 134 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1017 "lessons/week2-online-softmax.nw"
+#line 1127 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -625,7 +625,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1043 "lessons/week2-online-softmax.nw"
+#line 1153 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
