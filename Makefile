@@ -65,7 +65,7 @@ CORE_OBJ := $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(REF_CPU_SRC) $(REF_GPU_C)
 HOST_TESTS := $(patsubst grader/tests/%.c,build/tests/%,$(wildcard grader/tests/test_*.c))
 
 .PHONY: all setup help test tangle check-tangled $(WEEKS) weeks grade bench book lint clean \
-        host-tests host-test-binaries test-mutants
+        host-tests host-test-binaries test-mutants bench-tools sweep-rows
 
 all: tangle weeks host-test-binaries book
 
@@ -130,13 +130,38 @@ host-tests: $(HOST_TESTS)
 GRADE_ARGS = $(if $(VARIANT),--variant $(VARIANT)) $(if $(DTYPE),--dtype $(DTYPE)) \
              $(if $(SHAPE),--shape $(SHAPE)) $(if $(SEED),--seed $(SEED))
 
+# ci/grade-profile.sh runs the grader, then shows each graded variant's static
+# and Nsight Compute figures and adds them to the reports; the grader's exit
+# status (0, 1, 2) is the recipe's.
 grade: build/$(W)/grade
-	WB_COMMIT=$(COMMIT) build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
+	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/$(W).json -- \
+	  build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
 	  --report-dir build/reports $(GRADE_ARGS)
 
 bench: build/$(W)/grade
-	WB_COMMIT=$(COMMIT) build/$(W)/grade --bench --results-dir bench/results \
+	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/bench/$(W).json -- \
+	  build/$(W)/grade --bench --results-dir bench/results \
 	  --report-dir build/reports/bench $(GRADE_ARGS)
+
+# ---- bench tools -------------------------------------------------------------
+#   make sweep-rows       on a GPU: week 1 row sum, threads per row x unroll x split vs CUB (build/bench/)
+# bench/row_team_sweep.cu includes tangled/week1/week1.cu for its device
+# helpers and links CUB's baseline and the grader's sum bound. `make test`
+# compiles it (bench-tools); only sweep-rows runs it. SWEEP_ARGS= passes
+# options, e.g. SWEEP_ARGS="--shape 8192x8192 --dtype f16 --reps 51".
+SWEEP_ROWS := build/bench/row_team_sweep
+SWEEP_ROWS_LIBS := build/obj/ref/gpu/cub_reduce.o build/obj/grader/tolerance.o build/obj/ref/cpu/dtype.o
+
+build/obj/bench/row_team_sweep.o: $(if $(HAVE_NOWEB),tangled/week1/.stamp)
+
+$(SWEEP_ROWS): build/obj/bench/row_team_sweep.o $(SWEEP_ROWS_LIBS)
+	@mkdir -p $(@D)
+	$(NVCC) $(ARCH_FLAGS) -o $@ $^ -lm
+
+bench-tools: $(SWEEP_ROWS)
+
+sweep-rows: $(SWEEP_ROWS)
+	WB_COMMIT=$(COMMIT) $(SWEEP_ROWS) --out build/bench/row-team-sweep.tsv $(SWEEP_ARGS)
 
 # ---- mutants: broken kernels the grader must reject ----------------------
 # grader/mutants/weekN_WHAT.cu stands in for week N's lesson object.
@@ -164,7 +189,8 @@ test:
 
 lint:
 	clang-format --dry-run --Werror grader/*.c grader/*.h grader/tests/*.c ref/cpu/*.[ch] \
-	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard ci/tests/*.c) grader/mutants/*.cu
+	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard ci/tests/*.c) grader/mutants/*.cu \
+	  $(wildcard bench/*.cu)
 	ci/lint-lessons.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
 	  --inline-suppr --suppress=missingIncludeSystem --suppress=missingInclude -Igrader -Iref/cpu -Iref/gpu \

@@ -77,7 +77,9 @@ done
 stage tangle-errors ci/tests/tangle_errors.sh
 
 echo "== build (nvcc, every week)"
-stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries
+# bench-tools: the sweep programs under bench/ are compiled here and run only
+# by their own targets (make sweep-rows)
+stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries bench-tools
 # static profile: resources and SASS/PTX checks of grader/weekN.sass (ci/PROFILE.md)
 for lesson in lessons/week*-*.nw; do
     w=$(basename "$lesson" | cut -d- -f1)
@@ -95,6 +97,7 @@ for t in grader/tests/test_*.sh; do
 done
 counted grader-cli ci/tests/grader_cli.sh
 counted profile-parsers ci/tests/profile_parsers.sh
+counted grade-profile ci/tests/grade_profile.sh
 counted student-edition ci/tests/student_edition.sh
 
 echo "== lint"

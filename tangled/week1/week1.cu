@@ -532,7 +532,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1244 "lessons/week1-reduction.nw"
+#line 1248 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -612,7 +612,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1326 "lessons/week1-reduction.nw"
+#line 1330 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
