@@ -524,9 +524,8 @@ STATIC_PROFILE_DIR=${STATIC_PROFILE_DIR:-$REPO_DIR/build}
 profile_static() {
     local week=$1 dir=$STATIC_PROFILE_DIR/$1 json
     json=$dir/static-profile.json
-    if [ -f "$dir/lesson.o" ] && { [ ! -f "$json" ] || [ "$dir/lesson.o" -nt "$json" ]; } &&
-        [ "$STATIC_PROFILE_DIR" = "$REPO_DIR/build" ]; then
-        (cd "$REPO_DIR" && STATIC_PROFILE_QUIET=1 ci/static-profile.sh "$week" >/dev/null 2>&1) || true
+    if [ -f "$dir/lesson.o" ] && [ "$STATIC_PROFILE_DIR" = "$REPO_DIR/build" ]; then
+        (cd "$REPO_DIR" && STATIC_PROFILE_QUIET=1 ci/static-profile.sh --if-stale "$week" >/dev/null 2>&1) || true
     fi
     if [ ! -f "$json" ] || ! jq -e '.kernels' "$json" >/dev/null 2>&1; then
         printf '\n::: {.note .no-profile}\n**No static profile for %s yet.** Build the week (`make %s`) and run `make static-profile WEEK=%s`; the table of registers, shared memory and spills per kernel then appears here.\n:::\n\n' \

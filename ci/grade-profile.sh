@@ -90,20 +90,14 @@ stale() {
 # refresh WEEK: remake the static profile and the variant map of the default
 # build when the week's object is newer (both need no GPU; run side by side)
 refresh() {
-    local w=$1 o
-    o=build/$w/lesson.o
+    local w=$1 o=build/$w/lesson.o
     [ "$build_dir" = build ] && [ -f "$o" ] || return 0
-    local need_static=0 need_map=0
-    stale "build/$w/static-profile.json" "$o" "grader/$w.sass" && need_static=1
+    # static-profile.sh judges its own staleness; a failed instruction check
+    # (exit 1) still writes the JSON, and the section says so
+    { STATIC_PROFILE_QUIET=1 ci/static-profile.sh --if-stale "$w" >/dev/null 2>&1 || true; } &
     # a failed map is remembered (.err) until the next build, not retried each grade
-    stale "build/$w/variant-kernels.tsv" "$o" && stale "build/$w/variant-kernels.err" "$o" && need_map=1
-    [ $need_static = 1 ] || [ $need_map = 1 ] || return 0
-    echo "profile: reading $w's kernels (no GPU; once per build) ..." >&2
-    # a failed instruction check (exit 1) still writes the JSON; the section says so
-    if [ $need_static = 1 ]; then
-        { STATIC_PROFILE_QUIET=1 ci/static-profile.sh "$w" >/dev/null 2>&1 || true; } &
-    fi
-    if [ $need_map = 1 ]; then
+    if stale "build/$w/variant-kernels.tsv" "$o" && stale "build/$w/variant-kernels.err" "$o"; then
+        echo "profile: reading $w's kernels (no GPU; once per build) ..." >&2
         { variant_map "$w" "build/$w/variant-kernels.tsv" 2>"build/$w/variant-kernels.err" &&
             rm -f "build/$w/variant-kernels.err" || true; } &
     fi

@@ -2,6 +2,9 @@
 # static-profile.sh WEEK: what the compiler made of a week's kernels, no GPU needed.
 #
 #   ci/static-profile.sh 0          (or week0; run `make week0` first)
+#   ci/static-profile.sh --if-stale 0   only when the JSON is missing or older
+#                                       than lesson.o or the rules (the book and
+#                                       the grade report call it this way)
 #
 # For every kernel in build/weekN/lesson.o: registers per thread, static
 # shared memory per block, stack frame and local memory, spill bytes; then the
@@ -27,7 +30,9 @@ cd "$(dirname "$0")/.."
 . ci/profile/lib.sh
 
 die() { echo "static-profile: $*" >&2; exit 2; }
-[ $# -eq 1 ] || die "usage: ci/static-profile.sh WEEK (0, 1, ... or week0, ...)"
+if_stale=0
+[ "${1:-}" = --if-stale ] && { if_stale=1; shift; }
+[ $# -eq 1 ] || die "usage: ci/static-profile.sh [--if-stale] WEEK (0, 1, ... or week0, ...)"
 w=week${1#week}
 obj=build/$w/lesson.o
 res=build/$w/resource-usage.txt
@@ -35,6 +40,10 @@ rules=${SASS_RULES:-grader/$w.sass}
 out=build/$w
 [ -f "$obj" ] || die "$obj not found: build the week first (make $w)"
 [ -f "$rules" ] || die "$rules not found: each week declares its instruction checks there"
+if [ $if_stale = 1 ] && [ -f "$out/static-profile.json" ] &&
+    ! [ "$obj" -nt "$out/static-profile.json" ] && ! [ "$rules" -nt "$out/static-profile.json" ]; then
+    exit 0
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/static-profile.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

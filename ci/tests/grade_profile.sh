@@ -12,15 +12,8 @@ FIX=ci/tests/fixtures/grade-profile
 GP=ci/grade-profile.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. ci/tests/assert.sh
 
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | head -n 25 | sed 's/^/     /'; }
-# same NAME WANT GOT
-same() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "$(printf 'want:\n%s\ngot:\n%s' "$2" "$3")"; fi; }
-# has NAME PATTERN TEXT / lacks NAME PATTERN TEXT
-has() { if grep -qE -- "$2" <<<"$3"; then ok "$1"; else bad "$1" "$(printf 'wanted /%s/ in:\n%s' "$2" "$3")"; fi; }
-lacks() { if grep -qE -- "$2" <<<"$3"; then bad "$1" "$(printf 'did not want /%s/ in:\n%s' "$2" "$3")"; else ok "$1"; fi; }
 
 if ! command -v jq >/dev/null; then
     # everything below reads JSON with jq; the jq-missing case is the one left
@@ -188,6 +181,4 @@ else
     ok "week0 map (nvcc or g++ not installed: not checked)"
 fi
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

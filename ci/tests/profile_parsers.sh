@@ -12,14 +12,8 @@ FIX=ci/tests/fixtures/profile
 P=ci/profile
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. ci/tests/assert.sh
 
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | head -n 20 | sed 's/^/     /'; }
-# same NAME WANT GOT
-same() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "$(printf 'want:\n%s\ngot:\n%s' "$2" "$3")"; fi; }
-# has NAME PATTERN TEXT
-has() { if grep -qE -- "$2" <<<"$3"; then ok "$1"; else bad "$1" "$(printf 'wanted /%s/ in:\n%s' "$2" "$3")"; fi; }
 valid_json() { # NAME FILE
     if ! command -v jq >/dev/null; then ok "$1 (jq not installed: not checked)"; return; fi
     if jq -e . "$2" >/dev/null 2>"$tmp/jq.err"; then ok "$1"; else bad "$1" "$(cat "$tmp/jq.err"; head -c 2000 "$2")"; fi
@@ -156,6 +150,14 @@ printf '%s\n' 'transpose_tiled contains SHFL' >"$tmp/repo/grader/weekT.sass"
 out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" STATIC_PROFILE_QUIET=1 ci/static-profile.sh T 2>&1); rc=$?
 same "static-profile.sh: a new spill fails (exit 1)" 1 "$rc"
 has "static-profile.sh: the failure names kernel and rule" '^FAIL copy_vec16: \* spills 0 \(default\)|^FAIL copy_vec16: \(every kernel\) spills 0' "$out"
+# --if-stale: the JSON of the failing run above is newer than object and rules
+json=$tmp/repo/build/weekT/static-profile.json
+echo stamp >"$json.mark"; touch -r "$json" "$json.mark"
+(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" ci/static-profile.sh --if-stale T >/dev/null 2>&1)
+same "static-profile.sh --if-stale: a current JSON is left alone" "" "$(find "$json" -newer "$json.mark")"
+sleep 1; touch "$tmp/repo/build/weekT/lesson.o"
+(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" ci/static-profile.sh --if-stale T >/dev/null 2>&1)
+same "static-profile.sh --if-stale: a newer object remakes it" "$json" "$(find "$json" -newer "$json.mark")"
 out=$(cd "$tmp/repo" && ci/static-profile.sh 9 2>&1); rc=$?
 same "static-profile.sh: a week not built is exit 2" 2 "$rc"
 has "static-profile.sh: ... with the command to build it" 'make week9' "$out"
@@ -234,6 +236,4 @@ else
 fi
 rm -rf build/reports/sanitize-week0_shared_race.* build/sanitize/week0_shared_race build/profile/weekT
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
