@@ -65,7 +65,7 @@ CORE_OBJ := $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(REF_CPU_SRC) $(REF_GPU_C)
 HOST_TESTS := $(patsubst grader/tests/%.c,build/tests/%,$(wildcard grader/tests/test_*.c))
 
 .PHONY: all setup help test tangle check-tangled $(WEEKS) weeks grade bench book lint clean \
-        host-tests host-test-binaries test-mutants bench-tools sweep-rows
+        host-tests host-test-binaries test-mutants bench-tools sweep-rows sweep-softmax
 
 all: tangle weeks host-test-binaries book
 
@@ -145,6 +145,7 @@ bench: build/$(W)/grade
 
 # ---- bench tools -------------------------------------------------------------
 #   make sweep-rows       on a GPU: week 1 row sum, threads per row x unroll x split vs CUB (build/bench/)
+#   make sweep-softmax    on a GPU: week 2 softmax, block sizes, pass direction, clusters (build/bench/)
 # bench/row_team_sweep.cu includes tangled/week1/week1.cu for its device
 # helpers and links CUB's baseline and the grader's sum bound. `make test`
 # compiles it (bench-tools); only sweep-rows runs it. SWEEP_ARGS= passes
@@ -158,10 +159,24 @@ $(SWEEP_ROWS): build/obj/bench/row_team_sweep.o $(SWEEP_ROWS_LIBS)
 	@mkdir -p $(@D)
 	$(NVCC) $(ARCH_FLAGS) -o $@ $^ -lm
 
-bench-tools: $(SWEEP_ROWS)
+# bench/softmax_sweep.cu does the same for Week 2: block sizes, the online
+# kernel's pass direction, the single-read kernel's elements per thread and
+# thread block clusters (`make sweep-softmax`, build/bench/softmax-sweep.tsv).
+SWEEP_SOFTMAX := build/bench/softmax_sweep
+
+build/obj/bench/softmax_sweep.o: $(if $(HAVE_NOWEB),tangled/week2/.stamp)
+
+$(SWEEP_SOFTMAX): build/obj/bench/softmax_sweep.o build/obj/ref/cpu/dtype.o
+	@mkdir -p $(@D)
+	$(NVCC) $(ARCH_FLAGS) -o $@ $^ -lm
+
+bench-tools: $(SWEEP_ROWS) $(SWEEP_SOFTMAX)
 
 sweep-rows: $(SWEEP_ROWS)
 	WB_COMMIT=$(COMMIT) $(SWEEP_ROWS) --out build/bench/row-team-sweep.tsv $(SWEEP_ARGS)
+
+sweep-softmax: $(SWEEP_SOFTMAX)
+	WB_COMMIT=$(COMMIT) $(SWEEP_SOFTMAX) --out build/bench/softmax-sweep.tsv $(SWEEP_ARGS)
 
 # ---- mutants: broken kernels the grader must reject ----------------------
 # grader/mutants/weekN_WHAT.cu stands in for week N's lesson object.

@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "cub_reduce.h"
+#include "sweep_common.h"
 extern "C" {
 #include "dtype.h"
 #include "tolerance.h"
@@ -68,21 +69,6 @@ extern "C" {
  * block_reduce, team_reduce, thread_partial, plan_best), compiled into this
  * program rather than linked: the helpers are templates. */
 #include "../tangled/week1/week1.cu"
-
-/* ---- checked CUDA calls ---------------------------------------------------- */
-
-static std::string current_case = "setup"; /* named in an error message */
-
-static void check_cuda(cudaError_t err, const char *call, const char *file, int line)
-{
-    if (err == cudaSuccess)
-        return;
-    fprintf(stderr, "%s:%d: %s failed during %s: %s (%s)\n", file, line, call, current_case.c_str(),
-            cudaGetErrorString(err), cudaGetErrorName(err));
-    exit(2);
-}
-/* variadic: a call with template arguments holds commas */
-#define CUDA_CHECK(...) check_cuda((__VA_ARGS__), #__VA_ARGS__, __FILE__, __LINE__)
 
 /* A wb_launcher's status as a cudaError_t: WB_OK or the launch's error. */
 static cudaError_t launcher_status(int rc)
@@ -278,37 +264,6 @@ template <class T> __global__ void fill_inputs(T *x, long n, float scale)
         h ^= h >> 16;
         x[i] = from_float<T>((float)(h >> 8) * (1.0f / 16777216.0f) * scale);
     }
-}
-
-/* ---- timing ----------------------------------------------------------------- */
-
-struct Timer {
-    cudaStream_t stream;
-    cudaEvent_t start, stop;
-    void *flush;        /* written before every repetition: L2 holds none of the input */
-    size_t flush_bytes; /* twice the L2 */
-    int reps;
-};
-
-/* Median milliseconds of timer.reps calls of launch(), each after an L2 flush. */
-static float median_ms(const Timer &timer, const std::function<cudaError_t()> &launch)
-{
-    /* warm-up, as many calls as the grader's: module loading, CUB's first
-     * temporary allocation, clocks */
-    for (int w = 0; w < 3; w++)
-        CUDA_CHECK(launch());
-    CUDA_CHECK(cudaStreamSynchronize(timer.stream));
-    std::vector<float> ms((size_t)timer.reps);
-    for (int r = 0; r < timer.reps; r++) {
-        CUDA_CHECK(cudaMemsetAsync(timer.flush, r & 0xff, timer.flush_bytes, timer.stream));
-        CUDA_CHECK(cudaEventRecord(timer.start, timer.stream));
-        CUDA_CHECK(launch());
-        CUDA_CHECK(cudaEventRecord(timer.stop, timer.stream));
-        CUDA_CHECK(cudaEventSynchronize(timer.stop));
-        CUDA_CHECK(cudaEventElapsedTime(&ms[(size_t)r], timer.start, timer.stop));
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
 }
 
 /* ---- the configurations of one shape and element type -------------------------- */
@@ -675,48 +630,10 @@ static void print_table(Shape shape, const std::vector<Column> &cols)
     fflush(stdout);
 }
 
-/* ---- provenance -------------------------------------------------------------------- */
-
-/* The first line of a command's output, or "" (trailing newline removed). */
-static std::string first_line_of(const char *command)
+static void write_sweep_provenance(FILE *f, const cudaDeviceProp &prop, int reps)
 {
-    std::string line;
-    FILE *p = popen(command, "r");
-    if (!p)
-        return line;
-    char buf[256];
-    if (fgets(buf, sizeof buf, p)) {
-        line = buf;
-        while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' '))
-            line.pop_back();
-    }
-    pclose(p);
-    return line;
-}
-
-static void write_provenance(FILE *f, const cudaDeviceProp &prop, int reps)
-{
-    int driver = 0, runtime = 0;
-    CUDA_CHECK(cudaDriverGetVersion(&driver));
-    CUDA_CHECK(cudaRuntimeGetVersion(&runtime));
-    /* the kernel driver's version ("580.159.04") as the grader reads it */
-    std::string driver_string =
-        first_line_of("nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null");
-    const char *env_commit = getenv("WB_COMMIT");
-    std::string commit = env_commit && *env_commit
-                             ? env_commit
-                             : first_line_of("git rev-parse --short=12 HEAD 2>/dev/null");
-    char date[32];
-    const time_t now = time(nullptr);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    fprintf(f, "# row_team_sweep: week 1 row sum mappings against CUB (bench/row_team_sweep.cu)\n");
-    fprintf(f, "# gpu\t%s\n# cc\t%d.%d\n# sms\t%d\n# l2_bytes\t%d\n", prop.name, prop.major,
-            prop.minor, prop.multiProcessorCount, prop.l2CacheSize);
-    fprintf(f, "# driver\t%s\n# cuda_driver\t%d.%d\n# cuda_runtime\t%d.%d\n",
-            driver_string.empty() ? "?" : driver_string.c_str(), driver / 1000, driver % 1000 / 10,
-            runtime / 1000, runtime % 1000 / 10);
-    fprintf(f, "# commit\t%s\n# date\t%s\n# reps\t%d (median; L2 flushed before each)\n",
-            commit.empty() ? "unknown" : commit.c_str(), date, reps);
+    write_provenance(f, prop, reps,
+                     "row_team_sweep: week 1 row sum mappings against CUB (bench/row_team_sweep.cu)");
     fprintf(f, "# gbps counts the input read once and the output written once; vs_cub is CUB's "
                "time over this one's; err_over_bound above 1 is a MISMATCH\n");
 }
@@ -789,15 +706,9 @@ int main(int argc, char **argv)
     cudaDeviceProp prop;
     CUDA_CHECK(cudaGetDevice(&device));
     CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-    Timer timer{};
-    timer.reps = reps;
-    timer.flush_bytes = 2 * (size_t)(prop.l2CacheSize > 0 ? prop.l2CacheSize : 64 << 20);
-    CUDA_CHECK(cudaStreamCreate(&timer.stream));
-    CUDA_CHECK(cudaEventCreate(&timer.start));
-    CUDA_CHECK(cudaEventCreate(&timer.stop));
-    CUDA_CHECK(cudaMalloc(&timer.flush, timer.flush_bytes));
+    Timer timer = make_timer(prop, reps);
 
-    write_provenance(stdout, prop, reps);
+    write_sweep_provenance(stdout, prop, reps);
     FILE *tsv = nullptr;
     if (out_path) {
         tsv = fopen(out_path, "w");
@@ -805,7 +716,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "row_team_sweep: cannot write %s: %s\n", out_path, strerror(errno));
             return 2;
         }
-        write_provenance(tsv, prop, reps);
+        write_sweep_provenance(tsv, prop, reps);
         fprintf(tsv, "dtype\trows\tcols\tconfig\tteam\tunroll\tparts\tgrid\tms\tgbps\tvs_cub\t"
                      "err_over_bound\tstatus\tplan\n");
     }

@@ -71,7 +71,7 @@ variant_map() {
         { echo "${CXX:-g++} -S of $w's host code failed: $(head -n 3 "$tmp/err")" >&2; return 1; }
     awk -f ci/profile/variant-kernels.awk "$tmp/lesson.s" "$tmp/lesson.s" >"$tmp/reach.tsv"
     [ -s "$tmp/reach.tsv" ] || { echo "no variant table (wb_lesson_variants) in $w's host code" >&2; return 1; }
-    cut -f2 "$tmp/reach.tsv" | sort -u | demangle | awk -f ci/profile/names.awk >"$tmp/names.tsv"
+    cut -f2 "$tmp/reach.tsv" | sort -u | demangle | awk -f ci/profile/demangled.awk -f ci/profile/names.awk >"$tmp/names.tsv"
     awk -F'\t' -v OFS='\t' 'NR == FNR { short[$1] = $3; next } { print $1, $2, short[$2] }' \
         "$tmp/names.tsv" "$tmp/reach.tsv" >"$tmp/map.tsv"
     mkdir -p "$(dirname "$out")"

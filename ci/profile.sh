@@ -189,7 +189,7 @@ for line in "${variant_lines[@]}"; do
     fi
     [ -s "$frags" ] && printf ',\n' >>"$frags"
     awk -f ci/profile/ncu-csv.awk "$csv" >"$work/$v.tsv"
-    awk -f ci/profile/ncu-summary.awk -v kernels="$kernel_bases" -v variant="$v" -v op="$op" \
+    awk -f ci/profile/demangled.awk -f ci/profile/ncu-summary.awk -v kernels="$kernel_bases" -v variant="$v" -v op="$op" \
         -v dtype="$dtype" -v rows="$rows" -v cols="$cols" -v json="$frags.one" "$work/$v.tsv" >>"$table"
     if grep -q '"status": "ok"' "$frags.one"; then
         profiled=$((profiled + 1))

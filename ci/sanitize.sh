@@ -6,8 +6,9 @@
 #   GRADE=build/mutants/week0_shared_race/grade ci/sanitize.sh   any grade binary
 #
 # For each tool (memcheck, racecheck, synccheck, initcheck) and each variant,
-# runs the grader in one process (--no-fork) on 2-3 small shapes per op, all
-# dtypes, under
+# runs the grader in one process (--no-fork), its outputs allocated to their
+# exact size (--no-guards: memcheck then sees a write past the end), on 2-3
+# small shapes per op, all dtypes, under
 #   compute-sanitizer --tool T --print-limit 20 --error-exitcode 99
 #                     --target-processes all --show-backtrace device
 # and reads the findings. The kernels are built with -lineinfo and their
@@ -59,8 +60,11 @@ unavailable() {
 cs=$(find_cuda_tool compute-sanitizer) ||
     unavailable "compute-sanitizer not found in \$COMPUTE_SANITIZER, $CUDA_HOME/bin, PATH or $CUDA_HOME/compute-sanitizer"
 cs_version=$("$cs" --version 2>/dev/null | tail -n 1)
+# one process (ncu and compute-sanitizer follow children poorly), and exact
+# allocations: the grader's guard zones would hide a write past the end
 nofork=()
 "$grade" --help 2>/dev/null | grep -q -- '--no-fork' && nofork=(--no-fork)
+"$grade" --help 2>/dev/null | grep -q -- '--no-guards' && nofork+=(--no-guards)
 
 shapes_for() {
     [ -n "${SANITIZE_SHAPES:-}" ] && { echo "$SANITIZE_SHAPES"; return; }

@@ -87,7 +87,7 @@ fi
 
 # ---- names -------------------------------------------------------------------
 { cut -f2 "$tmp/ptxas.tsv"; cut -f2 "$tmp/cuobj.tsv"; cut -f1 "$tmp/ops-mangled.tsv"; } |
-    awk 'NF && !seen[$0]++' | demangle | awk -f ci/profile/names.awk >"$tmp/names.tsv"
+    awk 'NF && !seen[$0]++' | demangle | awk -f ci/profile/demangled.awk -f ci/profile/names.awk >"$tmp/names.tsv"
 
 # kernels.tsv: name short base mangled regs smem stack local spill_st spill_ld barriers
 awk -F'\t' -v OFS='\t' -v a="$arch" -v names="$tmp/names.tsv" -v cuobj="$tmp/cuobj.tsv" '

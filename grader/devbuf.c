@@ -5,15 +5,20 @@
 #include "compare.h"
 #include "cuda_check.h"
 
+size_t wb_devbuf_guard_bytes = WB_GUARD_BYTES;
+
 int wb_devbuf_alloc(wb_devbuf *b, size_t bytes)
 {
     b->base = NULL;
     b->data = NULL;
     b->bytes = bytes;
-    WB_CUDA(cudaMalloc((void **)&b->base, bytes + 2 * WB_GUARD_BYTES));
-    b->data = b->base + WB_GUARD_BYTES;
-    WB_CUDA(cudaMemset(b->base, WB_CANARY_BYTE, WB_GUARD_BYTES));
-    WB_CUDA(cudaMemset(b->base + WB_GUARD_BYTES + bytes, WB_CANARY_BYTE, WB_GUARD_BYTES));
+    b->guard = wb_devbuf_guard_bytes;
+    WB_CUDA(cudaMalloc((void **)&b->base, bytes + 2 * b->guard));
+    b->data = b->base + b->guard;
+    if (b->guard) {
+        WB_CUDA(cudaMemset(b->base, WB_CANARY_BYTE, b->guard));
+        WB_CUDA(cudaMemset(b->base + b->guard + bytes, WB_CANARY_BYTE, b->guard));
+    }
     return 0;
 }
 
@@ -33,27 +38,28 @@ int wb_devbuf_fill(wb_devbuf *b, int byte)
 
 int wb_devbuf_check_guards(const wb_devbuf *b, long *offset, int *found)
 {
-    unsigned char *host = malloc(WB_GUARD_BYTES);
     *found = 0;
+    if (!b->guard)
+        return 0; /* --no-guards: compute-sanitizer watches the bounds instead */
+    unsigned char *host = malloc(b->guard);
     if (!host) {
         snprintf(wb_cuda_error, sizeof wb_cuda_error, "out of host memory for a guard check");
         return -1;
     }
-    cudaError_t err = cudaMemcpy(host, b->base, WB_GUARD_BYTES, cudaMemcpyDeviceToHost);
+    cudaError_t err = cudaMemcpy(host, b->base, b->guard, cudaMemcpyDeviceToHost);
     if (err == cudaSuccess) {
         /* scan the leading guard from its end: the byte nearest the data is
          * the likeliest overrun, and its offset reads best as -1, -2, ... */
-        for (size_t i = WB_GUARD_BYTES; i-- > 0;)
+        for (size_t i = b->guard; i-- > 0;)
             if (host[i] != WB_CANARY_BYTE) {
-                *offset = -(long)(WB_GUARD_BYTES - i);
+                *offset = -(long)(b->guard - i);
                 *found = 1;
                 break;
             }
     }
     if (err == cudaSuccess && !*found) {
-        err = cudaMemcpy(host, b->base + WB_GUARD_BYTES + b->bytes, WB_GUARD_BYTES,
-                         cudaMemcpyDeviceToHost);
-        long i = err == cudaSuccess ? wb_guard_first_bad(host, WB_GUARD_BYTES) : -1;
+        err = cudaMemcpy(host, b->base + b->guard + b->bytes, b->guard, cudaMemcpyDeviceToHost);
+        long i = err == cudaSuccess ? wb_guard_first_bad(host, b->guard) : -1;
         if (i >= 0) {
             *offset = (long)b->bytes + i;
             *found = 1;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devbuf.h"
 #include "dtype.h"
 #include "job.h"
 #include "probe.h"
@@ -70,6 +71,9 @@ static void usage(FILE *f, const char *argv0)
             "  --no-fork         run the tests in this process, one after another, without\n"
             "                    time limits (for ncu and compute-sanitizer: make profile,\n"
             "                    make sanitize); a crash then ends the whole run\n"
+            "  --no-guards       outputs without the guard zones that catch writes past\n"
+            "                    their ends, so that compute-sanitizer's memcheck sees\n"
+            "                    such a write and names its line (make sanitize)\n"
             "  --shard K/N       only every N-th test from the K-th (0-based): N graders can\n"
             "                    share a GPU for correctness runs (not for timing)\n"
             "  --help            this text\n\n"
@@ -149,6 +153,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->quiet = 1;
         else if (!strcmp(a, "--no-fork"))
             o->no_fork = 1;
+        else if (!strcmp(a, "--no-guards"))
+            wb_devbuf_guard_bytes = 0;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout, argv[0]);
             exit(EXIT_ALL_PASSED);

@@ -53,7 +53,7 @@ demangle() {
 # kernel the ptxas -v output names, each once (all architectures together)
 kernel_names() {
     awk -f "$PROFILE_LIB_DIR/ptxas-res.awk" "$1" | cut -f2 | awk '!seen[$0]++' |
-        demangle | awk -f "$PROFILE_LIB_DIR/names.awk"
+        demangle | awk -f "$PROFILE_LIB_DIR/demangled.awk" -f "$PROFILE_LIB_DIR/names.awk"
 }
 
 # gpu_folder "NVIDIA H200" -> h200, as the grader names bench/results folders

@@ -1,7 +1,7 @@
 # ncu-summary.awk: one variant's launches (ncu-csv.awk's TSV) -> a JSON object
 # for weekN-profile.json (to -v json=FILE) and one table row (stdout, TSV).
 #
-#   awk -f ncu-summary.awk -v kernels='copy_vec16|transpose_naive' \
+#   awk -f demangled.awk -f ncu-summary.awk -v kernels='copy_vec16|transpose_naive' \
 #       -v variant=copy -v op=copy -v dtype=f32 -v rows=8192 -v cols=8192 \
 #       -v json=OUT -v dropped='metric,metric' LAUNCHES.tsv
 #
@@ -11,24 +11,6 @@
 # calls are profiled). A metric ncu did not give is null.
 function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s); return "\"" s "\"" }
 function jnum(v) { return v == "" ? "null" : sprintf("%.6g", v + 0) }
-function base_of(s,    i, lt, head) {
-    s = short_of(s)
-    lt = index(s, "<"); head = lt ? substr(s, 1, lt - 1) : s
-    while ((i = index(head, "::")) > 0) head = substr(head, i + 2)
-    sub(/[ \t]+$/, "", head); sub(/^.*[ \t]/, "", head)
-    return head
-}
-function short_of(s,    i, c, d, cut) {
-    sub(/^void /, "", s); gsub(/\(anonymous namespace\)::/, "", s)
-    d = 0; cut = 0
-    for (i = 1; i <= length(s); i++) {
-        c = substr(s, i, 1)
-        if (c == "<") d++
-        else if (c == ">") d--
-        else if (c == "(" && d == 0) { cut = i; break }
-    }
-    return cut > 1 ? substr(s, 1, cut - 1) : s
-}
 # value in base units: ns for time, bytes for sizes
 function scaled(v, u) {
     if (v == "") return ""
@@ -62,7 +44,7 @@ BEGIN {
 {
     id = $1; m = $5
     if (!(id in kname)) {
-        b = base_of($2)
+        b = base_name($2)
         if (nk && !(b in want)) { skipped[id] = 1 }
         kname[id] = $2; kgrid[id] = $4; kblock[id] = $3
         if (!(id in skipped)) ids[++nid] = id
@@ -88,7 +70,7 @@ END {
         printf "%s\t%s\t%s\n", variant, "-", "no launch of the lesson's kernels was profiled"
         exit 0
     }
-    printf "      \"kernel\": %s, \"grid\": %s, \"block\": %s, \"launches\": %d,\n", jstr(short_of(kname[best])), \
+    printf "      \"kernel\": %s, \"grid\": %s, \"block\": %s, \"launches\": %d,\n", jstr(short_name(kname[best])), \
         jstr(kgrid[best]), jstr(kblock[best]), nid > json
     printf "      \"metrics\": {" > json
     for (i = 1; i <= nkeys; i++) {
@@ -118,13 +100,13 @@ END {
     for (i = 1; i <= nid; i++) {
         id = ids[i]
         printf "%s\n        { \"kernel\": %s, \"grid\": %s, \"block\": %s, \"duration_ns\": %s }", (i > 1 ? "," : ""), \
-            jstr(short_of(kname[id])), jstr(kgrid[id]), jstr(kblock[id]), jnum(val[id, key["duration_ns"]]) > json
+            jstr(short_name(kname[id])), jstr(kgrid[id]), jstr(kblock[id]), jnum(val[id, key["duration_ns"]]) > json
     }
     printf " ] }" > json
     # table row: variant kernel us dram% occ% l2% conflicts(ld/st) branch% top stalls
     f = "%.1f"
     d = val[best, key["duration_ns"]]
-    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\t%s\n", variant, short_of(kname[best]), \
+    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\t%s\n", variant, short_name(kname[best]), \
         (d == "" ? "-" : sprintf("%.1f", d / 1000)), \
         fmt(val[best, key["dram_throughput_pct"]]), fmt(val[best, key["achieved_occupancy_pct"]]), \
         fmt(val[best, key["l2_hit_rate_pct"]]), ifmt(val[best, key["smem_bank_conflicts_ld"]]), \

@@ -78,6 +78,8 @@ function ptx_re(it,    n, a, base, i, w, nc, re) {
     else if (base == "LDL") re = "^ld\\.local"
     else if (base == "STL") re = "^st\\.local"
     else if (base == "BAR") re = "^(bar|barrier)\\.(sync|red|arrive|cta)"
+    else if (base == "UCGABAR_ARV") re = "^barrier\\.cluster\\.arrive"
+    else if (base == "UCGABAR_WAIT") re = "^barrier\\.cluster\\.wait"
     else if (base == "SHFL") re = "^shfl\\."
     else if (base == "MUFU") {
         re = "^(ex2|rcp|rsqrt|sqrt|lg2|sin|cos|tanh)\\.approx"

@@ -26,6 +26,8 @@ check() { # NAME WANT-RC PATTERN COMMAND...
 
 check help 0 "usage: .*grade" "$grade" --help
 check list 0 "transpose_best +transpose +f32 f16 bf16" "$grade" --list
+check no-guards-documented 0 "--no-guards +outputs without the guard zones" "$grade" --help
+check no-guards-accepted 0 "transpose_best +transpose" "$grade" --no-guards --list
 check bad-flag 2 "unknown option '--frobnicate' \(see --help\)" "$grade" --frobnicate
 check unknown-variant 2 "unknown variant 'transpose_fast'; week0 has: copy transpose_naive" \
     "$grade" --variant transpose_fast

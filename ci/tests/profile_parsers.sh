@@ -45,7 +45,7 @@ sm_90	_Z10copy_vec16PK5uint4PS_mm	32	0	16	24" "$got"
         '_ZN40_GLOBAL__N__a58314a7_8_week2_cu_f6833d9d12softmax_safeIfLi4ELb1EEEvPKT_PS1_li' \
         'void _GLOBAL__N__a58314a7_8_week2_cu_f6833d9d::softmax_safe<float, 4, true>(float const*, float*, long, int)' \
         '_Z10copy_vec16PK5uint4PS_mm' 'copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)' |
-        $AWK -f $P/names.awk | cut -f2-)
+        $AWK -f $P/demangled.awk -f $P/names.awk | cut -f2-)
     same "$a names: anonymous namespace normalised; short and base names" \
 "void (anonymous namespace)::softmax_safe<float, 4, true>(float const*, float*, long, int)	softmax_safe<float, 4, true>	softmax_safe
 copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)	copy_vec16	copy_vec16" "$got"
@@ -53,7 +53,7 @@ copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)	copy_vec16	copy_v
     got=$(printf '%s\t%s\n' \
         '_ZN40_GLOBAL__N__a58314a7_8_week2_cu_f6833d9d22softmax_backward_fusedI13__nv_bfloat16Li1ELb0EEEvPKT_S4_PS2_li' \
         'void <unnamed>::softmax_backward_fused<__nv_bfloat16, (int)1, (bool)0>(const T1 *, const T1 *, T1 *, long, int)' |
-        $AWK -f $P/names.awk | cut -f3-)
+        $AWK -f $P/demangled.awk -f $P/names.awk | cut -f3-)
     same "$a names: cu++filt's <unnamed>:: and (int)/(bool) casts read as c++filt's" \
 "softmax_backward_fused<__nv_bfloat16, 1, false>	softmax_backward_fused" "$got"
     # ---- ncu CSV, both layouts
@@ -67,7 +67,7 @@ copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)	copy_vec16	copy_v
     has "$a ncu details page: metric name/unit/value columns" $'^0\tcopy_vec16.*\tgpu__time_duration.sum\tusecond\t125.5$' "$got"
     # ---- summary of one variant
     $AWK -f $P/ncu-csv.awk $FIX/ncu-raw.csv >"$tmp/launches.tsv"
-    row=$($AWK -f $P/ncu-summary.awk -v kernels='transpose_tiled|copy_vec16' -v variant=transpose_tiled32 -v op=transpose \
+    row=$($AWK -f $P/demangled.awk -f $P/ncu-summary.awk -v kernels='transpose_tiled|copy_vec16' -v variant=transpose_tiled32 -v op=transpose \
         -v dtype=f32 -v rows=8192 -v cols=8192 -v json="$tmp/one.json" "$tmp/launches.tsv")
     has "$a summary: the longest lesson launch stands for the variant; other kernels ignored" \
         $'^transpose_tiled32\ttranspose_tiled<unsigned int, 32, 8, 0>\t1234.6\t78.2\t88.5\t45.1\t8388608/0\t100.0\tlong_scoreboard 12.8, mio_throttle 5.5, barrier 3.2$' "$row"
@@ -75,6 +75,13 @@ copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)	copy_vec16	copy_v
     valid_json "$a summary: the variant's JSON is valid" "$tmp/wrapped.json"
     has "$a summary: 'selected' is not a stall; missing metrics are null" '"theoretical_occupancy_pct": null' "$(cat "$tmp/one.json")"
     has "$a summary: launches counted" '"launches": 2' "$(cat "$tmp/one.json")"
+    # ncu on the CUDA image names a kernel in an anonymous namespace as cu++filt does
+    sed 's/void transpose_tiled<unsigned int, 32, 8, 0>/void <unnamed>::transpose_tiled<unsigned int, (int)32, (int)8, (bool)0>/' \
+        "$tmp/launches.tsv" >"$tmp/unnamed.tsv"
+    row=$($AWK -f $P/demangled.awk -f $P/ncu-summary.awk -v kernels='transpose_tiled' -v variant=transpose_tiled32 -v op=transpose \
+        -v dtype=f32 -v rows=8192 -v cols=8192 -v json="$tmp/unnamed.json" "$tmp/unnamed.tsv")
+    has "$a summary: <unnamed>:: and (int) casts still name the lesson's kernel" \
+        $'^transpose_tiled32\ttranspose_tiled<unsigned int, 32, 8, false>\t1234.6\t78.2' "$row"
     # ---- sanitizer
     got=$($AWK -f $P/sanitizer.awk $FIX/memcheck.log)
     same "$a memcheck: new and old location layouts, API error without a location" \
@@ -128,6 +135,13 @@ printf '%s\n' $'copy_vec16\tld.global.nc.v4.u32\t4' $'copy_vec16\tst.global.v4.u
 out=$(run_rules "$tmp/p.tsv" ptx)
 same "rules (PTX): SASS opcodes found through their PTX counterparts" 0 "$(grep -c '^FAIL copy_vec16\|LDS,STS,BAR' <<<"$out")"
 has "rules (PTX): missing SHFL reported against the PTX" 'no SHFL in its PTX' "$out"
+printf '%s\n' $'copy_vec16\tld.global.nc.v4.u32\t4' $'copy_vec16\tst.global.v4.u32\t4' \
+    $'copy_vec16\tbarrier.cluster.arrive\t2' $'copy_vec16\tbarrier.cluster.wait\t2' >"$tmp/p3.tsv"
+printf '%s\n' 'copy_vec16 contains UCGABAR_ARV, UCGABAR_WAIT' 'copy_vec16 lacks BAR' >"$tmp/rules3"
+out=$(awk -f $P/rules.awk -v kernels="$tmp/k.tsv" -v ops="$tmp/p3.tsv" -v rules="$tmp/rules3" -v isa=ptx \
+    -v arch=sm_90 -v week=weekT -v json="$tmp/sp3.json" -v md="$tmp/sp3.md" -v resources=test -v instructions_from=test /dev/null)
+has "rules (PTX): the cluster barrier's arrive and wait found; not taken for a block barrier" \
+    '^static-profile: weekT: 2 kernels, [0-9]+ checks, 1 failed, 0 unchecked$' "$out"
 printf '%s\n' $'copy_vec16\tld.global.nc.u32\t4' >"$tmp/p2.tsv"
 out=$(run_rules "$tmp/p2.tsv" ptx)
 has "rules (PTX): a 4-byte load is not LDG.E.128" '^FAIL copy_vec16: copy_vec16 contains LDG.E.128, ?STG.E.128.*no LDG.E.128, STG.E.128 in its PTX' "$out"
@@ -193,9 +207,11 @@ unset FAKE_NCU_UNKNOWN
 export FAKE_SANITIZER_DIR=$PWD/$FIX
 mkdir -p "$tmp/mut/week0_shared_race"
 cp $FIX/bin/grade "$tmp/mut/week0_shared_race/grade"
-out=$(COMPUTE_SANITIZER=$PWD/$FIX/bin/compute-sanitizer GRADE=$tmp/mut/week0_shared_race/grade \
-    SANITIZE_TOOLS=racecheck,memcheck,synccheck ci/sanitize.sh 2>&1); rc=$?
+out=$(FAKE_SANITIZER_ARGS=$tmp/sanitizer-args COMPUTE_SANITIZER=$PWD/$FIX/bin/compute-sanitizer \
+    GRADE=$tmp/mut/week0_shared_race/grade SANITIZE_TOOLS=racecheck,memcheck,synccheck ci/sanitize.sh 2>&1); rc=$?
 same "sanitize.sh: exit 1 when there are findings" 1 "$rc"
+has "sanitize.sh: the grader runs in one process, outputs without guard zones (memcheck sees overruns)" \
+    "week0_shared_race/grade --no-fork --no-guards --variant copy " "$(cat "$tmp/sanitizer-args")"
 has "sanitize.sh: a finding at its lesson line, with tool and variant" \
     '^lessons/week0-copy-transpose.nw:241: racecheck: race in shared memory: Write access at line 241 races with Read access at line 252 \(6144 hazards\) \(variant copy\)$' "$out"
 has "sanitize.sh: a mutant's finding names the mutant's file" '^grader/mutants/week0_shared_race.cu:40: racecheck: warning: ' "$out"

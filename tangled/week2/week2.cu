@@ -1,9 +1,11 @@
 #line 106 "lessons/week2-online-softmax.nw"
 /* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
+#include <cooperative_groups.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -13,20 +15,34 @@
 
 namespace
 {
-#line 161 "lessons/week2-online-softmax.nw"
+namespace cg = cooperative_groups;
+#line 164 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
 constexpr int kBatch = 4;            /* packs each thread loads before it uses any */
 constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
+constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
+constexpr int kClusterBlock = 512;        /* variant 3: threads a block of a cluster, up to... */
+constexpr int kClusterBlocks = 4;         /* ...this many blocks; then the blocks grow instead */
+constexpr int kMaxClusterBlocks = 8;      /* the portable limit of a thread block cluster */
+
+/* Thread block clusters exist from sm_90 (Hopper) on. The kernels are built for
+ * older GPUs too; there the cluster code is left out, and the launcher, which
+ * asks the device, never launches it. */
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
+#define WEEK2_CLUSTERS 0
+#else
+#define WEEK2_CLUSTERS 1
+#endif
 
 /* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
 __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 187 "lessons/week2-online-softmax.nw"
+#line 203 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -104,7 +120,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 277 "lessons/week2-online-softmax.nw"
+#line 293 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -131,21 +147,40 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 317 "lessons/week2-online-softmax.nw"
-template <bool WARP_PER_ROW> struct RowGroup {
+#line 333 "lessons/week2-online-softmax.nw"
+enum class RowMap {
+    warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
+    block,  /* a block per row */
+    cluster /* a cluster of blocks per row (variant 3's long rows) */
+};
+
+struct RowGroup {
     long row; /* which row these threads own */
     int rank; /* this thread's index among them */
     int size; /* how many threads share the row */
 };
 
-template <bool WARP_PER_ROW> __device__ __forceinline__ RowGroup<WARP_PER_ROW> row_group()
+template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 {
-    if (WARP_PER_ROW)
+    if constexpr (MAP == RowMap::warp) {
         return {(long)blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp,
                 (int)(threadIdx.x % kWarp), kWarp};
-    return {(long)blockIdx.x, (int)threadIdx.x, (int)blockDim.x};
+    } else if constexpr (MAP == RowMap::block) {
+        return {(long)blockIdx.x, (int)threadIdx.x, (int)blockDim.x};
+    } else {
+#if WEEK2_CLUSTERS
+        /* block k of a cluster takes the k-th block-sized slice of every stride */
+        cg::cluster_group cluster = cg::this_cluster();
+        int blocks = (int)cluster.num_blocks();
+        return {(long)blockIdx.x / blocks, (int)(cluster.block_rank() * blockDim.x + threadIdx.x),
+                blocks * (int)blockDim.x};
+#else
+        __trap();
+        return {};
+#endif
+    }
 }
-#line 347 "lessons/week2-online-softmax.nw"
+#line 382 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -176,25 +211,49 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
+#line 843 "lessons/week2-online-softmax.nw"
+#if WEEK2_CLUSTERS
+/* v: this block's total, in every thread; every thread ends with the cluster's */
+template <typename V, typename Op>
+__device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
+{
+    __shared__ V block_total;
+    cg::cluster_group cluster = cg::this_cluster();
+    if (threadIdx.x == 0)
+        block_total = v;
+    cluster.sync(); /* every block's total is written, and visible to the whole cluster */
+    /* lane k reads block k's total: a cluster has at most kMaxClusterBlocks (8) blocks */
+    int lane = threadIdx.x % kWarp;
+    v = lane < (int)cluster.num_blocks() ? *cluster.map_shared_rank(&block_total, lane) : identity;
+    v = warp_allreduce(v, op);
+    cluster.sync(); /* no block exits while another may still read its shared memory */
+    return v;
+}
+#endif
+
+#line 414 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
-template <bool WARP_PER_ROW, typename V, typename Op>
+template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 {
     v = warp_allreduce(v, op);
-    if constexpr (WARP_PER_ROW) {
+    if constexpr (MAP == RowMap::warp)
         return v;
-    } else {
-        __shared__ V partial[kWarp];
-        int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
-        __syncthreads(); /* an earlier reduction may still be reading partial[] */
-        if (lane == 0)
-            partial[warp] = v;
-        __syncthreads();
-        v = lane < (int)(blockDim.x / kWarp) ? partial[lane] : identity;
-        return warp_allreduce(v, op);
-    }
+    __shared__ V partial[kWarp];
+    int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+    __syncthreads(); /* an earlier reduction may still be reading partial[] */
+    if (lane == 0)
+        partial[warp] = v;
+    __syncthreads();
+    v = lane < (int)(blockDim.x / kWarp) ? partial[lane] : identity;
+    v = warp_allreduce(v, op);
+#if WEEK2_CLUSTERS
+    if constexpr (MAP == RowMap::cluster)
+        v = cluster_allreduce(v, op, identity);
+#endif
+    return v;
 }
-#line 593 "lessons/week2-online-softmax.nw"
+#line 637 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -208,7 +267,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 620 "lessons/week2-online-softmax.nw"
+#line 664 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -228,7 +287,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 409 "lessons/week2-online-softmax.nw"
+#line 449 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -264,7 +323,7 @@ __device__ __forceinline__ void visit_row(const T *row, RowSplit sp, int cols, i
     }
 }
 
-template <typename T, int VEC, typename F>
+template <typename T, int VEC, bool BACKWARDS = false, typename F>
 __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int cols, int rank,
                                         int size, F &&f)
 {
@@ -274,7 +333,11 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
     }
     const Pack<T, VEC> *src = reinterpret_cast<const Pack<T, VEC> *>(in + sp.head);
     Pack<T, VEC> *dst = reinterpret_cast<Pack<T, VEC> *>(out + sp.head);
-    for (int i = rank; i < sp.nvec; i += kBatch * size) {
+    /* batch k covers packs rank + k*step + u*size; every thread of the row counts the
+     * same batches, so that backwards too a warp's loads stay side by side */
+    int step = kBatch * size, batches = (sp.nvec + step - 1) / step;
+    for (int k = 0; k < batches; k++) {
+        int i = rank + (BACKWARDS ? batches - 1 - k : k) * step;
         Pack<T, VEC> b[kBatch];
         load_batch(src, i, size, sp.nvec, b);
 #pragma unroll
@@ -289,12 +352,12 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 489 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
+#line 533 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, RowMap MAP>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
 {
-    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    RowGroup g = row_group<MAP>();
     if (g.row >= rows)
         return; /* a whole warp of the last block, never part of one */
     const T *xr = x + g.row * cols;
@@ -308,7 +371,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
         for (int k = 0; k < VEC; k++)
             m = fmaxf(m, v[k]);
     });
-    m = row_allreduce<WARP_PER_ROW>(m, MaxOp(), -INFINITY);
+    m = row_allreduce<MAP>(m, MaxOp(), -INFINITY);
 
     /* pass 2: the sum of e^(x - m), every term in [0, 1] */
     float s = 0.0f;
@@ -317,19 +380,19 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
         for (int k = 0; k < VEC; k++)
             s += exp_shifted(v[k], m);
     });
-    s = row_allreduce<WARP_PER_ROW>(s, SumOp(), 0.0f);
+    s = row_allreduce<MAP>(s, SumOp(), 0.0f);
 
     /* pass 3: normalise */
     float inv_s = 1.0f / s;
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 651 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
+#line 695 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
 {
-    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    RowGroup g = row_group<MAP>();
     if (g.row >= rows)
         return;
     const T *xr = x + g.row * cols;
@@ -340,19 +403,20 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     MaxSum st = {-INFINITY, 0.0f};
     visit_row<T, VEC>(xr, sp, cols, g.rank, g.size,
                       [&](const float(&v)[VEC]) { online_add(st, v); });
-    st = row_allreduce<WARP_PER_ROW>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
+    st = row_allreduce<MAP>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
 
-    /* pass 2: normalise */
+    /* pass 2: normalise, last packs first: the statistics pass read them last, so
+     * they are the likeliest to be still in the L2 */
     float inv_s = 1.0f / st.s;
-    map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
-                    [&](float v) { return exp_shifted(v, st.m) * inv_s; });
+    map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
+                                     [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 741 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, int PACKS, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
+#line 786 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, int PACKS, RowMap MAP>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
 {
-    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    RowGroup g = row_group<MAP>();
     if (g.row >= rows)
         return;
     const T *xr = x + g.row * cols;
@@ -381,7 +445,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
         float v[1] = {edge_x};
         online_add(st, v);
     }
-    st = row_allreduce<WARP_PER_ROW>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
+    st = row_allreduce<MAP>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
 
     /* the only write, from the same registers */
     float inv_s = 1.0f / st.s;
@@ -398,14 +462,14 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
     if (has_edge)
         yr[edge_j] = from_float<T>(exp_shifted(edge_x, st.m) * inv_s);
 }
-#line 862 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, bool WARP_PER_ROW>
-__global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
+#line 925 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, RowMap MAP>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
                            long rows, int cols)
 {
     constexpr int B = kBatch / 2; /* two inputs: as many bytes in flight as kBatch packs of one */
-    RowGroup<WARP_PER_ROW> g = row_group<WARP_PER_ROW>();
+    RowGroup g = row_group<MAP>();
     if (g.row >= rows)
         return;
     long offset = g.row * cols;
@@ -436,7 +500,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
                     d = fmaf(dyv[k], yv[k], d);
             }
     }
-    d = row_allreduce<WARP_PER_ROW>(d, SumOp(), 0.0f);
+    d = row_allreduce<MAP>(d, SumOp(), 0.0f);
     // SOLUTION END
 
     /* dx = y (dy - d) */
@@ -459,7 +523,7 @@ __global__ void __launch_bounds__(WARP_PER_ROW ? kWarpBlockThreads : 1024, 1)
             }
     }
 }
-#line 957 "lessons/week2-online-softmax.nw"
+#line 1020 "lessons/week2-online-softmax.nw"
 static long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -470,17 +534,49 @@ struct RowLaunch {
     unsigned grid, block;
 };
 
-static RowLaunch row_launch(long rows, long cols, int vec)
+/* batches: how many batches of kBatch packs each thread takes per pass */
+static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
 {
     long packs = (cols + vec - 1) / vec;
     if (packs <= 2 * kBatch * kWarp)
         return {true, (unsigned)((rows + kRowsPerWarpBlock - 1) / kRowsPerWarpBlock),
                 (unsigned)(kRowsPerWarpBlock * kWarp)};
-    long threads = round_up((packs + kBatch - 1) / kBatch, kWarp);
+    long per_thread = (long)batches * kBatch;
+    long threads = round_up((packs + per_thread - 1) / per_thread, kWarp);
     threads = threads < 64 ? 64 : threads > 1024 ? 1024 : threads;
     return {false, (unsigned)rows, (unsigned)threads};
 }
-#line 998 "lessons/week2-online-softmax.nw"
+
+/* variant 3: the packs a thread holds. A batch of four while a row fits one
+ * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
+ * shares (eight float32 packs, still four 16-bit ones: eight would spill).
+ * Scalars cost an address register each: 16 in both cases. */
+constexpr int single_read_packs(int vec, bool clustered)
+{
+    return vec == 1 ? 16 : clustered ? 32 / vec : kBatch;
+}
+
+static long threads_for(long packs, int packs_per_thread)
+{
+    return round_up((packs + packs_per_thread - 1) / packs_per_thread, kWarp);
+}
+
+struct ClusterPlan {
+    unsigned blocks; /* per row, at most kMaxClusterBlocks; 0: the row does not fit */
+    unsigned block;  /* threads per block */
+};
+
+static ClusterPlan cluster_plan(long threads)
+{
+    long blocks = (threads + kClusterBlock - 1) / kClusterBlock;
+    if (blocks > kClusterBlocks) /* fewer, larger blocks */
+        blocks = std::max<long>(kClusterBlocks, (threads + 1023) / 1024);
+    long block = round_up((threads + blocks - 1) / blocks, kWarp); /* shared evenly */
+    if (blocks > kMaxClusterBlocks || block > 1024)
+        return {0, 0};
+    return {(unsigned)blocks, (unsigned)block};
+}
+#line 1093 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -519,10 +615,10 @@ template <typename T, int VEC> struct SafeLauncher {
         const T *x = static_cast<const T *>(p->x);
         T *y = static_cast<T *>(p->y);
         if (l.warp_per_row)
-            softmax_safe<T, VEC, true>
+            softmax_safe<T, VEC, RowMap::warp>
                 <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         else
-            softmax_safe<T, VEC, false>
+            softmax_safe<T, VEC, RowMap::block>
                 <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         return launch_status();
     }
@@ -534,25 +630,56 @@ template <typename T, int VEC> struct OnlineLauncher {
         // SOLUTION BEGIN: delete this guard once merge and online_add are written
         //: return WB_NOT_IMPLEMENTED;
         // SOLUTION END
-        RowLaunch l = row_launch(p->rows, p->cols, VEC);
+        /* rows past 4096 elements: two batches a thread (bench/softmax_sweep.cu) */
+        RowLaunch l = row_launch(p->rows, p->cols, VEC, p->cols > kOnlineOneBatchCols ? 2 : 1);
         const T *x = static_cast<const T *>(p->x);
         T *y = static_cast<T *>(p->y);
         if (l.warp_per_row)
-            softmax_online<T, VEC, true>
+            softmax_online<T, VEC, RowMap::warp>
                 <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         else
-            softmax_online<T, VEC, false>
+            softmax_online<T, VEC, RowMap::block>
                 <<<l.grid, l.block, 0, p->stream>>>(x, y, p->rows, (int)p->cols);
         return launch_status();
     }
 };
 
-template <typename T, int VEC, int PACKS, bool WARP_PER_ROW>
+template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
-    softmax_single_read<T, VEC, PACKS, WARP_PER_ROW><<<grid, block, 0, p->stream>>>(
+    softmax_single_read<T, VEC, PACKS, MAP><<<grid, block, 0, p->stream>>>(
         static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows, (int)p->cols);
     return launch_status();
+}
+
+/* a cluster of `blocks` blocks per row: the cluster's size is a launch attribute,
+ * which the triple-chevron syntax has no place for */
+template <typename T, int VEC, int PACKS>
+static int single_read_clustered(const wb_problem *p, unsigned blocks, unsigned block)
+{
+    int device = 0, clusters = 0;
+    cudaError_t err = cudaGetDevice(&device);
+    if (err == cudaSuccess)
+        err = cudaDeviceGetAttribute(&clusters, cudaDevAttrClusterLaunch, device);
+    if (err != cudaSuccess)
+        return (int)err;
+    if (!clusters)
+        return WB_UNSUPPORTED; /* before sm_90 a row must fit one block */
+    cudaLaunchAttribute cluster;
+    cluster.id = cudaLaunchAttributeClusterDimension;
+    cluster.val.clusterDim.x = blocks;
+    cluster.val.clusterDim.y = 1;
+    cluster.val.clusterDim.z = 1;
+    cudaLaunchConfig_t config = {};
+    config.gridDim = dim3((unsigned)(p->rows * blocks));
+    config.blockDim = dim3(block);
+    config.stream = p->stream;
+    config.attrs = &cluster;
+    config.numAttrs = 1;
+    err = cudaLaunchKernelEx(&config, softmax_single_read<T, VEC, PACKS, RowMap::cluster>,
+                             static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows,
+                             (int)p->cols);
+    return err != cudaSuccess ? (int)err : launch_status();
 }
 
 template <typename T, int VEC> struct SingleReadLauncher {
@@ -568,21 +695,26 @@ template <typename T, int VEC> struct SingleReadLauncher {
             unsigned grid = (unsigned)((p->rows + kRowsPerWarpBlock - 1) / kRowsPerWarpBlock);
             unsigned block = kRowsPerWarpBlock * kWarp;
             if (packs <= 1 * kWarp)
-                return single_read_with<T, VEC, 1, true>(p, grid, block);
+                return single_read_with<T, VEC, 1, RowMap::warp>(p, grid, block);
             if (packs <= 2 * kWarp)
-                return single_read_with<T, VEC, 2, true>(p, grid, block);
+                return single_read_with<T, VEC, 2, RowMap::warp>(p, grid, block);
             if (packs <= 4 * kWarp)
-                return single_read_with<T, VEC, 4, true>(p, grid, block);
+                return single_read_with<T, VEC, 4, RowMap::warp>(p, grid, block);
             if (packs <= 8 * kWarp)
-                return single_read_with<T, VEC, 8, true>(p, grid, block);
+                return single_read_with<T, VEC, 8, RowMap::warp>(p, grid, block);
         }
-        /* long rows: a block, 32 elements per thread (8 float32 packs, 4 16-bit packs);
-         * scalars cost an address register each, so only 16 of them */
-        constexpr int kPacks = VEC > 1 ? 32 / VEC : 16;
-        long threads = round_up((packs + kPacks - 1) / kPacks, kWarp);
-        if (threads > 1024)
+        /* longer rows: a block, if one is enough */
+        constexpr int kBlockPacks = single_read_packs(VEC, false);
+        long threads = threads_for(packs, kBlockPacks);
+        if (threads <= 1024)
+            return single_read_with<T, VEC, kBlockPacks, RowMap::block>(p, (unsigned)p->rows,
+                                                                        (unsigned)threads);
+        /* longer still: a cluster */
+        constexpr int kClusterPacks = single_read_packs(VEC, true);
+        ClusterPlan plan = cluster_plan(threads_for(packs, kClusterPacks));
+        if (plan.blocks == 0 || p->rows * plan.blocks > INT_MAX)
             return WB_UNSUPPORTED;
-        return single_read_with<T, VEC, kPacks, false>(p, (unsigned)p->rows, (unsigned)threads);
+        return single_read_clustered<T, VEC, kClusterPacks>(p, plan.blocks, plan.block);
     }
 };
 
@@ -597,18 +729,18 @@ template <typename T, int VEC> struct BackwardLauncher {
         const T *y = static_cast<const T *>(p->x2);
         T *dx = static_cast<T *>(p->y);
         if (l.warp_per_row)
-            softmax_backward_fused<T, VEC, true>
+            softmax_backward_fused<T, VEC, RowMap::warp>
                 <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
         else
-            softmax_backward_fused<T, VEC, false>
+            softmax_backward_fused<T, VEC, RowMap::block>
                 <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
         return launch_status();
     }
 };
-#line 134 "lessons/week2-online-softmax.nw"
+#line 137 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1127 "lessons/week2-online-softmax.nw"
+#line 1258 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -625,7 +757,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1153 "lessons/week2-online-softmax.nw"
+#line 1284 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
