@@ -632,8 +632,9 @@ static void print_table(Shape shape, const std::vector<Column> &cols)
 
 static void write_sweep_provenance(FILE *f, const cudaDeviceProp &prop, int reps)
 {
-    write_provenance(f, prop, reps,
-                     "row_team_sweep: week 1 row sum mappings against CUB (bench/row_team_sweep.cu)");
+    write_provenance(
+        f, prop, reps,
+        "row_team_sweep: week 1 row sum mappings against CUB (bench/row_team_sweep.cu)");
     fprintf(f, "# gbps counts the input read once and the output written once; vs_cub is CUB's "
                "time over this one's; err_over_bound above 1 is a MISMATCH\n");
 }

@@ -131,8 +131,8 @@ static void add_single(std::vector<Config> &out, const wb_problem *p, bool clust
                            }});
         else
             out.push_back({name, [=] {
-                               return status_of(single_read_clustered<T, VEC, PACKS>(
-                                   p, (unsigned)c, (unsigned)b));
+                               return status_of(single_read_clustered<T, VEC, PACKS>(p, (unsigned)c,
+                                                                                     (unsigned)b));
                            }});
     }
 }
@@ -294,8 +294,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[a], "--dtype") && has_value) {
             wb_dtype d;
             if (wb_dtype_parse(argv[++a], &d) != 0) {
-                fprintf(stderr, "softmax_sweep: --dtype wants f32, f16 or bf16, got %s\n",
-                        argv[a]);
+                fprintf(stderr, "softmax_sweep: --dtype wants f32, f16 or bf16, got %s\n", argv[a]);
                 return 2;
             }
             dtypes.push_back(d);
@@ -309,7 +308,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (shapes.empty())
-        shapes = {{8192, 1024}, {8192, 4096}, {8192, 8192},
+        shapes = {{8192, 1024},  {8192, 4096},   {8192, 8192},
                   {4096, 32768}, {1024, 131072}, {65536, 1024}};
     if (dtypes.empty())
         dtypes = {WB_F32, WB_F16, WB_BF16};

@@ -77,6 +77,15 @@ shapes_for() {
     esac
 }
 
+# sanitizer.awk's lines with a bare file name ("week0_write_past_end.cu", as
+# compute-sanitizer 2025 prints a location) get its path in the repository,
+# when exactly one file of lessons/, tangled/, grader/ or ref/ has that name
+in_repository() {
+    awk -F'\t' -v OFS='\t' 'NR == FNR { n[$1]++; path[$1] = $2; next }
+        $2 != "" && $2 !~ /\// && n[$2] == 1 { $2 = path[$2] } { print }' \
+        <(find lessons tangled grader ref -type f 2>/dev/null | awk -F/ -v OFS='\t' '{ print $NF, $0 }') -
+}
+
 mapfile -t variant_lines < <(variants_of_grade "$grade")
 runs=$work/runs.tsv findings=$work/findings.tsv
 : >"$runs"; : >"$findings"
@@ -105,7 +114,8 @@ for tool in ${tools//,/ }; do
             fi
         fi
         n_before=$(wc -l <"$findings")
-        awk -f ci/profile/sanitizer.awk "$log" | awk -F'\t' -v OFS='\t' -v t="$tool" -v v="$v" '{ print t, v, $0 }' >>"$findings"
+        awk -f ci/profile/sanitizer.awk "$log" | in_repository |
+            awk -F'\t' -v OFS='\t' -v t="$tool" -v v="$v" '{ print t, v, $0 }' >>"$findings"
         n_after=$(wc -l <"$findings")
         errors=$(tail -n +$((n_before + 1)) "$findings" | awk -F'\t' '$3 == "error"' | wc -l)
         grade_result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)

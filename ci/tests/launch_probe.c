@@ -123,6 +123,13 @@ cudaError_t cudaLaunchKernel(const void *f, dim3 g, dim3 b, void **args, size_t 
     return record_launch((cudaKernel_t)f);
 }
 
+/* cudaLaunchKernelEx: launches with attributes (a thread block cluster's size) */
+cudaError_t cudaLaunchKernelExC(const cudaLaunchConfig_t *config, const void *f, void **args)
+{
+    (void)config, (void)args;
+    return record_launch((cudaKernel_t)f);
+}
+
 /* ---- device queries: an H200 ------------------------------------------------ */
 
 cudaError_t cudaGetLastError(void)

@@ -84,9 +84,11 @@ copy_vec16(uint4 const*, uint4*, unsigned long, unsigned long)	copy_vec16	copy_v
         $'^transpose_tiled32\ttranspose_tiled<unsigned int, 32, 8, false>\t1234.6\t78.2' "$row"
     # ---- sanitizer
     got=$($AWK -f $P/sanitizer.awk $FIX/memcheck.log)
-    same "$a memcheck: new and old location layouts, API error without a location" \
-"error	lessons/week0-copy-transpose.nw	212	Invalid __global__ write of size 4 bytes; Address 0x7f3a4e000400 is out of bounds	by thread (3,0,0) in block (1,0,0)
-error	lessons/week1-reduction.nw	188	Invalid __shared__ read of size 4 bytes; Address 0x400 is out of bounds	by thread (255,0,0) in block (0,0,0)
+    same "$a memcheck: new and old location layouts, addresses dropped, API error without a location" \
+"error	lessons/week0-copy-transpose.nw	212	Invalid __global__ write of size 4 bytes; out of bounds	by thread (3,0,0) in block (1,0,0)
+error	lessons/week1-reduction.nw	188	Invalid __shared__ read of size 4 bytes; out of bounds	by thread (255,0,0) in block (0,0,0)
+error	week0_write_past_end.cu	12	Invalid __global__ write of size 4 bytes; out of bounds	by thread (32,0,0) in block (0,0,0)
+error	week0_write_past_end.cu	12	Invalid __global__ write of size 4 bytes; out of bounds	by thread (33,0,0) in block (0,0,0)
 error			Program hit cudaErrorLaunchFailure (error 719) due to \"unspecified launch failure\" on CUDA API call to cudaStreamSynchronize.	" "$got"
     got=$($AWK -f $P/sanitizer.awk $FIX/racecheck.log)
     same "$a racecheck: both access lines, hazards, warnings" \
@@ -215,12 +217,14 @@ has "sanitize.sh: the grader runs in one process, outputs without guard zones (m
 has "sanitize.sh: a finding at its lesson line, with tool and variant" \
     '^lessons/week0-copy-transpose.nw:241: racecheck: race in shared memory: Write access at line 241 races with Read access at line 252 \(6144 hazards\) \(variant copy\)$' "$out"
 has "sanitize.sh: a mutant's finding names the mutant's file" '^grader/mutants/week0_shared_race.cu:40: racecheck: warning: ' "$out"
+has "sanitize.sh: a bare file name is found in the repository; one line, with a count" \
+    '^grader/mutants/week0_write_past_end.cu:12: memcheck: Invalid __global__ write of size 4 bytes; out of bounds \(variant copy, 2 times\)$' "$out"
 has "sanitize.sh: a finding without a location names the binary" 'week0_shared_race/grade: memcheck: Program hit cudaErrorLaunchFailure' "$out"
 has "sanitize.sh: closing counts" '^0 passed, 6 failed$' "$out"
 j=build/reports/sanitize-week0_shared_race.json
 valid_json "sanitize.sh: JSON report valid" "$j"
 if command -v jq >/dev/null; then
-    same "sanitize.sh: findings deduplicated per variant (2 variants x 6)" 12 "$(jq '.findings | length' "$j")"
+    same "sanitize.sh: findings deduplicated per variant (2 variants x 7)" 14 "$(jq '.findings | length' "$j")"
     same "sanitize.sh: line numbers are numbers" 241 "$(jq '[.findings[] | select(.tool == "racecheck")][0].line' "$j")"
 fi
 tapf=build/reports/sanitize-week0_shared_race.tap
