@@ -409,10 +409,6 @@ static void add_array(std::vector<Config> &out, const Buffers *b, long n, cudaSt
 
 /* ---- one shape, one element type ----------------------------------------------- */
 
-struct Shape {
-    long rows, cols;
-};
-
 struct Result {
     std::string config;
     float ms;
@@ -653,70 +649,29 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    int reps = 25;
-    const char *out_path = nullptr;
-    std::vector<Shape> shapes;
-    std::vector<wb_dtype> dtypes;
-    for (int a = 1; a < argc; a++) {
-        const bool has_value = a + 1 < argc;
-        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[a], "--reps") && has_value) {
-            reps = atoi(argv[++a]);
-        } else if (!strcmp(argv[a], "--out") && has_value) {
-            out_path = argv[++a];
-        } else if (!strcmp(argv[a], "--shape") && has_value) {
-            Shape s{};
-            if (sscanf(argv[++a], "%ldx%ld", &s.rows, &s.cols) != 2 || s.rows < 1 || s.cols < 1) {
-                fprintf(stderr, "row_team_sweep: --shape wants ROWSxCOLS, got %s\n", argv[a]);
-                return 2;
-            }
-            shapes.push_back(s);
-        } else if (!strcmp(argv[a], "--dtype") && has_value) {
-            wb_dtype d;
-            if (wb_dtype_parse(argv[++a], &d) != 0) {
-                fprintf(stderr, "row_team_sweep: --dtype wants f32, f16 or bf16, got %s\n",
-                        argv[a]);
-                return 2;
-            }
-            dtypes.push_back(d);
-        } else {
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (reps < 1) {
-        fprintf(stderr, "row_team_sweep: --reps wants a positive count\n");
-        return 2;
-    }
-    if (shapes.empty())
-        shapes = {{8192, 8192}, {32768, 4096}, {4096, 32768}, {65536, 1024}, {1, 1L << 28}};
-    if (dtypes.empty())
-        dtypes = {WB_F32, WB_F16, WB_BF16};
-
-    int devices = 0;
-    const cudaError_t probe = cudaGetDeviceCount(&devices);
-    if (probe != cudaSuccess || devices == 0) {
-        printf("skipped: no CUDA device (%s)\n",
-               probe != cudaSuccess ? cudaGetErrorString(probe) : "none found");
-        return 0;
-    }
+    SweepOptions o;
+    const int status = parse_sweep_options(argc, argv, "row_team_sweep", usage, o);
+    if (status >= 0)
+        return status;
+    const int reps = o.reps;
+    const char *out_path = o.out_path;
+    if (o.shapes.empty())
+        o.shapes = {{8192, 8192}, {32768, 4096}, {4096, 32768}, {65536, 1024}, {1, 1L << 28}};
+    const std::vector<Shape> &shapes = o.shapes;
+    const std::vector<wb_dtype> &dtypes = o.dtypes;
 
     int device;
     cudaDeviceProp prop;
-    CUDA_CHECK(cudaGetDevice(&device));
-    CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+    if (!sweep_device(device, prop))
+        return 0;
     Timer timer = make_timer(prop, reps);
 
     write_sweep_provenance(stdout, prop, reps);
     FILE *tsv = nullptr;
     if (out_path) {
-        tsv = fopen(out_path, "w");
-        if (!tsv) {
-            fprintf(stderr, "row_team_sweep: cannot write %s: %s\n", out_path, strerror(errno));
+        tsv = open_sweep_tsv("row_team_sweep", out_path);
+        if (!tsv)
             return 2;
-        }
         write_sweep_provenance(tsv, prop, reps);
         fprintf(tsv, "dtype\trows\tcols\tconfig\tteam\tunroll\tparts\tgrid\tms\tgbps\tvs_cub\t"
                      "err_over_bound\tstatus\tplan\n");

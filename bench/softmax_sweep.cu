@@ -44,9 +44,6 @@
 #include <vector>
 
 #include "sweep_common.h"
-extern "C" {
-#include "dtype.h"
-}
 
 /* The lesson's kernels and launchers, compiled into this program so that the
  * sweep can instantiate them with other parameters. */
@@ -65,10 +62,6 @@ template <class T> __global__ void fill_inputs(T *x, long n)
         x[i] = from_float<T>(((float)(h >> 8) * (1.0f / 16777216.0f) - 0.5f) * 8.0f);
     }
 }
-
-struct Shape {
-    long rows, cols;
-};
 
 struct Config {
     std::string name;
@@ -270,60 +263,23 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    int reps = 25;
-    const char *out_path = nullptr;
-    std::vector<Shape> shapes;
-    std::vector<wb_dtype> dtypes;
-    for (int a = 1; a < argc; a++) {
-        const bool has_value = a + 1 < argc;
-        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[a], "--reps") && has_value) {
-            reps = atoi(argv[++a]);
-        } else if (!strcmp(argv[a], "--out") && has_value) {
-            out_path = argv[++a];
-        } else if (!strcmp(argv[a], "--shape") && has_value) {
-            Shape s{};
-            if (sscanf(argv[++a], "%ldx%ld", &s.rows, &s.cols) != 2 || s.rows < 1 || s.cols < 1 ||
-                s.rows > INT_MAX || s.cols > INT_MAX) {
-                fprintf(stderr, "softmax_sweep: --shape wants ROWSxCOLS, got %s\n", argv[a]);
-                return 2;
-            }
-            shapes.push_back(s);
-        } else if (!strcmp(argv[a], "--dtype") && has_value) {
-            wb_dtype d;
-            if (wb_dtype_parse(argv[++a], &d) != 0) {
-                fprintf(stderr, "softmax_sweep: --dtype wants f32, f16 or bf16, got %s\n", argv[a]);
-                return 2;
-            }
-            dtypes.push_back(d);
-        } else {
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (reps < 1) {
-        fprintf(stderr, "softmax_sweep: --reps wants a positive count\n");
-        return 2;
-    }
-    if (shapes.empty())
-        shapes = {{8192, 1024},  {8192, 4096},   {8192, 8192},
-                  {4096, 32768}, {1024, 131072}, {65536, 1024}};
-    if (dtypes.empty())
-        dtypes = {WB_F32, WB_F16, WB_BF16};
+    SweepOptions o;
+    const int status = parse_sweep_options(argc, argv, "softmax_sweep", usage, o);
+    if (status >= 0)
+        return status;
+    const int reps = o.reps;
+    const char *out_path = o.out_path;
+    if (o.shapes.empty())
+        o.shapes = {{8192, 1024},  {8192, 4096},   {8192, 8192},
+                    {4096, 32768}, {1024, 131072}, {65536, 1024}};
+    const std::vector<Shape> &shapes = o.shapes;
+    const std::vector<wb_dtype> &dtypes = o.dtypes;
 
-    int devices = 0;
-    const cudaError_t probe = cudaGetDeviceCount(&devices);
-    if (probe != cudaSuccess || devices == 0) {
-        printf("skipped: no CUDA device (%s)\n",
-               probe != cudaSuccess ? cudaGetErrorString(probe) : "none found");
-        return 0;
-    }
-    int device, clusters = 0;
+    int device;
     cudaDeviceProp prop;
-    CUDA_CHECK(cudaGetDevice(&device));
-    CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+    if (!sweep_device(device, prop))
+        return 0;
+    int clusters = 0;
     CUDA_CHECK(cudaDeviceGetAttribute(&clusters, cudaDevAttrClusterLaunch, device));
     Timer timer = make_timer(prop, reps);
 
@@ -331,11 +287,9 @@ int main(int argc, char **argv)
     write_provenance(stdout, prop, reps, title);
     FILE *tsv = nullptr;
     if (out_path) {
-        tsv = fopen(out_path, "w");
-        if (!tsv) {
-            fprintf(stderr, "softmax_sweep: cannot write %s: %s\n", out_path, strerror(errno));
+        tsv = open_sweep_tsv("softmax_sweep", out_path);
+        if (!tsv)
             return 2;
-        }
         write_provenance(tsv, prop, reps, title);
         fprintf(tsv, "# gbps counts the input read once and the output written once; pct_copy "
                      "is the copy's time over this one's; vs_best the best lesson launcher's\n");

@@ -4,8 +4,11 @@
 #ifndef WB_SWEEP_COMMON_H
 #define WB_SWEEP_COMMON_H
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <algorithm>
@@ -14,6 +17,10 @@
 #include <vector>
 
 #include <cuda_runtime.h>
+
+extern "C" {
+#include "dtype.h"
+}
 
 /* ---- checked CUDA calls ---------------------------------------------------- */
 
@@ -119,6 +126,88 @@ static void write_provenance(FILE *f, const cudaDeviceProp &prop, int reps, cons
             runtime / 1000, runtime % 1000 / 10);
     fprintf(f, "# commit\t%s\n# date\t%s\n# reps\t%d (median; L2 flushed before each)\n",
             commit.empty() ? "unknown" : commit.c_str(), date, reps);
+}
+
+/* ---- the command line and the device ------------------------------------------- */
+
+struct Shape {
+    long rows, cols;
+};
+
+/* what every sweep takes: [--reps N] [--out FILE.tsv] [--shape RxC]... [--dtype D]... */
+struct SweepOptions {
+    int reps = 25;
+    const char *out_path = nullptr;
+    std::vector<Shape> shapes; /* empty: the sweep's defaults */
+    std::vector<wb_dtype> dtypes;
+};
+
+/* -1 to go on, else the exit status: 0 after --help (usage on stdout), 2 after a
+ * bad argument (said, on stderr, with the program's name) */
+static int parse_sweep_options(int argc, char **argv, const char *name, void (*usage)(FILE *),
+                               SweepOptions &o)
+{
+    for (int a = 1; a < argc; a++) {
+        const bool has_value = a + 1 < argc;
+        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[a], "--reps") && has_value) {
+            o.reps = atoi(argv[++a]);
+        } else if (!strcmp(argv[a], "--out") && has_value) {
+            o.out_path = argv[++a];
+        } else if (!strcmp(argv[a], "--shape") && has_value) {
+            Shape s{};
+            if (sscanf(argv[++a], "%ldx%ld", &s.rows, &s.cols) != 2 || s.rows < 1 || s.cols < 1 ||
+                s.rows > INT_MAX || s.cols > INT_MAX) {
+                fprintf(stderr, "%s: --shape wants ROWSxCOLS, got %s\n", name, argv[a]);
+                return 2;
+            }
+            o.shapes.push_back(s);
+        } else if (!strcmp(argv[a], "--dtype") && has_value) {
+            wb_dtype d;
+            if (wb_dtype_parse(argv[++a], &d) != 0) {
+                fprintf(stderr, "%s: --dtype wants f32, f16 or bf16, got %s\n", name, argv[a]);
+                return 2;
+            }
+            o.dtypes.push_back(d);
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (o.reps < 1) {
+        fprintf(stderr, "%s: --reps wants a positive count\n", name);
+        return 2;
+    }
+    if (o.dtypes.empty())
+        o.dtypes = {WB_F32, WB_F16, WB_BF16};
+    return -1;
+}
+
+/* The current device and its properties; false, after saying "skipped: no CUDA
+ * device", when there is none. */
+static bool sweep_device(int &device, cudaDeviceProp &prop)
+{
+    int devices = 0;
+    const cudaError_t probe = cudaGetDeviceCount(&devices);
+    if (probe != cudaSuccess || devices == 0) {
+        printf("skipped: no CUDA device (%s)\n",
+               probe != cudaSuccess ? cudaGetErrorString(probe) : "none found");
+        return false;
+    }
+    CUDA_CHECK(cudaGetDevice(&device));
+    CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+    return true;
+}
+
+/* --out's file, or nullptr after saying why it cannot be written */
+static FILE *open_sweep_tsv(const char *name, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "%s: cannot write %s: %s\n", name, path, strerror(errno));
+    return f;
 }
 
 #endif

@@ -96,6 +96,7 @@ for t in grader/tests/test_*.sh; do
     counted "$(basename "$t" .sh)" "$t"
 done
 counted grader-cli ci/tests/grader_cli.sh
+counted sweep-cli ci/tests/sweep_cli.sh
 counted profile-parsers ci/tests/profile_parsers.sh
 counted grade-profile ci/tests/grade_profile.sh
 counted student-edition ci/tests/student_edition.sh
