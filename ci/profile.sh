@@ -97,8 +97,11 @@ kernel_bases=$(kernel_names "$res" | cut -f4 | awk '!seen[$0]++' | paste -sd'|' 
 # ncu searches for the pattern or matches the whole name against it
 kernel_re="regex:^(.*[^A-Za-z0-9_])?($kernel_bases)([<(].*)?\$"
 
+# the help text is read whole first: with pipefail, grep -q leaving early can
+# kill the writer (SIGPIPE) and fail the test that just matched
+grade_help=$("$grade" --help 2>/dev/null) || true
 nofork=()
-"$grade" --help 2>/dev/null | grep -q -- '--no-fork' && nofork=(--no-fork)
+[[ $grade_help == *--no-fork* ]] && nofork=(--no-fork)
 
 # representative shape per op: the largest benchmark shape, or one like it
 shape_for() {
@@ -113,7 +116,7 @@ mapfile -t variant_lines < <(variants_of_grade "$grade")
 [ ${#variant_lines[@]} -gt 0 ] || { echo "profile: $grade --list names no variant" >&2; exit 2; }
 if [ -n "$only" ]; then
     for v in ${only//,/ }; do
-        printf '%s\n' "${variant_lines[@]}" | cut -f1 | grep -qx -- "$v" ||
+        grep -qx -- "$v" < <(printf '%s\n' "${variant_lines[@]}" | cut -f1) ||
             { echo "profile: $w has no variant '$v' (see $grade --list)" >&2; exit 2; }
     done
 fi
