@@ -16,6 +16,10 @@
  *                          pass forwards or backwards (rows longer than a warp's share)
  *   single_eE_bB_cC        softmax_single_read, E elements a thread, C blocks of B threads
  *                          per row (a cluster when C > 1; Hopper and later)
+ *   lesson_pipelined, pipe_eE_bB_cC, pipe_eE_warp
+ *                          softmax_pipelined (variant 5): the lesson's launcher, then E
+ *                          elements a thread in C blocks of B threads or in a warp per row
+ *                          group, as many groups as the GPU holds at once
  *
  * Timing is the grader's (bench/sweep_common.h) with a fixed count of
  * repetitions. GB/s counts the input read once and the output written once.
@@ -130,6 +134,39 @@ static void add_single(std::vector<Config> &out, const wb_problem *p, bool clust
     }
 }
 
+/* variant 5: E elements a thread, C blocks of B threads per row group, the
+ * grid as large as the GPU holds at once; rows of a warp's share get a warp */
+template <class T, int VEC, int PACKS>
+static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool clusters)
+{
+    const long packs = (p->cols + VEC - 1) / VEC;
+    const std::string e = "pipe_e" + std::to_string(PACKS * VEC);
+    if (packs <= PACKS * kWarp) {
+        if (packs > PACKS / 2 * kWarp) /* the fewest packs a lane that hold the row */
+            out.push_back({e + "_warp", [=] {
+                               return status_of(pipelined_with<T, VEC, PACKS, RowMap::warp>(
+                                   p, kWarpBlockThreads));
+                           }});
+        return;
+    }
+    for (long b : {128L, 256L, 512L}) {
+        const long c = (packs + b * PACKS - 1) / (b * PACKS);
+        if (c > kMaxClusterBlocks || (c > 1 && !clusters) || c * b * PACKS >= 2 * packs)
+            continue;
+        std::string name = e + "_b" + std::to_string(b) + "_c" + std::to_string(c);
+        if (c == 1)
+            out.push_back({name, [=] {
+                               return status_of(pipelined_with<T, VEC, PACKS, RowMap::block>(
+                                   p, (unsigned)b));
+                           }});
+        else
+            out.push_back({name, [=] {
+                               return status_of(pipelined_with<T, VEC, PACKS, RowMap::cluster>(
+                                   p, (unsigned)b, (unsigned)c));
+                           }});
+    }
+}
+
 /* tolerance of one output element against lesson_safe's */
 static double tolerance(wb_dtype d, double ref)
 {
@@ -205,6 +242,13 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
     add_online<T, VEC>(configs, pp);
     add_single<T, VEC, 16 / VEC>(configs, pp, clusters);
     add_single<T, VEC, 32 / VEC>(configs, pp, clusters);
+    if (shape.cols <= WEEK2_SINGLE_READ_MAX_COLS) {
+        configs.push_back(
+            {"lesson_pipelined", [=] { return status_of(launch_softmax_pipelined(pp)); }});
+        add_pipelined<T, VEC, 2>(configs, pp, clusters);
+        add_pipelined<T, VEC, 4>(configs, pp, clusters);
+        add_pipelined<T, VEC, 8>(configs, pp, clusters);
+    }
 
     std::vector<float> want;
     std::vector<Result> results;

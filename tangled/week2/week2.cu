@@ -1,4 +1,4 @@
-#line 106 "lessons/week2-online-softmax.nw"
+#line 108 "lessons/week2-online-softmax.nw"
 /* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
 #include <cooperative_groups.h>
 #include <cuda_bf16.h>
@@ -16,7 +16,7 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 164 "lessons/week2-online-softmax.nw"
+#line 168 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
@@ -27,6 +27,7 @@ constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches
 constexpr int kClusterBlock = 512;        /* variant 3: threads a block of a cluster, up to... */
 constexpr int kClusterBlocks = 4;         /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8;      /* the portable limit of a thread block cluster */
+constexpr int kPipelinedBlock = 512;      /* variant 5: threads a block, at most */
 
 /* Thread block clusters exist from sm_90 (Hopper) on. The kernels are built for
  * older GPUs too; there the cluster code is left out, and the launcher, which
@@ -42,7 +43,7 @@ __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 203 "lessons/week2-online-softmax.nw"
+#line 208 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -120,7 +121,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 293 "lessons/week2-online-softmax.nw"
+#line 298 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -147,7 +148,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 333 "lessons/week2-online-softmax.nw"
+#line 338 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -180,7 +181,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 382 "lessons/week2-online-softmax.nw"
+#line 387 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -211,7 +212,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 911 "lessons/week2-online-softmax.nw"
+#line 934 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -231,7 +232,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 414 "lessons/week2-online-softmax.nw"
+#line 419 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -253,7 +254,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 636 "lessons/week2-online-softmax.nw"
+#line 641 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -267,7 +268,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 663 "lessons/week2-online-softmax.nw"
+#line 668 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -287,7 +288,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 449 "lessons/week2-online-softmax.nw"
+#line 454 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -352,7 +353,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 533 "lessons/week2-online-softmax.nw"
+#line 538 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -387,7 +388,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 706 "lessons/week2-online-softmax.nw"
+#line 711 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -411,7 +412,62 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 819 "lessons/week2-online-softmax.nw"
+#line 824 "lessons/week2-online-softmax.nw"
+/* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
+template <typename T, int VEC, int PACKS> struct HeldRow {
+    Pack<T, VEC> packs[PACKS];
+    float edge; /* -inf where the thread has no scalar element */
+};
+
+/* issue the loads of this thread's share of row xr; nothing here waits for them */
+template <typename T, int VEC, int PACKS>
+__device__ __forceinline__ void load_held(const T *xr, int cols, RowGroup g,
+                                          HeldRow<T, VEC, PACKS> &h)
+{
+    RowSplit sp = split_row<T, VEC>(xr, cols);
+    load_batch(reinterpret_cast<const Pack<T, VEC> *>(xr + sp.head), g.rank, g.size, sp.nvec,
+               h.packs);
+    h.edge = g.rank < edge_count(sp, cols) ? to_float(xr[edge_index(sp, g.rank)]) : -INFINITY;
+}
+
+/* y = softmax of a held row: statistics from registers, one merge across the
+ * row, and the only write, from the same registers (xr only locates the packs) */
+template <RowMap MAP, typename T, int VEC, int PACKS>
+__device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> &h, const T *xr,
+                                                   T *yr, int cols, RowGroup g)
+{
+    RowSplit sp = split_row<T, VEC>(xr, cols); /* the launcher checked y aligns like x */
+    bool has_edge = g.rank < edge_count(sp, cols);
+    MaxSum st = {-INFINITY, 0.0f};
+#pragma unroll
+    for (int p = 0; p < PACKS; p++)
+        if (g.rank + p * g.size < sp.nvec) {
+            float v[VEC];
+            unpack(h.packs[p], v);
+            online_add(st, v);
+        }
+    if (has_edge) {
+        float v[1] = {h.edge};
+        online_add(st, v);
+    }
+    st = row_allreduce<MAP>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
+
+    float inv_s = 1.0f / st.s;
+    Pack<T, VEC> *dst = reinterpret_cast<Pack<T, VEC> *>(yr + sp.head);
+#pragma unroll
+    for (int p = 0; p < PACKS; p++)
+        if (g.rank + p * g.size < sp.nvec) {
+            float v[VEC];
+            unpack(h.packs[p], v);
+#pragma unroll
+            for (int k = 0; k < VEC; k++)
+                v[k] = exp_shifted(v[k], st.m) * inv_s;
+            dst[g.rank + p * g.size] = repack<T>(v);
+        }
+    if (has_edge)
+        yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
+}
+#line 881 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -419,50 +475,47 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     RowGroup g = row_group<MAP>();
     if (g.row >= rows)
         return;
-    const T *xr = x + g.row * cols;
-    T *yr = y + g.row * cols;
-    RowSplit sp = split_row<T, VEC>(xr, cols);
-    const Pack<T, VEC> *src = reinterpret_cast<const Pack<T, VEC> *>(xr + sp.head);
-    Pack<T, VEC> *dst = reinterpret_cast<Pack<T, VEC> *>(yr + sp.head);
-
-    /* the only read: every pack this thread owns, all loads in flight together */
-    Pack<T, VEC> held[PACKS];
-    load_batch(src, g.rank, g.size, sp.nvec, held);
-    bool has_edge = g.rank < edge_count(sp, cols);
-    int edge_j = has_edge ? edge_index(sp, g.rank) : 0;
-    float edge_x = has_edge ? to_float(xr[edge_j]) : -INFINITY;
-
-    /* statistics from registers */
-    MaxSum st = {-INFINITY, 0.0f};
-#pragma unroll
-    for (int p = 0; p < PACKS; p++)
-        if (g.rank + p * g.size < sp.nvec) {
-            float v[VEC];
-            unpack(held[p], v);
-            online_add(st, v);
-        }
-    if (has_edge) {
-        float v[1] = {edge_x};
-        online_add(st, v);
-    }
-    st = row_allreduce<MAP>(st, MergeOp(), MaxSum{-INFINITY, 0.0f});
-
-    /* the only write, from the same registers */
-    float inv_s = 1.0f / st.s;
-#pragma unroll
-    for (int p = 0; p < PACKS; p++)
-        if (g.rank + p * g.size < sp.nvec) {
-            float v[VEC];
-            unpack(held[p], v);
-#pragma unroll
-            for (int k = 0; k < VEC; k++)
-                v[k] = exp_shifted(v[k], st.m) * inv_s;
-            dst[g.rank + p * g.size] = repack<T>(v);
-        }
-    if (has_edge)
-        yr[edge_j] = from_float<T>(exp_shifted(edge_x, st.m) * inv_s);
+    HeldRow<T, VEC, PACKS> held;
+    load_held(x + g.row * cols, cols, g, held); /* the only read */
+    write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 996 "lessons/week2-online-softmax.nw"
+#line 997 "lessons/week2-online-softmax.nw"
+/* how many rows the whole grid works on at once: a persistent loop's stride */
+template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
+{
+    if constexpr (MAP == RowMap::warp) {
+        return (long)gridDim.x * (blockDim.x / kWarp);
+    } else if constexpr (MAP == RowMap::block) {
+        return gridDim.x;
+    } else {
+#if WEEK2_CLUSTERS
+        return gridDim.x / cg::this_cluster().num_blocks();
+#else
+        __trap();
+        return 1;
+#endif
+    }
+}
+
+template <typename T, int VEC, int PACKS, RowMap MAP>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPipelinedBlock, 1)
+    softmax_pipelined(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
+{
+    RowGroup g = row_group<MAP>();
+    const long stride = row_groups_in_grid<MAP>();
+    HeldRow<T, VEC, PACKS> held, next;
+    if (g.row < rows)
+        load_held(x + g.row * cols, cols, g, held);
+    /* every thread of a row group takes the same rows, so all reach the same
+     * barriers, the cluster's included */
+    for (long r = g.row; r < rows; r += stride) {
+        if (r + stride < rows) /* in flight while this row is merged and written */
+            load_held(x + (r + stride) * cols, cols, g, next);
+        write_held_softmax<MAP>(held, x + r * cols, y + r * cols, cols, g);
+        held = next;
+    }
+}
+#line 1061 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -523,7 +576,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1094 "lessons/week2-online-softmax.nw"
+#line 1159 "lessons/week2-online-softmax.nw"
 static long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -576,7 +629,23 @@ static ClusterPlan cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1167 "lessons/week2-online-softmax.nw"
+
+/* variant 5 holds two rows' shares at once */
+constexpr int pipelined_packs(int vec)
+{
+    return vec == 1 ? 8 : kBatch;
+}
+
+/* variant 5's clusters: the fewest blocks of at most kPipelinedBlock threads */
+static ClusterPlan pipelined_cluster_plan(long threads)
+{
+    long blocks = (threads + kPipelinedBlock - 1) / kPipelinedBlock;
+    long block = round_up((threads + blocks - 1) / blocks, kWarp);
+    if (blocks > kMaxClusterBlocks)
+        return {0, 0};
+    return {(unsigned)blocks, (unsigned)block};
+}
+#line 1248 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -652,34 +721,123 @@ static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
     return launch_status();
 }
 
-/* a cluster of `blocks` blocks per row: the cluster's size is a launch attribute,
- * which the triple-chevron syntax has no place for */
-template <typename T, int VEC, int PACKS>
-static int single_read_clustered(const wb_problem *p, unsigned blocks, unsigned block)
+/* whether this GPU launches thread block clusters (sm_90 and later) */
+static cudaError_t device_has_clusters(bool &yes)
 {
     int device = 0, clusters = 0;
     cudaError_t err = cudaGetDevice(&device);
     if (err == cudaSuccess)
         err = cudaDeviceGetAttribute(&clusters, cudaDevAttrClusterLaunch, device);
+    yes = clusters != 0;
+    return err;
+}
+
+/* cluster blocks per cluster: a launch attribute, which the triple-chevron
+ * syntax has no place for */
+template <typename T>
+static cudaLaunchConfig_t cluster_config(const wb_problem *p, unsigned grid, unsigned block,
+                                         unsigned cluster, cudaLaunchAttribute &attribute)
+{
+    attribute.id = cudaLaunchAttributeClusterDimension;
+    attribute.val.clusterDim.x = cluster;
+    attribute.val.clusterDim.y = 1;
+    attribute.val.clusterDim.z = 1;
+    cudaLaunchConfig_t config = {};
+    config.gridDim = dim3(grid);
+    config.blockDim = dim3(block);
+    config.stream = p->stream;
+    config.attrs = &attribute;
+    config.numAttrs = 1;
+    return config;
+}
+
+template <typename T>
+static int launch_clustered(void (*kernel)(const T *, T *, long, int), const wb_problem *p,
+                            unsigned grid, unsigned block, unsigned cluster)
+{
+    bool clusters = false;
+    cudaError_t err = device_has_clusters(clusters);
     if (err != cudaSuccess)
         return (int)err;
     if (!clusters)
         return WB_UNSUPPORTED; /* before sm_90 a row must fit one block */
-    cudaLaunchAttribute cluster;
-    cluster.id = cudaLaunchAttributeClusterDimension;
-    cluster.val.clusterDim.x = blocks;
-    cluster.val.clusterDim.y = 1;
-    cluster.val.clusterDim.z = 1;
-    cudaLaunchConfig_t config = {};
-    config.gridDim = dim3((unsigned)(p->rows * blocks));
-    config.blockDim = dim3(block);
-    config.stream = p->stream;
-    config.attrs = &cluster;
-    config.numAttrs = 1;
-    err = cudaLaunchKernelEx(&config, softmax_single_read<T, VEC, PACKS, RowMap::cluster>,
-                             static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows,
-                             (int)p->cols);
+    cudaLaunchAttribute attribute;
+    cudaLaunchConfig_t config = cluster_config<T>(p, grid, block, cluster, attribute);
+    err = cudaLaunchKernelEx(&config, kernel, static_cast<const T *>(p->x),
+                             static_cast<T *>(p->y), p->rows, (int)p->cols);
     return err != cudaSuccess ? (int)err : launch_status();
+}
+
+/* a cluster of `blocks` blocks per row */
+template <typename T, int VEC, int PACKS>
+static int single_read_clustered(const wb_problem *p, unsigned blocks, unsigned block)
+{
+    return launch_clustered<T>(softmax_single_read<T, VEC, PACKS, RowMap::cluster>, p,
+                               (unsigned)(p->rows * blocks), block, blocks);
+}
+
+/* Variant 5 runs as many row groups as the GPU holds at once, and no more: each
+ * loops over rows. How many that is depends only on the kernel, the block, the
+ * cluster and the device, so a launcher asks once and remembers (one entry per
+ * kernel; the grader calls from one thread). */
+struct Residency {
+    int device = -1;
+    unsigned block = 0, cluster = 0;
+    long groups = 0;
+};
+
+template <typename T, int VEC, int PACKS, RowMap MAP>
+static cudaError_t resident_row_groups(const wb_problem *p, unsigned block, unsigned cluster,
+                                       long &groups)
+{
+    static Residency known;
+    auto kernel = softmax_pipelined<T, VEC, PACKS, MAP>;
+    int device = 0;
+    cudaError_t err = cudaGetDevice(&device);
+    if (err != cudaSuccess)
+        return err;
+    if (known.device == device && known.block == block && known.cluster == cluster) {
+        groups = known.groups;
+        return cudaSuccess;
+    }
+    int count = 0;
+    if (MAP == RowMap::cluster) {
+        cudaLaunchAttribute attribute;
+        cudaLaunchConfig_t config = cluster_config<T>(p, cluster, block, cluster, attribute);
+        err = cudaOccupancyMaxActiveClusters(&count, kernel, &config);
+        groups = count;
+    } else {
+        int sms = 0;
+        err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&count, kernel, (int)block, 0);
+        if (err == cudaSuccess)
+            err = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+        groups = (long)count * sms * (MAP == RowMap::warp ? block / kWarp : 1);
+    }
+    if (err != cudaSuccess)
+        return err;
+    if (groups < 1)
+        return cudaErrorInvalidConfiguration; /* not even one block fits an SM */
+    known = {device, block, cluster, groups};
+    return cudaSuccess;
+}
+
+template <typename T, int VEC, int PACKS, RowMap MAP>
+static int pipelined_with(const wb_problem *p, unsigned block, unsigned cluster = 1)
+{
+    long groups = 0;
+    cudaError_t err = resident_row_groups<T, VEC, PACKS, MAP>(p, block, cluster, groups);
+    if (err != cudaSuccess)
+        return (int)err;
+    long rows_per_block = MAP == RowMap::warp ? block / kWarp : 1;
+    groups = std::min(groups, (p->rows + rows_per_block - 1) / rows_per_block * rows_per_block);
+    long grid = MAP == RowMap::warp ? (groups + rows_per_block - 1) / rows_per_block
+                                    : groups * cluster;
+    if (MAP == RowMap::cluster)
+        return launch_clustered<T>(softmax_pipelined<T, VEC, PACKS, MAP>, p, (unsigned)grid,
+                                   block, cluster);
+    softmax_pipelined<T, VEC, PACKS, MAP><<<(unsigned)grid, block, 0, p->stream>>>(
+        static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows, (int)p->cols);
+    return launch_status();
 }
 
 template <typename T, int VEC> struct SingleReadLauncher {
@@ -718,6 +876,34 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
+template <typename T, int VEC> struct PipelinedLauncher {
+    static int run(const wb_problem *p)
+    {
+        // SOLUTION BEGIN: delete this guard once merge and online_add are written
+        //: return WB_NOT_IMPLEMENTED;
+        // SOLUTION END
+        if (p->cols > WEEK2_SINGLE_READ_MAX_COLS)
+            return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
+        long packs = (p->cols + VEC - 1) / VEC;
+        if constexpr (VEC > 1) {
+            if (packs <= 1 * kWarp)
+                return pipelined_with<T, VEC, 1, RowMap::warp>(p, kWarpBlockThreads);
+            if (packs <= 2 * kWarp)
+                return pipelined_with<T, VEC, 2, RowMap::warp>(p, kWarpBlockThreads);
+            if (packs <= 4 * kWarp)
+                return pipelined_with<T, VEC, 4, RowMap::warp>(p, kWarpBlockThreads);
+        }
+        constexpr int kPacks = pipelined_packs(VEC);
+        long threads = threads_for(packs, kPacks);
+        if (threads <= kPipelinedBlock)
+            return pipelined_with<T, VEC, kPacks, RowMap::block>(p, (unsigned)threads);
+        ClusterPlan plan = pipelined_cluster_plan(threads);
+        if (plan.blocks == 0)
+            return WB_UNSUPPORTED;
+        return pipelined_with<T, VEC, kPacks, RowMap::cluster>(p, plan.block, plan.blocks);
+    }
+};
+
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -737,10 +923,10 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 137 "lessons/week2-online-softmax.nw"
+#line 141 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1332 "lessons/week2-online-softmax.nw"
+#line 1530 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -753,11 +939,15 @@ extern "C" int launch_softmax_single_read(const wb_problem *p)
 {
     return dispatch<SingleReadLauncher>(p);
 }
+extern "C" int launch_softmax_pipelined(const wb_problem *p)
+{
+    return dispatch<PipelinedLauncher>(p);
+}
 extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1358 "lessons/week2-online-softmax.nw"
+#line 1560 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
@@ -766,6 +956,9 @@ extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_single_read", "softmax", launch_softmax_single_read, WB_ALL_DTYPES,
      WEEK2_SINGLE_READ_MAX_COLS, NULL,
      "row held in registers: each element read once and written once"},
+    {"softmax_pipelined", "softmax", launch_softmax_pipelined, WB_ALL_DTYPES,
+     WEEK2_SINGLE_READ_MAX_COLS, NULL,
+     "single read, each row group looping over rows with the next row's loads in flight"},
     {"softmax_backward_fused", "softmax_backward", launch_softmax_backward_fused, WB_ALL_DTYPES, 0,
      NULL, "dx = y (dy - sum(dy y)), one kernel, a warp or a block per row"},
 };

@@ -5,7 +5,8 @@
 
 #include "wb.h"
 
-/* The longest row softmax_single_read keeps in registers (see the lesson). */
+/* The longest row softmax_single_read and softmax_pipelined keep in registers
+ * (see the lesson). */
 #define WEEK2_SINGLE_READ_MAX_COLS 131072L
 
 #ifdef __cplusplus
@@ -15,6 +16,7 @@ extern "C" {
 int launch_softmax_safe(const wb_problem *p);
 int launch_softmax_online(const wb_problem *p);
 int launch_softmax_single_read(const wb_problem *p);
+int launch_softmax_pipelined(const wb_problem *p);
 int launch_softmax_backward_fused(const wb_problem *p);
 
 #ifdef __cplusplus
