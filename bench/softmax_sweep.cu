@@ -156,8 +156,8 @@ static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool cl
         std::string name = e + "_b" + std::to_string(b) + "_c" + std::to_string(c);
         if (c == 1)
             out.push_back({name, [=] {
-                               return status_of(pipelined_with<T, VEC, PACKS, RowMap::block>(
-                                   p, (unsigned)b));
+                               return status_of(
+                                   pipelined_with<T, VEC, PACKS, RowMap::block>(p, (unsigned)b));
                            }});
         else
             out.push_back({name, [=] {

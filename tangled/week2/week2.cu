@@ -479,7 +479,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 997 "lessons/week2-online-softmax.nw"
+#line 1037 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -515,7 +515,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1061 "lessons/week2-online-softmax.nw"
+#line 1101 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -576,7 +576,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1159 "lessons/week2-online-softmax.nw"
+#line 1199 "lessons/week2-online-softmax.nw"
 static long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -645,7 +645,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1248 "lessons/week2-online-softmax.nw"
+#line 1288 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -763,8 +763,8 @@ static int launch_clustered(void (*kernel)(const T *, T *, long, int), const wb_
         return WB_UNSUPPORTED; /* before sm_90 a row must fit one block */
     cudaLaunchAttribute attribute;
     cudaLaunchConfig_t config = cluster_config<T>(p, grid, block, cluster, attribute);
-    err = cudaLaunchKernelEx(&config, kernel, static_cast<const T *>(p->x),
-                             static_cast<T *>(p->y), p->rows, (int)p->cols);
+    err = cudaLaunchKernelEx(&config, kernel, static_cast<const T *>(p->x), static_cast<T *>(p->y),
+                             p->rows, (int)p->cols);
     return err != cudaSuccess ? (int)err : launch_status();
 }
 
@@ -830,11 +830,11 @@ static int pipelined_with(const wb_problem *p, unsigned block, unsigned cluster 
         return (int)err;
     long rows_per_block = MAP == RowMap::warp ? block / kWarp : 1;
     groups = std::min(groups, (p->rows + rows_per_block - 1) / rows_per_block * rows_per_block);
-    long grid = MAP == RowMap::warp ? (groups + rows_per_block - 1) / rows_per_block
-                                    : groups * cluster;
+    long grid =
+        MAP == RowMap::warp ? (groups + rows_per_block - 1) / rows_per_block : groups * cluster;
     if (MAP == RowMap::cluster)
-        return launch_clustered<T>(softmax_pipelined<T, VEC, PACKS, MAP>, p, (unsigned)grid,
-                                   block, cluster);
+        return launch_clustered<T>(softmax_pipelined<T, VEC, PACKS, MAP>, p, (unsigned)grid, block,
+                                   cluster);
     softmax_pipelined<T, VEC, PACKS, MAP><<<(unsigned)grid, block, 0, p->stream>>>(
         static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows, (int)p->cols);
     return launch_status();
@@ -898,9 +898,13 @@ template <typename T, int VEC> struct PipelinedLauncher {
         if (threads <= kPipelinedBlock)
             return pipelined_with<T, VEC, kPacks, RowMap::block>(p, (unsigned)threads);
         ClusterPlan plan = pipelined_cluster_plan(threads);
+        if (plan.blocks != 0)
+            return pipelined_with<T, VEC, kPacks, RowMap::cluster>(p, plan.block, plan.blocks);
+        /* the longest rows: twice the packs a thread, where eight blocks are too few */
+        plan = pipelined_cluster_plan(threads_for(packs, 2 * kPacks));
         if (plan.blocks == 0)
             return WB_UNSUPPORTED;
-        return pipelined_with<T, VEC, kPacks, RowMap::cluster>(p, plan.block, plan.blocks);
+        return pipelined_with<T, VEC, 2 * kPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
 
@@ -926,7 +930,7 @@ template <typename T, int VEC> struct BackwardLauncher {
 #line 141 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1530 "lessons/week2-online-softmax.nw"
+#line 1574 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -947,7 +951,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1560 "lessons/week2-online-softmax.nw"
+#line 1604 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
