@@ -329,7 +329,9 @@ static const char *softmax_check(const wb_host_case *c, const double *got)
  * (inputs, reference and bounds in double, about 40 bytes per element, twice
  * per test for the repeated call) would take over 10 GB and tens of seconds
  * per test. 2048 x 32768 stays: 256 MiB of float32 each way, four times the
- * H200's L2, and 128 x 131072 covers the longest rows. */
+ * H200's L2, and 128 x 131072 covers the longest rows. 7 x 131073 is one
+ * column past the single-read variants' max_cols: they must report it as
+ * unsupported, and the others must still get it right. */
 static const wb_shape week2_shapes[] = {
     {1, 1},       {1, 8},       {1, 31},      {1, 32},      {1, 255},      {1, 256},
     {1, 1024},    {1, 1025},    {1, 4096},    {1, 8192},    {1, 32768},    {1, 131072},
@@ -338,7 +340,7 @@ static const wb_shape week2_shapes[] = {
     {128, 1},     {128, 8},     {128, 31},    {128, 32},    {128, 255},    {128, 256},
     {128, 1024},  {128, 1025},  {128, 4096},  {128, 8192},  {128, 32768},  {128, 131072},
     {2048, 1},    {2048, 8},    {2048, 31},   {2048, 32},   {2048, 255},   {2048, 256},
-    {2048, 1024}, {2048, 1025}, {2048, 4096}, {2048, 8192}, {2048, 32768},
+    {2048, 1024}, {2048, 1025}, {2048, 4096}, {2048, 8192}, {2048, 32768}, {7, 131073},
 };
 
 /* The issue's benchmark shapes: the PyTorch comparison (bench/torch_softmax.py)
