@@ -479,7 +479,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 1037 "lessons/week2-online-softmax.nw"
+#line 1039 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -515,7 +515,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1101 "lessons/week2-online-softmax.nw"
+#line 1103 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -576,7 +576,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1199 "lessons/week2-online-softmax.nw"
+#line 1201 "lessons/week2-online-softmax.nw"
 static long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -630,11 +630,10 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-/* variant 5 holds two rows' shares at once */
-constexpr int pipelined_packs(int vec)
-{
-    return vec == 1 ? 8 : kBatch;
-}
+/* variant 5: eight packs a thread was the sweep's fastest at every length
+ * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
+ * longest row variant 3 takes */
+constexpr int kPipelinedPacks = 8;
 
 /* variant 5's clusters: the fewest blocks of at most kPipelinedBlock threads */
 static ClusterPlan pipelined_cluster_plan(long threads)
@@ -645,7 +644,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1288 "lessons/week2-online-softmax.nw"
+#line 1289 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -893,18 +892,14 @@ template <typename T, int VEC> struct PipelinedLauncher {
             if (packs <= 4 * kWarp)
                 return pipelined_with<T, VEC, 4, RowMap::warp>(p, kWarpBlockThreads);
         }
-        constexpr int kPacks = pipelined_packs(VEC);
-        long threads = threads_for(packs, kPacks);
+        long threads = threads_for(packs, kPipelinedPacks);
         if (threads <= kPipelinedBlock)
-            return pipelined_with<T, VEC, kPacks, RowMap::block>(p, (unsigned)threads);
+            return pipelined_with<T, VEC, kPipelinedPacks, RowMap::block>(p, (unsigned)threads);
         ClusterPlan plan = pipelined_cluster_plan(threads);
-        if (plan.blocks != 0)
-            return pipelined_with<T, VEC, kPacks, RowMap::cluster>(p, plan.block, plan.blocks);
-        /* the longest rows: twice the packs a thread, where eight blocks are too few */
-        plan = pipelined_cluster_plan(threads_for(packs, 2 * kPacks));
         if (plan.blocks == 0)
             return WB_UNSUPPORTED;
-        return pipelined_with<T, VEC, 2 * kPacks, RowMap::cluster>(p, plan.block, plan.blocks);
+        return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block,
+                                                                        plan.blocks);
     }
 };
 
@@ -930,7 +925,7 @@ template <typename T, int VEC> struct BackwardLauncher {
 #line 141 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1574 "lessons/week2-online-softmax.nw"
+#line 1571 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -951,7 +946,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1604 "lessons/week2-online-softmax.nw"
+#line 1601 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
