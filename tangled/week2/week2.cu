@@ -1,4 +1,4 @@
-#line 108 "lessons/week2-online-softmax.nw"
+#line 109 "lessons/week2-online-softmax.nw"
 /* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
 #include <cooperative_groups.h>
 #include <cuda_bf16.h>
@@ -16,7 +16,7 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 168 "lessons/week2-online-softmax.nw"
+#line 169 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
@@ -43,7 +43,7 @@ __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 208 "lessons/week2-online-softmax.nw"
+#line 209 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -121,7 +121,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 298 "lessons/week2-online-softmax.nw"
+#line 299 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -148,7 +148,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 338 "lessons/week2-online-softmax.nw"
+#line 339 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -181,7 +181,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 387 "lessons/week2-online-softmax.nw"
+#line 388 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -212,7 +212,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 934 "lessons/week2-online-softmax.nw"
+#line 935 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -232,7 +232,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 419 "lessons/week2-online-softmax.nw"
+#line 420 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -254,7 +254,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 641 "lessons/week2-online-softmax.nw"
+#line 642 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -268,7 +268,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 668 "lessons/week2-online-softmax.nw"
+#line 669 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -288,7 +288,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 454 "lessons/week2-online-softmax.nw"
+#line 455 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -353,7 +353,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 538 "lessons/week2-online-softmax.nw"
+#line 539 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -388,7 +388,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 711 "lessons/week2-online-softmax.nw"
+#line 712 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -412,7 +412,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 824 "lessons/week2-online-softmax.nw"
+#line 825 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -467,7 +467,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 881 "lessons/week2-online-softmax.nw"
+#line 882 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -479,7 +479,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 1039 "lessons/week2-online-softmax.nw"
+#line 1040 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -515,7 +515,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1103 "lessons/week2-online-softmax.nw"
+#line 1151 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -576,7 +576,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1201 "lessons/week2-online-softmax.nw"
+#line 1249 "lessons/week2-online-softmax.nw"
 static long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -644,7 +644,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1289 "lessons/week2-online-softmax.nw"
+#line 1337 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -922,10 +922,10 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 141 "lessons/week2-online-softmax.nw"
+#line 142 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1571 "lessons/week2-online-softmax.nw"
+#line 1619 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -946,7 +946,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1601 "lessons/week2-online-softmax.nw"
+#line 1649 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
