@@ -898,8 +898,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         ClusterPlan plan = pipelined_cluster_plan(threads);
         if (plan.blocks == 0)
             return WB_UNSUPPORTED;
-        return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block,
-                                                                        plan.blocks);
+        return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
 
@@ -925,7 +924,7 @@ template <typename T, int VEC> struct BackwardLauncher {
 #line 142 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1619 "lessons/week2-online-softmax.nw"
+#line 1618 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -946,7 +945,7 @@ extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1649 "lessons/week2-online-softmax.nw"
+#line 1648 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
