@@ -44,11 +44,18 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(or $(shell pkg-config --libs check 2>/dev/null),-lcheck_pic -lsubunit -lrt -lm -lpthread)
 endif
 
+# CUPTI (the grader's run-time guard, grader/runtime_guard.c) ships with the
+# toolkit: in lib64 since CUDA 12, in extras/CUPTI before.
+CUPTI_DIR ?= $(firstword $(foreach d,$(CUDA_HOME)/lib64 $(CUDA_HOME)/extras/CUPTI/lib64,\
+               $(if $(wildcard $(d)/libcupti.so),$(d))) $(CUDA_HOME)/lib64)
+CUPTI_INCLUDE := $(if $(wildcard $(CUDA_HOME)/include/cupti.h),,-I$(CUDA_HOME)/extras/CUPTI/include)
+CUPTI_LIBS := -L$(CUPTI_DIR) -lcupti -Xlinker -rpath=$(CUPTI_DIR)
+
 COMMIT := $(or $(WB_COMMIT),$(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)
-INCLUDES := -Igrader -Iref/cpu -Iref/gpu -I$(CUDA_HOME)/include
+INCLUDES := -Igrader -Iref/cpu -Iref/gpu -I$(CUDA_HOME)/include $(CUPTI_INCLUDE)
 CFLAGS := -std=c11 -O2 -g -fopenmp -Wall -Wextra -Werror $(INCLUDES) $(CHECK_CFLAGS)
 NVCCFLAGS := -std=c++17 -O3 -lineinfo $(ARCH_FLAGS) -Xcompiler -Wall,-Wextra $(INCLUDES)
-LDLIBS := $(CHECK_LIBS) -lgomp -lm
+LDLIBS := $(CHECK_LIBS) $(CUPTI_LIBS) -lgomp -lm
 
 # ---- what exists -----------------------------------------------------------
 LESSONS := $(sort $(wildcard lessons/week*-*.nw))
@@ -56,16 +63,22 @@ WEEKS := $(sort $(foreach l,$(LESSONS),$(firstword $(subst -, ,$(notdir $(l)))))
 WEEK ?= 0
 W := week$(patsubst week%,%,$(WEEK))
 
-CORE_SRC := $(filter-out grader/main.c grader/week%.c,$(wildcard grader/*.c))
+# the grader's entry points name the week's suite and lesson, so they are
+# linked into each week's grader only; everything else is the core the host
+# tests link too
+GRADE_MAIN_SRC := grader/main.c grader/options.c grader/worker_main.c
+GRADE_MAIN_OBJ := $(patsubst %.c,build/obj/%.o,$(GRADE_MAIN_SRC))
+CORE_SRC := $(filter-out $(GRADE_MAIN_SRC) grader/week%.c,$(wildcard grader/*.c))
+CORE_CU := $(wildcard grader/*.cu)
 REF_CPU_SRC := $(wildcard ref/cpu/*.c)
 REF_GPU_C := $(wildcard ref/gpu/*.c)
 REF_GPU_CU := $(wildcard ref/gpu/*.cu)
 CORE_OBJ := $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(REF_CPU_SRC) $(REF_GPU_C)) \
-            $(patsubst %.cu,build/obj/%.o,$(REF_GPU_CU))
+            $(patsubst %.cu,build/obj/%.o,$(CORE_CU) $(REF_GPU_CU))
 HOST_TESTS := $(patsubst grader/tests/%.c,build/tests/%,$(wildcard grader/tests/test_*.c))
 
 .PHONY: all setup help test tangle check-tangled $(WEEKS) weeks grade bench book lint clean \
-        host-tests host-test-binaries test-mutants bench-tools sweep-rows sweep-softmax
+        host-tests host-test-binaries gpu-test-binaries test-mutants bench-tools sweep-rows sweep-softmax
 
 all: tangle weeks host-test-binaries book
 
@@ -113,7 +126,7 @@ build/%/lesson.o: $(TANGLED_STAMP) $$(wildcard tangled/$$*/*.cu) $$(wildcard tan
 	  || { cat $(@D)/resource-usage.txt >&2; exit 1; }
 	@grep -v '^ptxas info' $(@D)/resource-usage.txt | grep -v 'bytes stack frame' >&2 || true
 
-build/%/grade: build/%/lesson.o build/obj/grader/%.o build/obj/grader/main.o $(CORE_OBJ)
+build/%/grade: build/%/lesson.o build/obj/grader/%.o $(GRADE_MAIN_OBJ) $(CORE_OBJ)
 	$(if $(wildcard grader/check_symbols.sh),grader/check_symbols.sh build/$*/lesson.o)
 	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
 
@@ -187,11 +200,23 @@ build/mutants/%/lesson.o: grader/mutants/%.cu grader/wb.h
 	$(NVCC) $(NVCCFLAGS) -Itangled/$(call mutant_week,$*) -c $< -o $@
 
 build/mutants/%/grade: build/mutants/%/lesson.o build/obj/grader/$$(call mutant_week,$$*).o \
-                       build/obj/grader/main.o $(CORE_OBJ)
+                       $(GRADE_MAIN_OBJ) $(CORE_OBJ)
 	grader/check_symbols.sh $<
 	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
 
-test-mutants: $(CORE_OBJ) build/obj/grader/main.o
+# grader/tests/gpu/weekN_WHAT.cu: lessons that make the engine fail on
+# purpose (ci/tests/engine_recovery.sh)
+build/gpu-tests/%/lesson.o: grader/tests/gpu/%.cu grader/wb.h
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -c $< -o $@
+
+build/gpu-tests/%/grade: build/gpu-tests/%/lesson.o build/obj/grader/$$(call mutant_week,$$*).o \
+                         $(GRADE_MAIN_OBJ) $(CORE_OBJ)
+	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
+
+gpu-test-binaries: build/gpu-tests/week0_engine_recovery/grade
+
+test-mutants: $(CORE_OBJ) $(GRADE_MAIN_OBJ)
 	MAKE="$(MAKE) $(if $(CHECK_PREFIX),CHECK_PREFIX=$(CHECK_PREFIX))" ci/mutants.sh $(MUTANT)
 
 # ---- book ------------------------------------------------------------------

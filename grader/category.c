@@ -27,6 +27,12 @@ static const category_label category_labels[] = {
     [WB_CAT_REPEAT_MISMATCH] = {"repeat_mismatch", "wrong on a repeated run"},
     [WB_CAT_PROPERTY] = {"property", "property violated"},
     [WB_CAT_FORBIDDEN] = {"forbidden", "forbidden symbol"},
+    [WB_CAT_TIMED_MISMATCH] = {"timed_mismatch", "wrong when timed"},
+    [WB_CAT_UNSYNCHRONISED] = {"unsynchronised_work", "work off p->stream"},
+    [WB_CAT_FORBIDDEN_CALL] = {"forbidden_call", "forbidden call"},
+    [WB_CAT_IMPLAUSIBLE] = {"implausible_speed", "faster than the ceiling"},
+    [WB_CAT_READ_OOB] = {"read_out_of_bounds", "read out of bounds"},
+    [WB_CAT_MISSING_SUPPORT] = {"missing_support", "required but unsupported"},
 };
 
 _Static_assert(sizeof category_labels / sizeof category_labels[0] == WB_CAT_COUNT,

@@ -8,27 +8,31 @@
 
 #include "dtype.h"
 
-static int is_poison(wb_dtype dtype, const void *got, long i)
+/* Does element i still hold the poison: the first bytes of the pattern, in
+ * memory order (the fill writes the pattern little-endian). */
+static int is_poison(wb_dtype dtype, const void *got, long i, uint32_t pattern)
 {
     size_t size = wb_dtype_size(dtype);
     const unsigned char *p = (const unsigned char *)got + (size_t)i * size;
     for (size_t b = 0; b < size; b++)
-        if (p[b] != WB_POISON_BYTE)
+        if (p[b] != (unsigned char)(pattern >> (8 * b)))
             return 0;
     return 1;
 }
 
 /* The verdict of elements [begin, end). */
-static wb_verdict compare_range(wb_dtype dtype, const void *got, const double *want,
-                                const double *bound, long begin, long end)
+static wb_verdict compare_range(wb_dtype dtype, const void *got, const wb_expected *e, long begin,
+                                long end)
 {
     wb_verdict v = {WB_CAT_NONE, -1, 0, 0, 0, 0};
     for (long i = begin; i < end; i++) {
         double g = wb_load(dtype, got, (size_t)i);
-        double w = want[i];
-        double allowed = bound ? bound[i] : 0.0;
+        int negated = 0;
+        long from = e->source ? e->source(i, &negated, e->ctx) : i;
+        double w = negated ? -e->want[from] : e->want[from];
+        double allowed = e->bound ? e->bound[from] : 0.0;
         wb_category cat = WB_CAT_NONE;
-        if (is_poison(dtype, got, i))
+        if (is_poison(dtype, got, i, e->poison))
             cat = WB_CAT_UNWRITTEN;
         else if (isnan(g) || (isinf(g) && !(isinf(w) && g == w)))
             cat = isnan(w) ? WB_CAT_NONE : WB_CAT_NAN; /* NaN never passes unless expected */
@@ -59,16 +63,22 @@ enum { COMPARE_CHUNK = 1 << 16 };
 wb_verdict wb_compare(wb_dtype dtype, const void *got, const double *want, const double *bound,
                       long n)
 {
+    wb_expected e = {want, bound, NULL, NULL, WB_POISON_PATTERN};
+    return wb_compare_expected(dtype, got, &e, n);
+}
+
+wb_verdict wb_compare_expected(wb_dtype dtype, const void *got, const wb_expected *e, long n)
+{
     long chunks = (n + COMPARE_CHUNK - 1) / COMPARE_CHUNK;
     if (chunks <= 1)
-        return compare_range(dtype, got, want, bound, 0, n);
+        return compare_range(dtype, got, e, 0, n);
     wb_verdict *part = malloc((size_t)chunks * sizeof *part);
     if (!part) /* no memory for the parallel pass: the same verdict, in one thread */
-        return compare_range(dtype, got, want, bound, 0, n);
+        return compare_range(dtype, got, e, 0, n);
 #pragma omp parallel for schedule(static)
     for (long c = 0; c < chunks; c++) {
         long end = (c + 1) * COMPARE_CHUNK < n ? (c + 1) * COMPARE_CHUNK : n;
-        part[c] = compare_range(dtype, got, want, bound, c * COMPARE_CHUNK, end);
+        part[c] = compare_range(dtype, got, e, c * COMPARE_CHUNK, end);
     }
     /* merged in index order, so the first bad element is the same as in one pass */
     wb_verdict v = {WB_CAT_NONE, -1, 0, 0, 0, 0};
@@ -114,10 +124,10 @@ void wb_verdict_message(const wb_verdict *v, long out_cols, long n, char *buf, s
              v->max_error);
 }
 
-long wb_guard_first_bad(const unsigned char *guard, size_t len)
+long wb_guard_first_bad(const unsigned char *guard, size_t len, unsigned char byte)
 {
     for (size_t i = 0; i < len; i++)
-        if (guard[i] != WB_CANARY_BYTE)
+        if (guard[i] != byte)
             return (long)i;
     return -1;
 }

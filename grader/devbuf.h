@@ -22,11 +22,19 @@ typedef struct wb_devbuf {
     size_t guard;        /* bytes of each guard, from wb_devbuf_guard_bytes */
     void *data;          /* base + guard, what a kernel gets */
     size_t bytes;
+    unsigned char guard_byte; /* what the guards hold */
 } wb_devbuf;
 
-int wb_devbuf_alloc(wb_devbuf *b, size_t bytes); /* guards set to the canary */
-void wb_devbuf_free(wb_devbuf *b);
+/* Guards set to guard_byte: WB_CANARY_BYTE around outputs (a write there is
+ * seen), WB_INPUT_GUARD_BYTE around inputs (a read there changes the answer). */
+int wb_devbuf_alloc(wb_devbuf *b, size_t bytes, unsigned char guard_byte);
+/* Scrub (so that nothing a test computed is left for the next test in the
+ * same process to find) and free; safe on a buffer never allocated. */
+int wb_devbuf_release(wb_devbuf *b);
 int wb_devbuf_fill(wb_devbuf *b, int byte); /* the data part */
+/* Refill both guards with byte (the read-out-of-bounds probe), and set it as
+ * what the guards must hold. */
+int wb_devbuf_refill_guards(wb_devbuf *b, unsigned char byte);
 /* Offset of the first changed guard byte: negative for before the data
  * (-1 is the byte just before), >= bytes after it; *found = 0 if intact
  * or if the buffer has no guards. */

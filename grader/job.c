@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dtype.h"
 
@@ -188,12 +190,56 @@ int wb_job_timeout(long rows, long cols, int timed)
     return timed ? t + 10 : t;
 }
 
+uint64_t wb_fresh_seed(void)
+{
+    uint64_t s = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&s, sizeof s, 1, f) != 1)
+        s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    if (f)
+        fclose(f);
+    return s & 0xffffffffffffull; /* short enough to type */
+}
+
 uint64_t wb_job_seed(uint64_t run_seed, const char *name)
 {
     uint64_t h = 1469598103934665603ull ^ run_seed; /* FNV-1a over the name */
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         h = (h ^ *p) * 1099511628211ull;
     return h;
+}
+
+/* The longest row a variant may answer unsupported past (a `limit` line), 0: none. */
+static long variant_limit(const wb_requirements *req, const char *variant)
+{
+    if (!req)
+        return 0;
+    for (int i = 0; i < req->n_limits; i++)
+        if (!strcmp(req->limits[i].variant, variant))
+            return req->limits[i].max_cols;
+    return 0;
+}
+
+void wb_result_for_job(wb_result *r, const wb_job *j)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->variant, sizeof r->variant, "%s", j->variant->name);
+    snprintf(r->op, sizeof r->op, "%s", j->op->name);
+    r->dtype = j->dtype;
+    r->rows = j->rows;
+    r->cols = j->cols;
+    if (j->kind > 0)
+        snprintf(r->kind, sizeof r->kind, "%s", j->op->extra_kinds[j->kind - 1].name);
+}
+
+int wb_job_resolve(wb_job *j, const wb_week *week, const wb_variant *variants, int n_variants)
+{
+    if (j->variant_index < 0 || j->variant_index >= n_variants || j->op_index < 0 ||
+        j->op_index >= week->n_ops)
+        return -1;
+    j->variant = &variants[j->variant_index];
+    j->op = &week->ops[j->op_index];
+    return 0;
 }
 
 int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variants,
@@ -236,33 +282,50 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
             free(jobs);
             return -1;
         }
+        unsigned required = f->require ? f->require->dtypes : 0;
+        long limit = variant_limit(f->require, v->name);
         for (int d = 0; d < WB_DTYPE_COUNT; d++) {
-            if (!(v->dtypes & WB_DT(d)) || !in_list(f->dtypes, wb_dtype_name((wb_dtype)d)))
+            if (!((v->dtypes | required) & WB_DT(d)) ||
+                !in_list(f->dtypes, wb_dtype_name((wb_dtype)d)))
                 continue;
-            for (int s = 0; s < shapes.n; s++) {
-                if (n == cap) {
-                    cap = cap ? 2 * cap : 64;
-                    wb_job *grown = realloc(jobs, (size_t)cap * sizeof *grown);
-                    if (!grown) {
-                        free(shapes.v);
-                        free(jobs);
-                        snprintf(err, errlen, "out of memory");
-                        return -1;
+            for (int s = 0; s < shapes.n; s++)
+                for (int kind = 0; kind <= op->n_extra_kinds; kind++) {
+                    const wb_input_kind *k = kind ? &op->extra_kinds[kind - 1] : NULL;
+                    if (k && k->applies && !k->applies(shapes.v[s].rows, shapes.v[s].cols))
+                        continue;
+                    if (n == cap) {
+                        cap = cap ? 2 * cap : 64;
+                        wb_job *grown = realloc(jobs, (size_t)cap * sizeof *grown);
+                        if (!grown) {
+                            free(shapes.v);
+                            free(jobs);
+                            snprintf(err, errlen, "out of memory");
+                            return -1;
+                        }
+                        jobs = grown;
                     }
-                    jobs = grown;
+                    wb_job *j = &jobs[n++];
+                    memset(j, 0, sizeof *j);
+                    j->variant = v;
+                    j->op = op;
+                    j->variant_index = vi;
+                    j->op_index = (int)(op - week->ops);
+                    j->dtype = (wb_dtype)d;
+                    j->rows = shapes.v[s].rows;
+                    j->cols = shapes.v[s].cols;
+                    j->kind = kind;
+                    j->timed = f->timed || f->bench;
+                    j->bench = f->bench;
+                    j->timeout_s = wb_job_timeout(j->rows, j->cols, j->timed);
+                    j->undeclared = !(v->dtypes & WB_DT(d));
+                    j->must_support =
+                        f->require && f->require->all_shapes && (limit <= 0 || j->cols <= limit);
+                    int used = snprintf(j->name, sizeof j->name, "%s/%s/%ldx%ld", v->name,
+                                        wb_dtype_name((wb_dtype)d), j->rows, j->cols);
+                    if (k && used > 0 && (size_t)used < sizeof j->name)
+                        snprintf(j->name + used, sizeof j->name - (size_t)used, "/%s", k->name);
+                    j->seed = wb_job_seed(f->seed, j->name);
                 }
-                wb_job *j = &jobs[n++];
-                memset(j, 0, sizeof *j);
-                j->variant = v;
-                j->op = op;
-                j->dtype = (wb_dtype)d;
-                j->rows = shapes.v[s].rows;
-                j->cols = shapes.v[s].cols;
-                j->timed = f->timed || f->bench;
-                j->timeout_s = wb_job_timeout(j->rows, j->cols, j->timed);
-                snprintf(j->name, sizeof j->name, "%s/%s/%ldx%ld", v->name,
-                         wb_dtype_name((wb_dtype)d), j->rows, j->cols);
-            }
         }
         free(shapes.v);
     }

@@ -6,25 +6,48 @@
 
 #include <stdint.h>
 
+#include "result.h"
 #include "suite.h"
 
 typedef struct wb_job {
     const wb_variant *variant;
     const wb_op *op;
+    int variant_index,
+        op_index; /* the same, as indices (a worker started by exec maps them back) */
     wb_dtype dtype;
     long rows, cols;
-    int timed;      /* time it against the baseline */
-    int timeout_s;  /* Check's per-test limit */
-    char name[160]; /* "transpose_tiled32/f16/255x257" */
+    int kind;         /* input kind: 0 ordinary, k the op's extra_kinds[k - 1] */
+    int timed;        /* time it against the baseline */
+    int bench;        /* a benchmark: the full timing budget */
+    int timeout_s;    /* the per-test limit */
+    int undeclared;   /* the week requires this dtype, the variant's mask omits it */
+    int must_support; /* the week requires this shape: WB_UNSUPPORTED is a failure */
+    uint64_t seed;    /* its inputs' seed, from the run's seed and its name */
+    char name[160];   /* "transpose_tiled32/f16/255x257", "array_sum_best/f32/1x7/exact" */
 } wb_job;
 
+/* What the week requires of every variant (grader/weekN.score `require` and
+ * `limit` lines): without it, a variant is graded on the dtypes it declares
+ * and an unsupported shape is only reported. */
+typedef struct wb_requirements {
+    unsigned dtypes; /* WB_DT mask every variant must handle; 0: only what it declares */
+    int all_shapes;  /* every graded shape must be supported ... */
+    int n_limits;    /* ... except past a variant's documented limit */
+    struct {
+        char variant[64];
+        long max_cols;
+    } limits[32];
+} wb_requirements;
+
 typedef struct wb_filter {
-    const char *variants; /* comma-separated names, NULL: all */
-    const char *dtypes;   /* comma-separated, NULL: all */
-    const char *shapes;   /* comma-separated RxC, NULL: the op's own */
-    int bench;            /* the op's bench shapes instead of its graded ones */
-    int timed;            /* time every job */
-    const char *hidden;   /* file of extra shapes (GRADER_HIDDEN), NULL: none */
+    const char *variants;           /* comma-separated names, NULL: all */
+    const char *dtypes;             /* comma-separated, NULL: all */
+    const char *shapes;             /* comma-separated RxC, NULL: the op's own */
+    int bench;                      /* the op's bench shapes instead of its graded ones */
+    int timed;                      /* time every job */
+    const char *hidden;             /* file of extra shapes (GRADER_HIDDEN), NULL: none */
+    const wb_requirements *require; /* NULL: none */
+    uint64_t seed;                  /* the run's seed, for each job's seed */
 } wb_filter;
 
 /* Parse "255x257" (also "255X257", "255,257"); 0 on success. */
@@ -39,6 +62,15 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
 /* A per-job seed from the run's seed and the job's name, so one test's
  * inputs do not depend on which other tests were selected. */
 uint64_t wb_job_seed(uint64_t run_seed, const char *name);
+/* A new run's seed, short enough to type back in. */
+uint64_t wb_fresh_seed(void);
+
+/* A result slot naming the job (variant, op, dtype, shape, input kind), no verdict yet. */
+void wb_result_for_job(wb_result *r, const wb_job *j);
+
+/* The job a worker started by exec was sent (variant and op by index), with
+ * its pointers into this process's tables; 0, or -1 if an index is out of range. */
+int wb_job_resolve(wb_job *j, const wb_week *week, const wb_variant *variants, int n_variants);
 
 /* Check's timeout for a job: generous for large shapes, whose host-side
  * reference and data generation take seconds. */

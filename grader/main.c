@@ -1,13 +1,18 @@
 /* main.c: the week's grader. `build/weekN/grade --help` says how to use it.
  *
- * The parent process never initialises CUDA: the device is found by a
- * child (probe.c) and every test runs in a child that Check forks, with a
- * time limit, so a crash, a CUDA error or a hang fails that test alone and
- * the report is always written. */
-#define _DEFAULT_SOURCE
-#define _POSIX_C_SOURCE 200809L
+ * The grader is a Check program: one Check test per graded test (variant x
+ * dtype x shape). The parent process never initialises CUDA: the device is
+ * found by a child (probe.c), and the tests run in engine workers (engine.h,
+ * worker_main.c), each owning one CUDA context for many tests, or with
+ * --isolate test in a process per test, or with --no-fork in this process.
+ * A crash, a CUDA error or a hang fails its test alone, and the reports are
+ * always written. */
+#define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devbuf.h"
+#include "device_case.h"
 #include "dtype.h"
+#include "engine.h"
 #include "job.h"
+#include "options.h"
 #include "partial.h"
 #include "probe.h"
 #include "report.h"
@@ -27,6 +34,7 @@
 #include "run_case.h"
 #include "score.h"
 #include "suite.h"
+#include "worker.h"
 
 #ifndef WB_DEFAULT_COMMIT
 #define WB_DEFAULT_COMMIT "unknown"
@@ -34,153 +42,20 @@
 
 enum { EXIT_ALL_PASSED = 0, EXIT_SOME_FAILED = 1, EXIT_CANNOT_RUN = 2 };
 
-typedef struct options {
-    wb_filter filter;
-    const char *report_dir;
-    const char *results_dir; /* --bench: write RESULTS_DIR/<gpu>/<week>.json */
-    const char *score_file;
-    uint64_t seed;
-    int have_seed;
-    int list;
-    int quiet;
-    int no_fork;       /* --no-fork: tests run in this process (for ncu, compute-sanitizer) */
-    int shard, shards; /* run jobs with index % shards == shard */
-} options;
-
-static const wb_job *g_jobs;
-static wb_result *g_results;
-static uint64_t g_seed;
-static int g_n_jobs;
-/* --bench --results-dir: the partial results file, rewritten after each test */
-static char g_partial_path[600];
-static const wb_env *g_env;
-static int g_finished; /* tests whose process has ended */
-
-static void usage(FILE *f, const char *argv0)
-{
-    fprintf(f,
-            "usage: %s [options]\n"
-            "Grades %s's variants (%s) on the GPU: each variant x dtype x shape in its own\n"
-            "process, compared with ref/cpu, timed against ref/gpu.\n\n"
-            "  --variant A,B     only these variants (see --list)\n"
-            "  --dtype f32,f16   only these element types (f32, f16, bf16)\n"
-            "  --shape 255x257   only these shapes (ROWSxCOLS, comma-separated)\n"
-            "  --time            time every test (default: only with --bench)\n"
-            "  --bench           the week's benchmark shapes, timed\n"
-            "  --results-dir D   with --bench: write D/<gpu>/%s.json (bench/results)\n"
-            "  --report-dir D    write the reports (JSON, TAP, JUnit, Gradescope) into D\n"
-            "  --score FILE      points from this scoring file (grader/%s.score)\n"
-            "  --seed N          reproduce a run (also GRADER_SEED=N)\n"
-            "  --list            list the lesson's variants and the week's ops, then exit\n"
-            "  --quiet           no progress lines while tests run\n"
-            "  --no-fork         run the tests in this process, one after another, without\n"
-            "                    time limits (for ncu and compute-sanitizer: make profile,\n"
-            "                    make sanitize); a crash then ends the whole run\n"
-            "  --no-guards       outputs without the guard zones that catch writes past\n"
-            "                    their ends, so that compute-sanitizer's memcheck sees\n"
-            "                    such a write and names its line (make sanitize)\n"
-            "  --shard K/N       only every N-th test from the K-th (0-based): N graders can\n"
-            "                    share a GPU for correctness runs (not for timing)\n"
-            "  --help            this text\n\n"
-            "Environment: GRADER_SEED, GRADER_HIDDEN (file of extra shapes, 'RxC' or 'OP RxC' a "
-            "line),\nWB_COMMIT (the commit named in reports), NO_COLOR.\n"
-            "Exit status: 0 all passed, 1 some failed, 2 the grader could not run.\n",
-            argv0, wb_this_week.name, wb_this_week.lesson, wb_this_week.name, wb_this_week.name);
-}
-
-static int parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (end == s || *end || errno)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->filter.hidden = getenv("GRADER_HIDDEN");
-    const char *env_seed = getenv("GRADER_SEED");
-    if (env_seed && *env_seed) {
-        if (parse_seed(env_seed, &o->seed)) {
-            fprintf(stderr, "grade: GRADER_SEED='%s' is not a number\n", env_seed);
-            return -1;
-        }
-        o->have_seed = 1;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **take = NULL;
-        if (!strcmp(a, "--variant"))
-            take = &o->filter.variants;
-        else if (!strcmp(a, "--dtype"))
-            take = &o->filter.dtypes;
-        else if (!strcmp(a, "--shape"))
-            take = &o->filter.shapes;
-        else if (!strcmp(a, "--report-dir"))
-            take = &o->report_dir;
-        else if (!strcmp(a, "--results-dir"))
-            take = &o->results_dir;
-        else if (!strcmp(a, "--score"))
-            take = &o->score_file;
-        if (take) {
-            if (!next || !*next) {
-                fprintf(stderr, "grade: %s needs a value (see --help)\n", a);
-                return -1;
-            }
-            *take = next;
-            i++;
-        } else if (!strcmp(a, "--seed")) {
-            if (!next || parse_seed(next, &o->seed)) {
-                fprintf(stderr, "grade: --seed needs a number (see --help)\n");
-                return -1;
-            }
-            o->have_seed = 1;
-            i++;
-        } else if (!strcmp(a, "--shard")) {
-            if (!next || sscanf(next, "%d/%d", &o->shard, &o->shards) != 2 || o->shards < 1 ||
-                o->shard < 0 || o->shard >= o->shards) {
-                fprintf(stderr, "grade: --shard needs K/N with 0 <= K < N, e.g. 0/4\n");
-                return -1;
-            }
-            i++;
-        } else if (!strcmp(a, "--bench"))
-            o->filter.bench = 1;
-        else if (!strcmp(a, "--time"))
-            o->filter.timed = 1;
-        else if (!strcmp(a, "--list"))
-            o->list = 1;
-        else if (!strcmp(a, "--quiet"))
-            o->quiet = 1;
-        else if (!strcmp(a, "--no-fork"))
-            o->no_fork = 1;
-        else if (!strcmp(a, "--no-guards"))
-            wb_devbuf_guard_bytes = 0;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout, argv[0]);
-            exit(EXIT_ALL_PASSED);
-        } else {
-            fprintf(stderr, "grade: unknown option '%s' (see --help)\n", a);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static uint64_t fresh_seed(void)
-{
-    uint64_t s = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&s, sizeof s, 1, f) != 1)
-        s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    if (f)
-        fclose(f);
-    return s & 0xffffffffffffull; /* short enough to type */
-}
+/* The run, as the Check tests and the engine's callbacks see it. */
+static struct {
+    const wb_job *jobs;
+    wb_result *results; /* shared with test processes for --isolate test */
+    int n;
+    wb_engine *engine; /* NULL unless --isolate worker */
+    wb_result *slots;  /* the workers' result slots (shared memory) */
+    int slots_fd;
+    const char **names;
+    int quiet, no_guards, threads;
+    char partial_path[600]; /* --bench --results-dir: rewritten after each test */
+    const wb_env *env;
+    int finished; /* tests whose verdict is final, in Check's order */
+} run;
 
 static void list_variants(void)
 {
@@ -195,51 +70,69 @@ static void list_variants(void)
     }
 }
 
+static int test_failed(const wb_result *r)
+{
+    return !r->passed && !r->skipped;
+}
+
 START_TEST(graded_test)
 {
-    const wb_job *j = &g_jobs[_i];
-    wb_result *r = &g_results[_i];
-    int rc = wb_run_case(j, wb_job_seed(g_seed, j->name), r);
-    r->passed = rc == 0 && !r->skipped; /* until the parent merges Check's verdict */
-    if (!getenv("WB_QUIET")) {
-        fprintf(stderr, "[%3d/%d] %-44s %s\n", _i + 1, g_n_jobs, j->name,
-                r->skipped ? "unsupported"
-                : rc == 0  ? "ok"
-                           : wb_category_name(r->category));
+    const wb_job *j = &run.jobs[_i];
+    wb_result *r = &run.results[_i];
+    if (run.engine) {
+        wb_engine_await(run.engine, _i);
+    } else {
+        int rc = wb_run_case(j, j->seed, r);
+        r->passed = rc == 0 && !r->skipped; /* until the parent merges Check's verdict */
+        if (!run.quiet)
+            fprintf(stderr, "[%3d/%d] %-44s %s\n", _i + 1, run.n, j->name,
+                    r->skipped ? "unsupported"
+                    : rc == 0  ? "ok"
+                               : wb_category_name(r->category));
     }
-    if (rc != 0)
+    if (test_failed(r))
         ck_abort_msg("%s: %s: %s", j->name, wb_category_name(r->category), r->message);
 }
 END_TEST
 
-/* Check runs a test case's unchecked teardown in the parent, after the test's
- * process has ended: the moment to save what the run has measured so far. */
+/* Check runs a test case's unchecked teardown in the parent, after the test:
+ * the moment to save what the run has measured so far. */
 static void after_test(void)
 {
     static int warned;
-    g_finished++;
-    if (g_partial_path[0] &&
-        wb_partial_write(g_partial_path, wb_this_week.name, g_env, g_results, g_n_jobs,
-                         g_finished) &&
+    run.finished++;
+    if (run.partial_path[0] &&
+        wb_partial_write(run.partial_path, wb_this_week.name, run.env, run.results, run.n,
+                         run.finished) &&
         !warned) {
-        fprintf(stderr, "grade: cannot write %s: %s (the run goes on)\n", g_partial_path,
+        fprintf(stderr, "grade: cannot write %s: %s (the run goes on)\n", run.partial_path,
                 strerror(errno));
         warned = 1;
     }
 }
 
-static void init_result(wb_result *r, const wb_job *j)
+/* A test whose process died or ran out of time recorded no verdict of its
+ * own: it gets one here, keeping what it noted last. */
+static void verdict_without_process(wb_result *r, wb_category c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void verdict_without_process(wb_result *r, wb_category c, const char *fmt, ...)
 {
-    memset(r, 0, sizeof *r);
-    snprintf(r->variant, sizeof r->variant, "%s", j->variant->name);
-    snprintf(r->op, sizeof r->op, "%s", j->op->name);
-    r->dtype = j->dtype;
-    r->rows = j->rows;
-    r->cols = j->cols;
+    char prior[WB_MSG_LEN];
+    snprintf(prior, sizeof prior, "%s", r->message);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->message, sizeof r->message, fmt, ap);
+    va_end(ap);
+    r->passed = 0;
+    r->skipped = 0;
+    r->category = c;
+    if (prior[0]) {
+        size_t used = strlen(r->message);
+        snprintf(r->message + used, sizeof r->message - used, " (last note: %.200s)", prior);
+    }
 }
 
-/* Merge Check's verdict into what the child recorded: a child that died or
- * ran out of time recorded no verdict of its own. */
+/* Merge Check's verdict (--isolate test) into what the child recorded. */
 static void merge_check_result(wb_result *r, TestResult *tr, int timeout_s)
 {
     enum test_result t = tr_rtype(tr);
@@ -252,21 +145,165 @@ static void merge_check_result(wb_result *r, TestResult *tr, int timeout_s)
     if (t == CK_FAILURE && r->category != WB_CAT_NONE)
         return; /* the child's own verdict and message */
     const char *msg = tr_msg(tr) ? tr_msg(tr) : "";
-    char prior[WB_MSG_LEN];
-    snprintf(prior, sizeof prior, "%s", r->message);
-    if (strstr(msg, "timeout")) {
-        r->category = WB_CAT_TIMEOUT;
-        snprintf(r->message, sizeof r->message, "timeout after %d s (a hang, or far too slow)",
-                 timeout_s);
-    } else {
-        r->category = WB_CAT_CRASH;
-        snprintf(r->message, sizeof r->message, "the test process died: %s", msg);
-    }
-    if (prior[0]) {
-        size_t used = strlen(r->message);
-        snprintf(r->message + used, sizeof r->message - used, " (last note: %.200s)", prior);
-    }
+    if (strstr(msg, "timeout"))
+        verdict_without_process(r, WB_CAT_TIMEOUT, "timeout after %d s (a hang, or far too slow)",
+                                timeout_s);
+    else
+        verdict_without_process(r, WB_CAT_CRASH, "the test process died: %s", msg);
 }
+
+/* ---- the worker engine's callbacks --------------------------------------- */
+
+static int spawn_worker(int slot, int cmd_fd, int status_fd, void *ctx)
+{
+    (void)ctx;
+    pid_t pid = fork();
+    if (pid != 0)
+        return (int)pid;
+    setpgid(0, 0);
+    char a[4][24], threads[24];
+    snprintf(a[0], sizeof a[0], "%d", cmd_fd);
+    snprintf(a[1], sizeof a[1], "%d", status_fd);
+    snprintf(a[2], sizeof a[2], "%d", run.slots_fd);
+    snprintf(a[3], sizeof a[3], "%d", slot);
+    snprintf(threads, sizeof threads, "%d", run.threads);
+    setenv("OMP_NUM_THREADS", threads, 1);
+    char *argv[] = {"grade-worker",
+                    "--worker",
+                    a[0],
+                    a[1],
+                    a[2],
+                    a[3],
+                    run.no_guards ? "--no-guards" : NULL,
+                    NULL};
+    execv("/proc/self/exe", argv);
+    fprintf(stderr, "grade: cannot start a worker (exec /proc/self/exe): %s\n", strerror(errno));
+    _exit(127);
+}
+
+static size_t describe_test(int test, void *buf, size_t cap, void *ctx)
+{
+    (void)ctx;
+    wb_worker_desc d;
+    memset(&d, 0, sizeof d);
+    d.job = run.jobs[test];
+    d.settings = wb_settings;
+    if (cap < sizeof d)
+        return 0;
+    memcpy(buf, &d, sizeof d);
+    return sizeof d;
+}
+
+static int test_ended(int test, const wb_test_end *end, void *ctx, const char **label)
+{
+    (void)ctx;
+    wb_result *r = &run.results[test];
+    int timeout_s = run.jobs[test].timeout_s;
+    if (end->slot >= 0 && end->kind != WB_END_LOST)
+        *r = run.slots[end->slot]; /* its verdict, or its last notes */
+    switch (end->kind) {
+    case WB_END_DONE:
+        break;
+    case WB_END_TIMEOUT:
+        verdict_without_process(r, WB_CAT_TIMEOUT, "timeout after %d s (a hang, or far too slow)",
+                                timeout_s);
+        break;
+    case WB_END_SIGNAL:
+        verdict_without_process(r, WB_CAT_CRASH, "the test process died: Received signal %d (%s)",
+                                end->code, strsignal(end->code));
+        break;
+    case WB_END_EXIT:
+        verdict_without_process(
+            r, WB_CAT_CRASH, "the test process died: Early exit with return value %d", end->code);
+        break;
+    case WB_END_LOST:
+        wb_result_for_job(r, &run.jobs[test]);
+        verdict_without_process(r, WB_CAT_CRASH,
+                                "no worker could run this test (workers kept dying as they "
+                                "started)");
+        break;
+    }
+    *label = r->skipped ? "unsupported" : r->passed ? "ok" : wb_category_name(r->category);
+    return test_failed(r);
+}
+
+/* The bytes a test holds on the device at most: inputs twice over for the
+ * timing loop, five outputs (checked, kept calls, discard). */
+static double test_device_bytes(const wb_job *j)
+{
+    long orows, ocols;
+    j->op->out_shape(j->rows, j->cols, &orows, &ocols);
+    double es = (double)wb_dtype_size(j->dtype);
+    return es * (3.0 * j->op->n_inputs * (double)j->rows * (double)j->cols +
+                 6.0 * (double)orows * (double)ocols);
+}
+
+static int start_engine(const wb_options *o, wb_env *env)
+{
+    double largest = 0;
+    for (int i = 0; i < run.n; i++)
+        if (test_device_bytes(&run.jobs[i]) > largest)
+            largest = test_device_bytes(&run.jobs[i]);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = o->jobs ? o->jobs : wb_engine_default_jobs(cpus, env->free_mem_bytes, largest);
+    if (jobs > run.n)
+        jobs = run.n;
+    env->jobs = jobs;
+    run.threads = cpus / jobs > 0 ? (int)(cpus / jobs) : 1;
+    run.slots_fd = memfd_create("grade-results", 0);
+    size_t bytes = (size_t)jobs * sizeof(wb_result);
+    if (run.slots_fd < 0 || ftruncate(run.slots_fd, (off_t)bytes)) {
+        fprintf(stderr, "grade: cannot make the workers' result memory: %s\n", strerror(errno));
+        return -1;
+    }
+    run.slots = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, run.slots_fd, 0);
+    if (run.slots == MAP_FAILED) {
+        fprintf(stderr, "grade: cannot map the workers' result memory: %s\n", strerror(errno));
+        return -1;
+    }
+    static int timeouts[1];
+    int *t = run.n > 1 ? malloc((size_t)run.n * sizeof *t) : timeouts;
+    if (!t)
+        return -1;
+    for (int i = 0; i < run.n; i++)
+        t[i] = run.jobs[i].timeout_s;
+    wb_engine_config cfg = {
+        .n_tests = run.n,
+        .jobs = jobs,
+        .timeout_s = t,
+        .spawn = spawn_worker,
+        .ended = test_ended,
+        .describe = describe_test,
+        .progress = o->quiet ? NULL : stderr,
+        .progress_tty = isatty(STDERR_FILENO),
+        .names = run.names,
+    };
+    run.engine = wb_engine_create(&cfg);
+    if (!run.engine) {
+        fprintf(stderr, "grade: cannot start the engine: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- secrets -------------------------------------------------------------- */
+
+/* The run's seed and the hidden shapes have been read: nothing that runs
+ * learner code may find them. Workers are exec'd with a clean environment and
+ * get only their own tests; the hidden-shape file's descriptor, if it was
+ * passed as /dev/fd/N (a sandbox does), is closed. */
+static void scrub_secrets(const char *hidden)
+{
+    int fd = -1;
+    if (hidden &&
+        (sscanf(hidden, "/dev/fd/%d", &fd) == 1 || sscanf(hidden, "/proc/self/fd/%d", &fd) == 1) &&
+        fd > 2)
+        close(fd);
+    unsetenv("GRADER_SEED");
+    unsetenv("GRADER_HIDDEN");
+}
+
+/* ---- reports and bench results -------------------------------------------- */
 
 static void iso_now(char *buf, size_t len)
 {
@@ -304,8 +341,8 @@ static int make_dirs(const char *path)
 }
 
 /* RESULTS_DIR/<gpu>/<week><suffix>, its folder made; -1 (said) if it cannot be */
-static int bench_results_path(const options *o, const wb_env *env, const char *suffix, char *path,
-                              size_t len)
+static int bench_results_path(const wb_options *o, const wb_env *env, const char *suffix,
+                              char *path, size_t len)
 {
     char gpu[128], dir[512];
     gpu_folder(env->device_name, gpu, sizeof gpu);
@@ -318,7 +355,7 @@ static int bench_results_path(const options *o, const wb_env *env, const char *s
     return 0;
 }
 
-static int write_bench_results(const options *o, const wb_env *env, const wb_result *r, int n)
+static int write_bench_results(const wb_options *o, const wb_env *env, const wb_result *r, int n)
 {
     char path[600];
     if (bench_results_path(o, env, ".json", path, sizeof path))
@@ -332,16 +369,83 @@ static int write_bench_results(const options *o, const wb_env *env, const wb_res
     return 0;
 }
 
+/* Tests the score file times for points get the bench's full timing budget. */
+static void mark_scored(wb_job *jobs, int n, const wb_score_config *cfg)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < cfg->n_items; k++) {
+            const wb_score_spec *s = &cfg->items[k];
+            if (s->kind == WB_SCORE_PERFORMANCE && !strcmp(s->variant, jobs[i].variant->name) &&
+                !strcmp(s->op, jobs[i].op->name) && s->dtype == jobs[i].dtype &&
+                s->rows == jobs[i].rows && s->cols == jobs[i].cols && jobs[i].kind == 0)
+                jobs[i].bench = 1;
+        }
+}
+
+static void run_suite(const wb_options *o)
+{
+    Suite *s = suite_create(wb_this_week.name);
+    for (int i = 0; i < run.n; i++) {
+        TCase *tc = tcase_create(run.jobs[i].name);
+        tcase_set_timeout(tc, run.jobs[i].timeout_s);
+        tcase_add_loop_test(tc, graded_test, i, i + 1);
+        tcase_add_unchecked_fixture(tc, NULL, after_test);
+        suite_add_tcase(s, tc);
+    }
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, o->isolation == WB_ISOLATE_TEST ? CK_FORK : CK_NOFORK);
+    fflush(NULL);
+    srunner_run_all(sr, CK_SILENT);
+    if (o->isolation == WB_ISOLATE_TEST) {
+        TestResult **trs = srunner_results(sr);
+        int ran = srunner_ntests_run(sr);
+        for (int t = 0; t < ran; t++)
+            for (int i = 0; i < run.n; i++)
+                if (!strcmp(tr_tcname(trs[t]), run.jobs[i].name)) {
+                    merge_check_result(&run.results[i], trs[t], run.jobs[i].timeout_s);
+                    break;
+                }
+        free(trs);
+    }
+    srunner_free(sr);
+}
+
 int main(int argc, char **argv)
 {
-    options o;
+    if (argc > 1 && !strcmp(argv[1], "--worker"))
+        return wb_worker_main(argc, argv);
+
+    wb_options o;
     char err[1024];
-    if (parse_args(argc, argv, &o))
-        return EXIT_CANNOT_RUN;
+    int parsed = wb_parse_options(argc, argv, &o);
+    if (parsed)
+        return parsed > 0 ? EXIT_ALL_PASSED : EXIT_CANNOT_RUN;
     if (o.list) {
         list_variants();
         return EXIT_ALL_PASSED;
     }
+
+    wb_score_config score_cfg;
+    int have_score = 0;
+    if (o.score_file) {
+        if (wb_score_load(o.score_file, &score_cfg, err, sizeof err)) {
+            fprintf(stderr, "grade: %s\n", err);
+            return EXIT_CANNOT_RUN;
+        }
+        have_score = 1;
+        o.filter.require = &score_cfg.require;
+    }
+
+    wb_env env;
+    memset(&env, 0, sizeof env);
+    env.seed = o.have_seed ? o.seed : wb_fresh_seed();
+    o.filter.seed = env.seed;
+    snprintf(env.week, sizeof env.week, "%s", wb_this_week.name);
+    const char *commit = getenv("WB_COMMIT");
+    snprintf(env.commit, sizeof env.commit, "%s", commit && *commit ? commit : WB_DEFAULT_COMMIT);
+    iso_now(env.date, sizeof env.date);
+    static const char *const engine_names[] = {"worker", "test", "in-process"};
+    snprintf(env.engine, sizeof env.engine, "%s", engine_names[o.isolation]);
 
     wb_job *jobs = NULL;
     int n = 0;
@@ -350,6 +454,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "grade: %s\n", err);
         return EXIT_CANNOT_RUN;
     }
+    scrub_secrets(o.filter.hidden);
     if (o.shards > 1) {
         int kept = 0;
         for (int i = 0; i < n; i++)
@@ -361,33 +466,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "grade: nothing to grade: the filters select no test (see --list)\n");
         return EXIT_CANNOT_RUN;
     }
-
-    wb_score_config score_cfg;
-    int have_score = 0;
-    if (o.score_file) {
-        if (wb_score_load(o.score_file, &score_cfg, err, sizeof err)) {
-            fprintf(stderr, "grade: %s\n", err);
-            return EXIT_CANNOT_RUN;
-        }
-        have_score = 1;
-    }
-
-    wb_env env;
-    memset(&env, 0, sizeof env);
-    env.seed = o.have_seed ? o.seed : fresh_seed();
-    snprintf(env.week, sizeof env.week, "%s", wb_this_week.name);
-    const char *commit = getenv("WB_COMMIT");
-    snprintf(env.commit, sizeof env.commit, "%s", commit && *commit ? commit : WB_DEFAULT_COMMIT);
-    iso_now(env.date, sizeof env.date);
+    if (have_score)
+        mark_scored(jobs, n, &score_cfg);
 
     wb_result *results = mmap(NULL, (size_t)n * sizeof *results, PROT_READ | PROT_WRITE,
                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (results == MAP_FAILED) {
+    const char **names = malloc((size_t)n * sizeof *names);
+    if (results == MAP_FAILED || !names) {
         fprintf(stderr, "grade: cannot map result memory: %s\n", strerror(errno));
         return EXIT_CANNOT_RUN;
     }
-    for (int i = 0; i < n; i++)
-        init_result(&results[i], &jobs[i]);
+    for (int i = 0; i < n; i++) {
+        wb_result_for_job(&results[i], &jobs[i]);
+        names[i] = jobs[i].name;
+    }
 
     printf("%s: %d tests; seed %llu (GRADER_SEED=%llu reproduces this run)\n", wb_this_week.name, n,
            (unsigned long long)env.seed, (unsigned long long)env.seed);
@@ -401,45 +493,37 @@ int main(int argc, char **argv)
         }
         exit_code = EXIT_CANNOT_RUN;
     } else {
-        printf("device: %s (sm_%d%d, %d SMs), driver %s, copy ceiling %.0f GB/s\n", env.device_name,
-               env.cc_major, env.cc_minor, env.sm_count,
-               env.driver_string[0] ? env.driver_string : "?", env.copy_ceiling_gbps);
-        g_jobs = jobs;
-        g_results = results;
-        g_seed = env.seed;
-        g_n_jobs = n;
-        if (o.quiet)
-            setenv("WB_QUIET", "1", 1);
-        g_env = &env;
+        printf("device: %s (sm_%d%d, %d SMs), driver %s, copy ceiling %.0f GB/s, read ceiling "
+               "%.0f GB/s\n",
+               env.device_name, env.cc_major, env.cc_minor, env.sm_count,
+               env.driver_string[0] ? env.driver_string : "?", env.copy_ceiling_gbps,
+               env.read_ceiling_gbps);
+        wb_settings.copy_ceiling_gbps = env.copy_ceiling_gbps;
+        wb_settings.read_ceiling_gbps = env.read_ceiling_gbps;
+        wb_settings.runtime_guard = o.runtime_guard;
+        wb_settings.timing_checks = o.timing_checks;
+        run.jobs = jobs;
+        run.results = results;
+        run.n = n;
+        run.names = names;
+        run.quiet = o.quiet;
+        run.no_guards = wb_devbuf_guard_bytes == 0;
+        run.env = &env;
         if (o.filter.bench && o.results_dir &&
-            bench_results_path(&o, &env, ".partial.json", g_partial_path, sizeof g_partial_path))
-            g_partial_path[0] = 0;
-
-        Suite *s = suite_create(wb_this_week.name);
-        for (int i = 0; i < n; i++) {
-            TCase *tc = tcase_create(jobs[i].name);
-            tcase_set_timeout(tc, jobs[i].timeout_s);
-            tcase_add_loop_test(tc, graded_test, i, i + 1);
-            tcase_add_unchecked_fixture(tc, NULL, after_test);
-            suite_add_tcase(s, tc);
-        }
-        SRunner *sr = srunner_create(s);
-        srunner_set_fork_status(sr, o.no_fork ? CK_NOFORK : CK_FORK);
-        fflush(NULL);
-        srunner_run_all(sr, CK_SILENT);
-        TestResult **trs = srunner_results(sr);
-        int ran = srunner_ntests_run(sr);
-        for (int t = 0; t < ran; t++)
-            for (int i = 0; i < n; i++)
-                if (!strcmp(tr_tcname(trs[t]), jobs[i].name)) {
-                    merge_check_result(&results[i], trs[t], jobs[i].timeout_s);
-                    break;
-                }
-        free(trs);
-        srunner_free(sr);
+            bench_results_path(&o, &env, ".partial.json", run.partial_path,
+                               sizeof run.partial_path))
+            run.partial_path[0] = 0;
+        if (o.isolation == WB_ISOLATE_WORKER && start_engine(&o, &env))
+            return EXIT_CANNOT_RUN;
+        if (o.isolation != WB_ISOLATE_WORKER)
+            env.jobs = 1;
+        run_suite(&o);
+        if (run.engine && wb_engine_finish(run.engine))
+            fprintf(stderr, "grade: some tests could not run (see their messages)\n");
+        run.engine = NULL;
         exit_code = EXIT_ALL_PASSED;
         for (int i = 0; i < n; i++)
-            if (!results[i].passed && !results[i].skipped)
+            if (test_failed(&results[i]))
                 exit_code = EXIT_SOME_FAILED;
     }
 
@@ -456,20 +540,18 @@ int main(int argc, char **argv)
     if (have_device && o.filter.bench && o.results_dir) {
         if (write_bench_results(&o, &env, results, n))
             exit_code = EXIT_CANNOT_RUN;
-        else if (g_partial_path[0])
-            remove(g_partial_path); /* the complete file stands for it */
+        else if (run.partial_path[0])
+            remove(run.partial_path); /* the complete file stands for it */
     }
 
     int passed = 0, failed = 0, skipped = 0;
     for (int i = 0; i < n; i++) {
-        if (results[i].skipped)
-            skipped++;
-        else if (results[i].passed)
-            passed++;
-        else
-            failed++;
+        skipped += results[i].skipped;
+        passed += results[i].passed && !results[i].skipped;
+        failed += test_failed(&results[i]);
     }
     printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
     free(jobs);
+    free(names);
     return exit_code;
 }

@@ -5,12 +5,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cuda_check.h"
 #include "timing.h"
+#include "trusted_kernels.h"
 
 enum { PROBE_TIMEOUT_MS = 120000 };
 
@@ -64,9 +66,18 @@ static int probe_in_child(wb_env *env, int measure_ceiling)
     env->cc_minor = prop.minor;
     env->sm_count = prop.multiProcessorCount;
     env->l2_bytes = prop.l2CacheSize;
+    const unsigned char *u = (const unsigned char *)prop.uuid.bytes;
+    snprintf(env->gpu_uuid, sizeof env->gpu_uuid,
+             "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
+             u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+             u[15]);
+    size_t free_bytes = 0, total_bytes = 0;
+    WB_CUDA(cudaMemGetInfo(&free_bytes, &total_bytes));
+    env->free_mem_bytes = (double)free_bytes;
     WB_CUDA(cudaDriverGetVersion(&env->driver_version));
     WB_CUDA(cudaRuntimeGetVersion(&env->runtime_version));
-    if (measure_ceiling && measure_copy_ceiling(&env->copy_ceiling_gbps))
+    if (measure_ceiling && (measure_copy_ceiling(&env->copy_ceiling_gbps) ||
+                            wb_measure_read_ceiling(&env->read_ceiling_gbps)))
         return -1;
     env->have_device = 1;
     return 1;
@@ -133,5 +144,7 @@ int wb_probe_device(wb_env *env, int measure_ceiling)
     *env = found;
     if (env->have_device)
         read_driver_string(env);
+    const char *visible = getenv("CUDA_VISIBLE_DEVICES");
+    snprintf(env->gpu_index, sizeof env->gpu_index, "%s", visible ? visible : "");
     return env->have_device;
 }

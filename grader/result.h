@@ -27,6 +27,12 @@ typedef enum {
     WB_CAT_REPEAT_MISMATCH, /* right once, wrong on a timed repetition */
     WB_CAT_PROPERTY,        /* a property check of the op failed */
     WB_CAT_FORBIDDEN,       /* the build references a forbidden symbol */
+    WB_CAT_TIMED_MISMATCH,  /* a checked timed repetition was wrong: fast only when unchecked */
+    WB_CAT_UNSYNCHRONISED,  /* work escaped p->stream, so the timer did not see it */
+    WB_CAT_FORBIDDEN_CALL,  /* the run-time guard saw a call outside the allow-list */
+    WB_CAT_IMPLAUSIBLE,     /* faster than the ceiling measured in the same run allows */
+    WB_CAT_READ_OOB,        /* the output depends on memory outside the inputs */
+    WB_CAT_MISSING_SUPPORT, /* a dtype or shape the week requires is not handled */
     WB_CAT_COUNT
 } wb_category;
 
@@ -39,6 +45,7 @@ typedef struct wb_result {
     char op[32];
     wb_dtype dtype;
     long rows, cols;
+    char kind[16]; /* the input kind's name, "" for the ordinary inputs */
     /* verdict */
     int ran;     /* the child got as far as launching */
     int passed;  /* 1 pass, 0 fail */
@@ -53,12 +60,16 @@ typedef struct wb_result {
     double gbps;        /* min_bytes / ms */
     double baseline_ms; /* the op's ref/gpu baseline on the same shape */
     double bytes;
+    int checked_reps; /* timed repetitions whose output was checked */
 } wb_result;
 
 /* The run: device, seed, and the copy ceiling measured in it. */
 typedef struct wb_env {
     int have_device;
     char device_name[256];
+    char gpu_uuid[48];  /* "GPU-xxxxxxxx-...", as nvidia-smi names it */
+    char gpu_index[32]; /* CUDA_VISIBLE_DEVICES as the grader saw it, "" when unset */
+    double free_mem_bytes;
     int cc_major, cc_minor;
     int sm_count;
     long l2_bytes;
@@ -66,6 +77,9 @@ typedef struct wb_env {
     int runtime_version;      /* cudaRuntimeGetVersion */
     char driver_string[64];   /* nvidia-smi's driver version where readable */
     double copy_ceiling_gbps; /* cudaMemcpy D2D of a large buffer, read + write */
+    double read_ceiling_gbps; /* a kernel that only reads a large buffer */
+    int jobs;                 /* correctness workers sharing the GPU */
+    char engine[16];          /* "worker", "test" (a process per test) or "in-process" */
     unsigned long long seed;
     char commit[48];
     char date[32]; /* ISO 8601 UTC */

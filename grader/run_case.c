@@ -1,7 +1,13 @@
+/* run_case.c: the body of one graded test, in whatever process runs it (an
+ * engine worker, a process of its own, or the grader itself with
+ * --no-fork). The order of the checks decides a failure's category: support
+ * first, then the checked launch (errors, the run-time guard, guards, inputs,
+ * values, and whether a wrong value came from reading outside the inputs),
+ * then the timing phase (timed_check.c). Host work runs without the GPU lock,
+ * device work under the shared lock, timing under the exclusive one. */
 #define _POSIX_C_SOURCE 200809L
 #include "run_case.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,17 +15,16 @@
 
 #include "compare.h"
 #include "cuda_check.h"
-#include "devbuf.h"
+#include "device_case.h"
 #include "dtype.h"
-#include "rng.h"
-#include "timing.h"
+#include "engine.h"
+#include "runtime_guard.h"
 
 char wb_cuda_error[256];
 cudaError_t wb_cuda_status;
+wb_run_settings wb_settings = {0, 0, 1, 1};
 
-enum { WB_TIMING_BUDGET_MS = 200 };
-
-static int fail(wb_result *r, wb_category c, const char *fmt, ...)
+int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -30,74 +35,7 @@ static int fail(wb_result *r, wb_category c, const char *fmt, ...)
     return -1;
 }
 
-/* Inputs drawn on the host: doubles for the reference, typed bytes for the
- * device, equal value for value. */
-typedef struct host_inputs {
-    double *value[3];
-    void *typed[3];
-    size_t count, bytes;
-} host_inputs;
-
-enum { WB_FILL_CHUNK = 1 << 16 };
-
-static void default_fill(wb_rng *rng, double *v, size_t n)
-{
-    /* a random offset and scale: never all zeros, and a sum that is off by
-     * one element is visible */
-    double scale = 0.5 + wb_rng_uniform(rng);
-    double offset = wb_rng_uniform(rng) - 0.5;
-    uint64_t base = wb_rng_next(rng);
-    long chunks = (long)((n + WB_FILL_CHUNK - 1) / WB_FILL_CHUNK);
-    /* chunks of their own stream: large inputs are drawn on every core */
-#pragma omp parallel for schedule(static)
-    for (long c = 0; c < chunks; c++) {
-        wb_rng local;
-        wb_rng_stream(&local, base, (uint64_t)c);
-        size_t end = (size_t)(c + 1) * WB_FILL_CHUNK < n ? (size_t)(c + 1) * WB_FILL_CHUNK : n;
-        for (size_t i = (size_t)c * WB_FILL_CHUNK; i < end; i++)
-            v[i] = offset + scale * (2.0 * wb_rng_uniform(&local) - 1.0);
-    }
-}
-
-static int draw_inputs(const wb_job *job, uint64_t seed, host_inputs *in)
-{
-    wb_rng rng;
-    wb_rng_seed(&rng, seed);
-    in->count = (size_t)job->rows * (size_t)job->cols;
-    in->bytes = in->count * wb_dtype_size(job->dtype);
-    for (int k = 0; k < job->op->n_inputs; k++) {
-        in->value[k] = malloc(in->count * sizeof(double));
-        in->typed[k] = malloc(in->bytes);
-        if (!in->value[k] || !in->typed[k])
-            return -1;
-        if (job->op->fill)
-            job->op->fill(&rng, job->dtype, job->rows, job->cols, k, in->value[k]);
-        else
-            default_fill(&rng, in->value[k], in->count);
-        double *value = in->value[k];
-        void *typed = in->typed[k];
-#pragma omp parallel for schedule(static)
-        for (size_t i = 0; i < in->count; i++)
-            value[i] = wb_store(job->dtype, typed, i, value[i]);
-    }
-    return 0;
-}
-
-static void free_inputs(host_inputs *in)
-{
-    for (int k = 0; k < 3; k++) {
-        free(in->value[k]);
-        free(in->typed[k]);
-    }
-}
-
-typedef struct device_case {
-    wb_devbuf in[3], out, work;
-    wb_problem p;
-    size_t out_count, out_bytes;
-} device_case;
-
-static int upload(const wb_job *job, const host_inputs *h, device_case *d)
+int wb_case_upload(const wb_job *job, const wb_host_data *h, device_case *d)
 {
     for (int k = 0; k < job->op->n_inputs; k++)
         WB_CUDA(cudaMemcpy(d->in[k].data, h->typed[k], h->bytes, cudaMemcpyHostToDevice));
@@ -108,8 +46,7 @@ static int upload(const wb_job *job, const host_inputs *h, device_case *d)
     return 0;
 }
 
-/* Launch once and wait; the category of what went wrong, or NONE. */
-static wb_category launch_once(const wb_job *job, device_case *d, wb_result *r)
+wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r)
 {
     int rc = job->variant->launch(&d->p);
     if (rc == WB_UNSUPPORTED) {
@@ -126,6 +63,10 @@ static wb_category launch_once(const wb_job *job, device_case *d, wb_result *r)
     cudaError_t err = rc > 0 ? (cudaError_t)rc : cudaSuccess;
     if (err == cudaSuccess)
         err = cudaStreamSynchronize(d->p.stream);
+    /* the whole device: work a launcher left on another stream ends here too,
+     * before anything reads the output */
+    if (err == cudaSuccess)
+        err = cudaDeviceSynchronize();
     if (err == cudaSuccess)
         err = cudaGetLastError();
     if (err != cudaSuccess) {
@@ -140,29 +81,35 @@ static wb_category launch_once(const wb_job *job, device_case *d, wb_result *r)
     return WB_CAT_NONE;
 }
 
-/* Guards, unchanged inputs, then values against the reference. */
-static int verify(const wb_job *job, const host_inputs *h, device_case *d, wb_host_case *hc,
-                  void *got, wb_category wrong_as, wb_result *r)
+static int check_fences(const wb_job *job, device_case *d, wb_result *r)
 {
-    long off;
-    int found;
-    const wb_devbuf *fenced[2] = {&d->out, &d->work};
-    const char *what[2] = {"output y", "workspace"};
-    for (int b = 0; b < 2; b++) {
+    const wb_devbuf *fenced[5] = {&d->out, &d->work, &d->in[0], &d->in[1], &d->in[2]};
+    const char *what[5] = {"output y", "workspace", "input 0", "input 1", "input 2"};
+    for (int b = 0; b < 2 + job->op->n_inputs; b++) {
+        long off;
+        int found;
         if (!fenced[b]->base)
             continue;
         if (wb_devbuf_check_guards(fenced[b], &off, &found))
-            return fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+            return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         if (found)
-            return fail(r, WB_CAT_OUT_OF_BOUNDS,
-                        "a write outside the %s: byte %ld relative to its start (it holds %zu "
-                        "bytes)",
-                        what[b], off, fenced[b]->bytes);
+            return wb_fail(r, WB_CAT_OUT_OF_BOUNDS,
+                           "a write outside the %s: byte %ld relative to its start (it holds %zu "
+                           "bytes)",
+                           what[b], off, fenced[b]->bytes);
     }
+    return 0;
+}
+
+int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d, void *got,
+                   wb_category wrong_as, wb_result *r)
+{
+    if (check_fences(job, d, r))
+        return -1;
     for (int k = 0; k < job->op->n_inputs; k++) {
         unsigned char *back = malloc(h->bytes);
         if (!back)
-            return fail(r, WB_CAT_CRASH, "out of host memory");
+            return wb_fail(r, WB_CAT_CRASH, "out of host memory");
         cudaError_t err = cudaMemcpy(back, d->in[k].data, h->bytes, cudaMemcpyDeviceToHost);
         size_t first = 0;
         int changed = 0;
@@ -173,190 +120,270 @@ static int verify(const wb_job *job, const host_inputs *h, device_case *d, wb_ho
         }
         free(back);
         if (err != cudaSuccess)
-            return fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
+            return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
         if (changed) {
             long idx = (long)(first / wb_dtype_size(job->dtype));
-            return fail(r, WB_CAT_INPUT_MODIFIED,
-                        "input %d was modified: x[%ld][%ld] (flat %ld) differs after the launch", k,
-                        idx / job->cols, idx % job->cols, idx);
+            return wb_fail(r, WB_CAT_INPUT_MODIFIED,
+                           "input %d was modified: x[%ld][%ld] (flat %ld) differs after the launch",
+                           k, idx / job->cols, idx % job->cols, idx);
         }
     }
-    cudaError_t err = cudaMemcpy(got, d->out.data, d->out_bytes, cudaMemcpyDeviceToHost);
+    cudaError_t err = cudaMemcpy(got, d->out.data, h->out_bytes, cudaMemcpyDeviceToHost);
     if (err != cudaSuccess)
-        return fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
-    long n = (long)d->out_count;
-    wb_verdict v = wb_compare(job->dtype, got, hc->want, hc->bound, n);
+        return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
+    long n = (long)h->out_count;
+    wb_verdict v = wb_compare(job->dtype, got, h->hc.want, h->hc.bound, n);
     if (v.max_error > r->max_error)
         r->max_error = v.max_error;
     if (v.category != WB_CAT_NONE) {
         char msg[WB_MSG_LEN - 64];
-        wb_verdict_message(&v, hc->out_cols, n, msg, sizeof msg);
+        wb_verdict_message(&v, h->hc.out_cols, n, msg, sizeof msg);
         wb_category c = wrong_as != WB_CAT_NONE ? wrong_as : v.category;
-        return fail(r, c, "%s%s",
-                    wrong_as != WB_CAT_NONE ? "on a repeated call with fresh inputs: " : "", msg);
+        return wb_fail(r, c, "%s%s",
+                       wrong_as != WB_CAT_NONE ? "on a repeated call with fresh inputs: " : "",
+                       msg);
     }
     if (job->op->check) {
         double *as_double = malloc((size_t)n * sizeof(double));
         if (!as_double)
-            return fail(r, WB_CAT_CRASH, "out of host memory");
+            return wb_fail(r, WB_CAT_CRASH, "out of host memory");
 #pragma omp parallel for schedule(static)
         for (long i = 0; i < n; i++)
             as_double[i] = wb_load(job->dtype, got, (size_t)i);
-        const char *why = job->op->check(hc, as_double);
+        const char *why = job->op->check(&h->hc, as_double);
         free(as_double);
         if (why)
-            return fail(r, WB_CAT_PROPERTY, "%s", why);
+            return wb_fail(r, WB_CAT_PROPERTY, "%s", why);
     }
     return 0;
 }
 
-static int reference(const wb_job *job, const host_inputs *h, wb_host_case *hc, size_t out_count)
+/* The output of one more launch with the input guards filled with `byte`,
+ * into out; 0, or -1 when that launch itself failed (no conclusion). */
+static int launch_with_guards(const wb_job *job, device_case *d, unsigned char byte, void *out,
+                              size_t bytes)
 {
-    memset(hc, 0, sizeof *hc);
-    hc->dtype = job->dtype;
-    hc->rows = job->rows;
-    hc->cols = job->cols;
-    job->op->out_shape(job->rows, job->cols, &hc->out_rows, &hc->out_cols);
+    wb_result scratch = {0};
     for (int k = 0; k < job->op->n_inputs; k++)
-        hc->in[k] = h->value[k];
-    hc->want = calloc(out_count, sizeof(double));
-    hc->bound = calloc(out_count, sizeof(double));
-    if (!hc->want || !hc->bound)
+        if (wb_devbuf_refill_guards(&d->in[k], byte))
+            return -1;
+    if (wb_devbuf_fill(&d->out, WB_POISON_BYTE) || wb_case_launch(job, d, &scratch) != WB_CAT_NONE)
         return -1;
-    job->op->reference(hc);
+    return cudaMemcpy(out, d->out.data, bytes, cudaMemcpyDeviceToHost) == cudaSuccess ? 0 : -1;
+}
+
+/* A wrong answer that changes when only the bytes around the inputs change
+ * (and comes back when they do) was read from outside the inputs. A kernel
+ * whose output varies from run to run (float atomics) gives no conclusion. */
+static int reads_outside_inputs(const wb_job *job, device_case *d, const void *got, size_t bytes,
+                                long *first_diff)
+{
+    if (!d->in[0].guard)
+        return 0; /* --no-guards: compute-sanitizer's memcheck watches instead */
+    unsigned char *zero = malloc(bytes), *again = malloc(bytes);
+    int outside = 0;
+    if (zero && again && !launch_with_guards(job, d, 0x00, zero, bytes) &&
+        !launch_with_guards(job, d, WB_INPUT_GUARD_BYTE, again, bytes) &&
+        !memcmp(again, got, bytes) && memcmp(zero, got, bytes)) {
+        size_t i = 0;
+        while (zero[i] == ((const unsigned char *)got)[i])
+            i++;
+        *first_diff = (long)(i / wb_dtype_size(job->dtype));
+        outside = 1;
+    }
+    free(zero);
+    free(again);
+    return outside;
+}
+
+static int is_value_failure(wb_category c)
+{
+    return c == WB_CAT_WRONG || c == WB_CAT_NAN || c == WB_CAT_PROPERTY;
+}
+
+static int alloc_case(const wb_job *job, const wb_host_data *h, device_case *d, wb_result *r)
+{
+    d->p.dtype = job->dtype;
+    d->p.rows = job->rows;
+    d->p.cols = job->cols;
+    const void **in[3] = {&d->p.x, &d->p.x2, &d->p.x3};
+    for (int k = 0; k < job->op->n_inputs; k++) {
+        if (wb_devbuf_alloc(&d->in[k], h->bytes, WB_INPUT_GUARD_BYTE))
+            return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+        *in[k] = d->in[k].data;
+    }
+    if (wb_devbuf_alloc(&d->out, h->out_bytes, WB_CANARY_BYTE))
+        return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+    d->p.y = d->out.data;
+    size_t work = job->variant->workspace ? job->variant->workspace(&d->p) : 0;
+    if (work) {
+        if (wb_devbuf_alloc(&d->work, work, WB_CANARY_BYTE))
+            return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+        d->p.workspace = d->work.data;
+        d->p.workspace_bytes = work;
+    }
+    if (cudaStreamCreate(&d->p.stream) != cudaSuccess)
+        return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: cannot create a stream");
     return 0;
 }
 
-static int time_variant(const wb_job *job, device_case *d, wb_result *r)
+static void free_case(device_case *d)
 {
-    wb_timing t;
-    if (wb_time_launch(job->variant->launch, &d->p, WB_TIMING_BUDGET_MS, &t))
-        return fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
-    r->ms = t.median_ms;
-    r->ms_spread = t.spread;
-    r->reps = t.reps;
-    r->bytes = job->op->min_bytes(job->dtype, job->rows, job->cols);
-    r->gbps = r->bytes / (r->ms * 1e-3) / 1e9;
-    if (job->op->baseline) {
-        wb_timing b;
-        if (wb_time_launch(job->op->baseline, &d->p, WB_TIMING_BUDGET_MS, &b))
-            return fail(r, WB_CAT_CUDA_ERROR, "baseline: %s", wb_cuda_error);
-        r->baseline_ms = b.median_ms;
-    }
+    /* after a sticky error these fail too; the worker is replaced anyway */
+    for (int k = 0; k < 3; k++)
+        wb_devbuf_release(&d->in[k]);
+    wb_devbuf_release(&d->out);
+    wb_devbuf_release(&d->work);
+    if (d->p.stream)
+        cudaStreamDestroy(d->p.stream);
+    memset(d, 0, sizeof *d);
+}
+
+static int unsupported(const wb_job *job, wb_result *r, const char *why)
+{
+    if (job->must_support)
+        return wb_fail(r, WB_CAT_MISSING_SUPPORT,
+                       "%.400s, and the week requires every graded shape (its score file's "
+                       "'require shapes' line)",
+                       why);
+    r->skipped = 1;
+    r->passed = 0;
+    r->category = WB_CAT_UNSUPPORTED;
+    snprintf(r->message, sizeof r->message, "unsupported: %.480s", why);
     return 0;
+}
+
+/* The checked launch, watched by the run-time guard; 0 when it passed,
+ * 1 when the variant answered unsupported (reported), -1 failed. */
+static int checked_launch(const wb_job *job, const wb_host_data *h, device_case *d, void *got,
+                          wb_result *r)
+{
+    char why[200];
+    int watch = wb_settings.runtime_guard && wb_guard_ready(why, sizeof why);
+    if (watch)
+        wb_guard_begin(d->p.stream);
+    wb_category c = wb_case_launch(job, d, r);
+    wb_guard_finding seen = {0};
+    if (watch)
+        wb_guard_end(&seen);
+    if (c == WB_CAT_UNSUPPORTED) {
+        char what[WB_MSG_LEN];
+        memcpy(what, r->message, sizeof what);
+        return unsupported(job, r, what) ? -1 : 1;
+    }
+    if (c != WB_CAT_NONE) {
+        r->category = c;
+        return -1;
+    }
+    if (seen.category != WB_CAT_NONE)
+        return wb_fail(r, seen.category, "%s", seen.message);
+    if (!wb_case_verify(job, h, d, got, WB_CAT_NONE, r))
+        return 0;
+    long at;
+    if (is_value_failure(r->category) && reads_outside_inputs(job, d, got, h->out_bytes, &at))
+        return wb_fail(r, WB_CAT_READ_OOB,
+                       "the output changes when only the bytes just outside the inputs change "
+                       "(first at flat index %ld): the kernel reads past an input's bounds",
+                       at);
+    return -1;
 }
 
 int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
 {
-    host_inputs h = {0};
+    wb_host_data h = {0}, fresh = {0};
     device_case d = {0};
-    wb_host_case hc = {0};
+    wb_timed_state *timed = NULL;
     void *got = NULL;
-    int rc = -1;
+    int rc = -1, locked = 0;
 
     r->ran = 1;
+    if (job->undeclared) {
+        wb_fail(r, WB_CAT_MISSING_SUPPORT,
+                "the week requires %s, which this variant's dtypes mask leaves out (declare it "
+                "in wb_lesson_variants[] and handle it in the launcher)",
+                wb_dtype_name(job->dtype));
+        return -1;
+    }
     if (job->variant->max_cols > 0 && job->cols > job->variant->max_cols) {
-        r->skipped = 1;
-        r->passed = 0;
-        r->category = WB_CAT_UNSUPPORTED;
-        snprintf(r->message, sizeof r->message,
-                 "unsupported: rows longer than %ld (the variant's max_cols)",
+        char why[160];
+        snprintf(why, sizeof why, "rows longer than %ld (the variant's max_cols)",
                  job->variant->max_cols);
-        return 0;
+        return unsupported(job, r, why);
     }
-    job->op->out_shape(job->rows, job->cols, &hc.out_rows, &hc.out_cols);
-    d.out_count = (size_t)hc.out_rows * (size_t)hc.out_cols;
-    d.out_bytes = d.out_count * wb_dtype_size(job->dtype);
-    if (draw_inputs(job, seed, &h) || reference(job, &h, &hc, d.out_count) ||
-        !(got = malloc(d.out_bytes))) {
-        fail(r, WB_CAT_CRASH, "out of host memory for %ldx%ld", job->rows, job->cols);
+    /* host work first, without the GPU: other workers use it meanwhile */
+    if (wb_host_prepare(job, seed, &h) || !(got = malloc(h.out_bytes ? h.out_bytes : 1)) ||
+        (job->timed && wb_host_prepare(job, seed ^ 0x5eed5eed5eedull, &fresh))) {
+        wb_fail(r, WB_CAT_CRASH, "out of host memory for %ldx%ld", job->rows, job->cols);
         goto done;
     }
-
-    /* allocations */
-    d.p.dtype = job->dtype;
-    d.p.rows = job->rows;
-    d.p.cols = job->cols;
-    for (int k = 0; k < job->op->n_inputs; k++)
-        if (wb_devbuf_alloc(&d.in[k], h.bytes)) {
-            fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
-            goto done;
-        }
-    d.p.x = d.in[0].data;
-    d.p.x2 = d.in[1].data;
-    d.p.x3 = d.in[2].data;
-    if (wb_devbuf_alloc(&d.out, d.out_bytes)) {
-        fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+    if (wb_gpu_acquire(WB_GPU_SHARED))
+        goto done;
+    locked = 1;
+    if (alloc_case(job, &h, &d, r))
+        goto done;
+    if (wb_case_upload(job, &h, &d)) {
+        wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
-    d.p.y = d.out.data;
-    size_t work = job->variant->workspace ? job->variant->workspace(&d.p) : 0;
-    if (work) {
-        if (wb_devbuf_alloc(&d.work, work)) {
-            fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
-            goto done;
-        }
-        d.p.workspace = d.work.data;
-        d.p.workspace_bytes = work;
-    }
-    if (cudaStreamCreate(&d.p.stream) != cudaSuccess || upload(job, &h, &d)) {
-        fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error[0] ? wb_cuda_error : "stream creation");
+    int checked = checked_launch(job, &h, &d, got, r);
+    if (checked != 0) {
+        rc = checked > 0 ? 0 : -1;
         goto done;
     }
-
-    /* the graded launch */
-    wb_category c = launch_once(job, &d, r);
-    if (c == WB_CAT_UNSUPPORTED) {
-        r->skipped = 1;
-        r->category = c;
-        rc = 0;
-        goto done;
-    }
-    if (c != WB_CAT_NONE) {
-        r->category = c;
-        goto done;
-    }
-    if (verify(job, &h, &d, &hc, got, WB_CAT_NONE, r))
-        goto done;
-
     if (!job->timed) {
         r->passed = 1;
         r->category = WB_CAT_NONE;
         rc = 0;
         goto done;
     }
-    if (time_variant(job, &d, r))
+
+    if (!(timed = wb_timed_prepare(job, &h, &d, r)))
         goto done;
+    wb_gpu_release();
+    locked = 0;
+    if (wb_gpu_acquire(WB_GPU_EXCLUSIVE))
+        goto done;
+    locked = 1;
+    int timing = wb_timed_run(timed, r);
+    wb_gpu_release();
+    locked = 0;
+    if (timing || wb_gpu_acquire(WB_GPU_SHARED))
+        goto done;
+    locked = 1;
 
     /* the call after many: fresh inputs must give fresh, right results, so a
      * kernel that skips work when called again is caught */
-    free_inputs(&h);
-    memset(&h, 0, sizeof h);
-    free(hc.want);
-    free(hc.bound);
-    if (draw_inputs(job, seed ^ 0x5eed5eed5eedull, &h) || reference(job, &h, &hc, d.out_count)) {
-        fail(r, WB_CAT_CRASH, "out of host memory");
+    if (wb_case_upload(job, &fresh, &d)) {
+        wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
-    if (upload(job, &h, &d)) {
-        fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
-        goto done;
-    }
-    c = launch_once(job, &d, r);
+    wb_category c = wb_case_launch(job, &d, r);
     if (c != WB_CAT_NONE) {
         r->category = c;
         goto done;
     }
-    if (verify(job, &h, &d, &hc, got, WB_CAT_REPEAT_MISMATCH, r))
+    if (wb_case_verify(job, &fresh, &d, got, WB_CAT_REPEAT_MISMATCH, r) || wb_timed_judge(timed, r))
         goto done;
     r->passed = 1;
     r->category = WB_CAT_NONE;
     rc = 0;
 done:
+    wb_timed_free(timed);
+    free_case(&d);
+    if (locked)
+        wb_gpu_release();
     free(got);
-    free(hc.want);
-    free(hc.bound);
-    free_inputs(&h);
-    /* no cleanup of device memory: the process exits after the test */
+    wb_host_free(&h);
+    wb_host_free(&fresh);
     return rc;
+}
+
+int wb_context_usable(void)
+{
+    /* a sticky error (illegal address, trap) fails every later call in this
+     * context; an ordinary one is cleared by reading it */
+    if (cudaDeviceSynchronize() == cudaSuccess)
+        return 1;
+    cudaGetLastError();
+    return cudaDeviceSynchronize() == cudaSuccess && cudaGetLastError() == cudaSuccess;
 }

@@ -109,6 +109,48 @@ static const wb_score_spec *find_same_item(const wb_score_config *cfg, const wb_
 }
 
 /* One non-blank line; returns 0 or -1 with err set to "NAME:LINE: ...". */
+/* `require dtypes D...`, `require shapes`, `limit VARIANT max_cols N` */
+static int parse_requirement(const char *name, int lineno, char **tok, int n, wb_requirements *req,
+                             char *err, size_t errlen)
+{
+    if (strcmp(tok[0], "limit") == 0) {
+        double v;
+        if (n != 4 || strcmp(tok[2], "max_cols") != 0 || parse_number(tok[3], &v) || v < 1) {
+            set_error(err, errlen, "%s:%d: expected `limit VARIANT max_cols N` (N >= 1)", name,
+                      lineno);
+            return -1;
+        }
+        if (req->n_limits == (int)(sizeof req->limits / sizeof req->limits[0]) ||
+            copy_name(req->limits[req->n_limits].variant, sizeof req->limits[req->n_limits].variant,
+                      tok[1])) {
+            set_error(err, errlen, "%s:%d: too many limits, or a variant name too long", name,
+                      lineno);
+            return -1;
+        }
+        req->limits[req->n_limits++].max_cols = (long)v;
+        return 0;
+    }
+    if (n == 2 && strcmp(tok[1], "shapes") == 0) {
+        req->all_shapes = 1;
+        return 0;
+    }
+    if (n >= 3 && strcmp(tok[1], "dtypes") == 0) {
+        for (int i = 2; i < n; i++) {
+            wb_dtype d;
+            if (parse_dtype_name(tok[i], &d)) {
+                set_error(err, errlen, "%s:%d: unknown dtype `%s` (known: f32, f16, bf16)", name,
+                          lineno, tok[i]);
+                return -1;
+            }
+            req->dtypes |= WB_DT(d);
+        }
+        return 0;
+    }
+    set_error(err, errlen, "%s:%d: expected `require dtypes D...` or `require shapes`", name,
+              lineno);
+    return -1;
+}
+
 static int parse_line(const char *name, int lineno, char **tok, int n, wb_score_config *cfg,
                       int *rule_line_full_at, int *rule_line_requires, char *err, size_t errlen)
 {
@@ -161,6 +203,9 @@ static int parse_line(const char *name, int lineno, char **tok, int n, wb_score_
         return -1;
     }
 
+    if (strcmp(kw, "require") == 0 || strcmp(kw, "limit") == 0)
+        return parse_requirement(name, lineno, tok, n, &cfg->require, err, errlen);
+
     wb_score_spec s;
     memset(&s, 0, sizeof s);
     s.line = lineno;
@@ -200,8 +245,9 @@ static int parse_line(const char *name, int lineno, char **tok, int n, wb_score_
         points_word = tok[5];
     } else {
         set_error(err, errlen,
-                  "%s:%d: unknown keyword `%s` (known: rule, correctness, performance)", name,
-                  lineno, kw);
+                  "%s:%d: unknown keyword `%s` (known: rule, correctness, performance, require, "
+                  "limit)",
+                  name, lineno, kw);
         return -1;
     }
     if (copy_name(s.variant, sizeof s.variant, tok[1]) != 0) {
@@ -320,13 +366,24 @@ static void note(wb_score_item *it, const char *fmt, ...)
     va_end(ap);
 }
 
-static void score_correctness(wb_score_item *it, const wb_result *r, int n)
+/* With `require shapes`, an unsupported answer that was not failed as
+ * missing_support is one the week allows (past a documented limit). */
+static int allowed_skip(const wb_result *r, int all_shapes)
+{
+    return all_shapes && r->skipped && r->category == WB_CAT_UNSUPPORTED;
+}
+
+static void score_correctness(wb_score_item *it, const wb_result *r, int n, int all_shapes)
 {
     int failed = 0, skipped = 0, first_bad = -1;
     for (int i = 0; i < n; i++) {
         if (strcmp(r[i].variant, it->spec.variant) != 0)
             continue;
         it->tests++;
+        if (allowed_skip(&r[i], all_shapes)) {
+            it->passed++;
+            continue;
+        }
         if (r[i].skipped) {
             skipped++;
         } else if (r[i].passed) {
@@ -354,13 +411,15 @@ static void score_correctness(wb_score_item *it, const wb_result *r, int n)
         note(it, "%d of %d tests skipped: all must run", skipped, it->tests);
 }
 
-static int variant_correct(const wb_result *r, int n, const char *variant)
+static int variant_correct(const wb_result *r, int n, const char *variant, int all_shapes)
 {
     int tests = 0;
     for (int i = 0; i < n; i++) {
         if (strcmp(r[i].variant, variant) != 0)
             continue;
         tests++;
+        if (allowed_skip(&r[i], all_shapes))
+            continue;
         if (r[i].skipped || !r[i].passed)
             return 0;
     }
@@ -368,7 +427,7 @@ static int variant_correct(const wb_result *r, int n, const char *variant)
 }
 
 static void score_performance(wb_score_item *it, double full_at, int requires_variant,
-                              const wb_result *r, int n)
+                              int all_shapes, const wb_result *r, int n)
 {
     const wb_score_spec *s = &it->spec;
     int timed = -1, seen = 0, failed = -1;
@@ -409,7 +468,7 @@ static void score_performance(wb_score_item *it, double full_at, int requires_va
         return;
     }
     it->ratio = t->ms / t->baseline_ms;
-    if (requires_variant && !variant_correct(r, n, s->variant)) {
+    if (requires_variant && !variant_correct(r, n, s->variant, all_shapes)) {
         note(it, "variant %s is not correct on every test", s->variant);
         return;
     }
@@ -434,9 +493,10 @@ wb_score wb_score_compute(const wb_score_config *cfg, const wb_result *results, 
         it->spec = cfg->items[k];
         it->result_index = -1;
         if (it->spec.kind == WB_SCORE_CORRECTNESS)
-            score_correctness(it, results, n);
+            score_correctness(it, results, n, cfg->require.all_shapes);
         else
-            score_performance(it, cfg->full_at, cfg->perf_requires_variant, results, n);
+            score_performance(it, cfg->full_at, cfg->perf_requires_variant, cfg->require.all_shapes,
+                              results, n);
         s.total += it->points;
         s.max += it->spec.points;
     }

@@ -14,6 +14,10 @@
  *   rule perf_requires test          (or: variant; see below)
  *   correctness <variant> <points>
  *   performance <variant> <op> <dtype> <rows>x<cols> <points>
+ *   require dtypes f32 f16 bf16      every variant must handle these (else missing_support)
+ *   require shapes                   every graded shape must be supported, except:
+ *   limit <variant> max_cols <N>     the variant's documented limit: unsupported past N is
+ *                                    reported and costs nothing
  * perf_requires variant: a benchmark earns nothing unless its variant's
  * correctness tests all passed as well (default: only the timed test must pass).
  */
@@ -22,6 +26,7 @@
 
 #include <stddef.h>
 
+#include "job.h"
 #include "result.h"
 
 #define WB_SCORE_MAX_ITEMS 128
@@ -46,6 +51,7 @@ typedef struct wb_score_config {
     int perf_requires_variant; /* 1: performance points need the variant's correctness too */
     int n_items;
     wb_score_spec items[WB_SCORE_MAX_ITEMS];
+    wb_requirements require; /* what the week asks of every variant */
 } wb_score_config;
 
 /* What one config item earned in one run. */

@@ -16,10 +16,35 @@ typedef struct wb_shape {
     long rows, cols;
 } wb_shape;
 
+/* An input kind besides an op's ordinary inputs: graded as tests of their own,
+ * named VARIANT/DTYPE/RxC/NAME, on the shapes where `applies` says yes
+ * (NULL: every graded shape). The ordinary inputs are kind 0; the op's
+ * extra_kinds[k] is kind k + 1, and fill and reference receive it. */
+typedef struct wb_input_kind {
+    const char *name;
+    int (*applies)(long rows, long cols);
+} wb_input_kind;
+
+/* Where output element (i, j) comes from, so that the timing loop can check
+ * a repetition whose input rows were permuted, columns rotated and sign
+ * flipped against the checked run's reference without recomputing it. */
+typedef enum {
+    WB_LAYOUT_ELEMENTWISE, /* y[r][c] from x[r][c] (copy, softmax) */
+    WB_LAYOUT_TRANSPOSE,   /* y[c][r] from x[r][c] */
+    WB_LAYOUT_ROW_REDUCE,  /* y[r] from row r, whatever its order */
+    WB_LAYOUT_ALL_REDUCE   /* y[0] from everything, whatever its order */
+} wb_layout;
+
+/* What bounds a kernel's speed: reading its inputs once (reductions) or
+ * reading and writing (everything else). A timing above the matching ceiling
+ * measured in the same run is implausible. */
+typedef enum { WB_TRAFFIC_COPY = 0, WB_TRAFFIC_READ = 1 } wb_traffic;
+
 /* The host side of one test: inputs as exact doubles (the values the device
  * sees after rounding to the dtype), the reference output in double. */
 typedef struct wb_host_case {
     wb_dtype dtype;
+    int kind;                /* 0: the op's ordinary inputs, k: extra_kinds[k - 1] */
     long rows, cols;         /* shape of x */
     long out_rows, out_cols; /* shape of y */
     const double *in[3];     /* x, x2, x3 (unused ones NULL) */
@@ -33,10 +58,10 @@ typedef struct wb_op {
     const char *name; /* matches wb_variant.op */
     int n_inputs;     /* 1 to 3 */
     void (*out_shape)(long rows, long cols, long *out_rows, long *out_cols);
-    /* Draw input k (0-based) into v (rows*cols doubles); the grader rounds
-     * each value to the dtype afterwards. NULL: uniform in [-1, 1) scaled and
-     * offset at random, never all zeros. */
-    void (*fill)(wb_rng *rng, wb_dtype dtype, long rows, long cols, int k, double *v);
+    /* Draw input k (0-based) of input kind `kind` into v (rows*cols doubles);
+     * the grader rounds each value to the dtype afterwards. NULL: uniform in
+     * [-1, 1) scaled and offset at random, never all zeros. */
+    void (*fill)(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind, int k, double *v);
     void (*reference)(wb_host_case *c);
     /* Optional property check on the learner's output (already converted to
      * double); returns NULL when fine, else a message (static or malloc'd). */
@@ -50,6 +75,13 @@ typedef struct wb_op {
     int n_shapes;
     const wb_shape *bench_shapes; /* timed by `make bench` */
     int n_bench_shapes;
+    const wb_input_kind *extra_kinds; /* NULL: only the ordinary inputs */
+    int n_extra_kinds;
+    wb_layout layout;
+    /* f(-x) = -f(x) in input 0 with the other inputs fixed (copy, sums,
+     * softmax backward in dy): timed repetitions may flip its sign */
+    int odd;
+    wb_traffic traffic;
 } wb_op;
 
 typedef struct wb_week {

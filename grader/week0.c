@@ -46,13 +46,43 @@ static const wb_shape week0_bench_shapes[] = {{8192, 8192}};
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const wb_op week0_ops[] = {
-    {"copy", 1, same_shape, NULL, copy_reference, NULL, read_write_bytes, baseline_memcpy_d2d,
-     "cudaMemcpy D2D", week0_shapes, COUNT(week0_shapes), week0_bench_shapes,
-     COUNT(week0_bench_shapes)},
-    {"transpose", 1, swapped_shape, NULL, transpose_reference, NULL, read_write_bytes,
-     baseline_memcpy_d2d, "cudaMemcpy D2D", week0_shapes, COUNT(week0_shapes), week0_bench_shapes,
-     COUNT(week0_bench_shapes)},
+    {
+        .name = "copy",
+        .n_inputs = 1,
+        .out_shape = same_shape,
+        .reference = copy_reference,
+        .min_bytes = read_write_bytes,
+        .baseline = baseline_memcpy_d2d,
+        .baseline_name = "cudaMemcpy D2D",
+        .shapes = week0_shapes,
+        .n_shapes = COUNT(week0_shapes),
+        .bench_shapes = week0_bench_shapes,
+        .n_bench_shapes = COUNT(week0_bench_shapes),
+        .layout = WB_LAYOUT_ELEMENTWISE,
+        .odd = 1,
+        .traffic = WB_TRAFFIC_COPY,
+    },
+    {
+        .name = "transpose",
+        .n_inputs = 1,
+        .out_shape = swapped_shape,
+        .reference = transpose_reference,
+        .min_bytes = read_write_bytes,
+        .baseline = baseline_memcpy_d2d,
+        .baseline_name = "cudaMemcpy D2D",
+        .shapes = week0_shapes,
+        .n_shapes = COUNT(week0_shapes),
+        .bench_shapes = week0_bench_shapes,
+        .n_bench_shapes = COUNT(week0_bench_shapes),
+        .layout = WB_LAYOUT_TRANSPOSE,
+        .odd = 1,
+        .traffic = WB_TRAFFIC_COPY,
+    },
 };
 
-const wb_week wb_this_week = {"week0", "lessons/week0-copy-transpose.nw", week0_ops,
-                              COUNT(week0_ops)};
+const wb_week wb_this_week = {
+    .name = "week0",
+    .lesson = "lessons/week0-copy-transpose.nw",
+    .ops = week0_ops,
+    .n_ops = COUNT(week0_ops),
+};

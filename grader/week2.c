@@ -6,6 +6,11 @@
  * and a matrix of 1 row is an ordinary row:
  *
  *   row 0, 7, 8, ...  normal scores, random offset and scale, a few outliers
+ *   row 15, 23, ...   (every eighth from 15) peaks: -30 everywhere but for a
+ *                     few values in [0, 2], one in the first and one in the
+ *                     last 4096 columns; each peak holds over 1% of the row's
+ *                     mass, so a dropped or doubled peak moves every output
+ *                     of the row far past its bound
  *   row 1             normal scores on a coarse grid (exact after + 100)
  *   row 2             row 1 + 100 exactly: e^100 overflows float32, so a
  *                     kernel that forgets the max subtraction writes NaN here
@@ -18,7 +23,9 @@
  *                     x * log2(e) overflows to inf (harmful)
  *
  * No row is -inf everywhere (it has no softmax). The backward inputs are an
- * ordinary gradient dy and a real softmax output y.
+ * ordinary gradient dy and a real softmax output y, whose every eighth row
+ * from 15 is the softmax of a peaks row: there sum(dy y) is carried by a few
+ * terms, and leaving one out moves every dx of the row past its bound.
  *
  * Comparison. Each output is compared with the double-precision reference of
  * ref/cpu/softmax.c within a bound built per element from the element type,
@@ -52,17 +59,37 @@ enum row_kind {
     ROW_CONSTANT,
     ROW_ONE_HOT,
     ROW_MASKED,
-    ROW_HUGE
+    ROW_HUGE,
+    ROW_PEAKS
 };
 
 static enum row_kind row_kind(long r)
 {
-    return r >= ROW_GRID && r <= ROW_HUGE ? (enum row_kind)r : ROW_NORMAL;
+    if (r >= ROW_GRID && r <= ROW_HUGE)
+        return (enum row_kind)r;
+    return r >= 8 && r % 8 == 7 ? ROW_PEAKS : ROW_NORMAL;
 }
 
 static long rng_index(wb_rng *rng, long n)
 {
     return (long)(wb_rng_uniform(rng) * (double)n);
+}
+
+/* A peaks row: -30 everywhere (e^-30 of a peak: below float32's precision
+ * of the sum) and 4 to 8 peaks in [0, 2], one within the first and one
+ * within the last 4096 columns, where a kernel's tail handling lives. */
+static void fill_peaks_row(wb_rng *rng, long cols, double *x)
+{
+    for (long j = 0; j < cols; j++)
+        x[j] = -30.0;
+    long edge = cols < 4096 ? cols : 4096;
+    long peaks = cols < 8 ? cols : 4 + rng_index(rng, 5);
+    for (long p = 0; p < peaks; p++) {
+        long at = p == 0   ? rng_index(rng, edge)
+                  : p == 1 ? cols - 1 - rng_index(rng, edge)
+                           : rng_index(rng, cols);
+        x[at] = 2.0 * wb_rng_uniform(rng);
+    }
 }
 
 /* The spacing of the dtype's values in [64, 128): on that grid both x and
@@ -120,6 +147,9 @@ static void fill_softmax_row(wb_rng *rng, wb_dtype dtype, long r, long cols, dou
                 x[j] = -INFINITY;
             x[rng_index(rng, cols)] = 3.0 * wb_rng_normal(rng);
             break;
+        case ROW_PEAKS:
+            fill_peaks_row(rng, cols, x);
+            break;
         case ROW_HUGE: {
             double big = 0.99 * wb_dtype_max(dtype);
             for (long j = 0; j < cols; j++)
@@ -131,9 +161,11 @@ static void fill_softmax_row(wb_rng *rng, wb_dtype dtype, long r, long cols, dou
     }
 }
 
-static void fill_softmax(wb_rng *rng, wb_dtype dtype, long rows, long cols, int k, double *v)
+static void fill_softmax(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind, int k,
+                         double *v)
 {
-    (void)k; /* one input */
+    (void)kind; /* no extra input kinds: the row kinds carry the cases */
+    (void)k;    /* one input */
     uint64_t base = wb_rng_next(rng);
 #pragma omp parallel for schedule(dynamic, 16)
     for (long r = 0; r < rows; r++) {
@@ -153,16 +185,21 @@ static void fill_softmax(wb_rng *rng, wb_dtype dtype, long rows, long cols, int 
 
 /* k = 0: the gradient dy, normal; k = 1: y, the softmax of normal logits of
  * a random scale per row (rounded to the dtype by the grader afterwards). */
-static void fill_softmax_backward(wb_rng *rng, wb_dtype dtype, long rows, long cols, int k,
-                                  double *v)
+static void fill_softmax_backward(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind,
+                                  int k, double *v)
 {
     (void)dtype;
+    (void)kind;
     uint64_t base = wb_rng_next(rng);
     /* each row from its own stream, so large inputs are drawn on every core */
 #pragma omp parallel for schedule(static)
     for (long r = 0; r < rows; r++) {
         wb_rng local;
         wb_rng_stream(&local, base, (uint64_t)r);
+        if (k == 1 && row_kind(r) == ROW_PEAKS) {
+            fill_peaks_row(&local, cols, v + r * cols);
+            continue;
+        }
         double scale = k == 0 ? 1.0 : 0.5 + 2.5 * wb_rng_uniform(&local);
         for (long j = 0; j < cols; j++)
             v[r * cols + j] = scale * wb_rng_normal(&local);
@@ -350,13 +387,46 @@ static const wb_shape week2_bench_shapes[] = {
 };
 
 static const wb_op week2_ops[] = {
-    {"softmax", 1, same_shape, fill_softmax, softmax_reference, softmax_check, forward_bytes,
-     baseline_softmax, "plain safe softmax (block per row)", week2_shapes, COUNT(week2_shapes),
-     week2_bench_shapes, COUNT(week2_bench_shapes)},
-    {"softmax_backward", 2, same_shape, fill_softmax_backward, softmax_backward_reference, NULL,
-     backward_bytes, baseline_softmax_backward, "plain softmax backward (block per row)",
-     week2_shapes, COUNT(week2_shapes), week2_bench_shapes, COUNT(week2_bench_shapes)},
+    {
+        .name = "softmax",
+        .n_inputs = 1,
+        .out_shape = same_shape,
+        .fill = fill_softmax,
+        .reference = softmax_reference,
+        .check = softmax_check,
+        .min_bytes = forward_bytes,
+        .baseline = baseline_softmax,
+        .baseline_name = "plain safe softmax (block per row)",
+        .shapes = week2_shapes,
+        .n_shapes = COUNT(week2_shapes),
+        .bench_shapes = week2_bench_shapes,
+        .n_bench_shapes = COUNT(week2_bench_shapes),
+        .layout = WB_LAYOUT_ELEMENTWISE,
+        .odd = 0,
+        .traffic = WB_TRAFFIC_COPY,
+    },
+    {
+        .name = "softmax_backward",
+        .n_inputs = 2,
+        .out_shape = same_shape,
+        .fill = fill_softmax_backward,
+        .reference = softmax_backward_reference,
+        .min_bytes = backward_bytes,
+        .baseline = baseline_softmax_backward,
+        .baseline_name = "plain softmax backward (block per row)",
+        .shapes = week2_shapes,
+        .n_shapes = COUNT(week2_shapes),
+        .bench_shapes = week2_bench_shapes,
+        .n_bench_shapes = COUNT(week2_bench_shapes),
+        .layout = WB_LAYOUT_ELEMENTWISE,
+        .odd = 1, /* dx is linear in dy (input 0) */
+        .traffic = WB_TRAFFIC_COPY,
+    },
 };
 
-const wb_week wb_this_week = {"week2", "lessons/week2-online-softmax.nw", week2_ops,
-                              COUNT(week2_ops)};
+const wb_week wb_this_week = {
+    .name = "week2",
+    .lesson = "lessons/week2-online-softmax.nw",
+    .ops = week2_ops,
+    .n_ops = COUNT(week2_ops),
+};

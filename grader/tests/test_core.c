@@ -148,10 +148,40 @@ START_TEST(guard_zone_reports_the_first_changed_byte)
 {
     unsigned char guard[64];
     memset(guard, WB_CANARY_BYTE, sizeof guard);
-    ck_assert_int_eq(wb_guard_first_bad(guard, sizeof guard), -1);
+    ck_assert_int_eq(wb_guard_first_bad(guard, sizeof guard, WB_CANARY_BYTE), -1);
     guard[40] = 0;
     guard[12] = 1;
-    ck_assert_int_eq(wb_guard_first_bad(guard, sizeof guard), 12);
+    ck_assert_int_eq(wb_guard_first_bad(guard, sizeof guard, WB_CANARY_BYTE), 12);
+}
+END_TEST
+
+/* A timed call's output is compared with the checked run's reference read
+ * through the call's derivation, and its own poison counts as unwritten. */
+static long reversed(long i, int *negated, const void *ctx)
+{
+    *negated = 1;
+    return *(const long *)ctx - 1 - i;
+}
+
+START_TEST(a_timed_call_is_checked_through_its_derivation)
+{
+    enum { N = 5 };
+    double want[N] = {1, 2, 3, 4, 5};
+    long n = N;
+    wb_expected e = {want, NULL, reversed, &n, 0xFFC1FFC1u};
+    float got[N] = {-5, -4, -3, -2, -1};
+    ck_assert_int_eq(wb_compare_expected(WB_F32, got, &e, N).category, WB_CAT_NONE);
+    got[3] = 2; /* the sign flip forgotten */
+    wb_verdict v = wb_compare_expected(WB_F32, got, &e, N);
+    ck_assert_int_eq(v.category, WB_CAT_WRONG);
+    ck_assert_int_eq(v.first_bad, 3);
+    ck_assert(v.want == -2.0);
+    uint32_t poison = 0xFFC1FFC1u;
+    memcpy(&got[3], &poison, 4);
+    ck_assert_int_eq(wb_compare_expected(WB_F32, got, &e, N).category, WB_CAT_UNWRITTEN);
+    /* another call's poison is a computed NaN here, not an unwritten element */
+    e.poison = 0xFFC2FFC2u;
+    ck_assert_int_eq(wb_compare_expected(WB_F32, got, &e, N).category, WB_CAT_NAN);
 }
 END_TEST
 
@@ -180,11 +210,36 @@ static void same(long r, long c, long *orow, long *ocol)
 static const wb_shape copy_shapes[] = {{1, 1}, {15, 37}, {15, 37}};
 static const wb_shape copy_bench[] = {{8192, 8192}};
 static const wb_shape sum_shapes[] = {{3, 7}};
+static int one_row(long rows, long cols)
+{
+    (void)cols;
+    return rows == 1;
+}
+static const wb_input_kind sum_kinds[] = {{"exact", one_row}};
 static const wb_op test_ops[] = {
-    {"copy", 1, same, NULL, NULL, NULL, NULL, NULL, "none", copy_shapes, 3, copy_bench, 1},
-    {"row_sum", 1, same, NULL, NULL, NULL, NULL, NULL, "none", sum_shapes, 1, NULL, 0},
+    {
+        .name = "copy",
+        .n_inputs = 1,
+        .out_shape = same,
+        .baseline_name = "none",
+        .shapes = copy_shapes,
+        .n_shapes = 3,
+        .bench_shapes = copy_bench,
+        .n_bench_shapes = 1,
+    },
+    {
+        .name = "row_sum",
+        .n_inputs = 1,
+        .out_shape = same,
+        .baseline_name = "none",
+        .shapes = sum_shapes,
+        .n_shapes = 1,
+        .extra_kinds = sum_kinds,
+        .n_extra_kinds = 1,
+    },
 };
-static const wb_week test_week = {"week9", "lessons/week9-test.nw", test_ops, 2};
+static const wb_week test_week = {
+    .name = "week9", .lesson = "lessons/week9-test.nw", .ops = test_ops, .n_ops = 2};
 static const wb_variant test_variants[] = {
     {"copy_fast", "copy", NULL, WB_ALL_DTYPES, 0, NULL, "a copy"},
     {"sum_f32", "row_sum", NULL, WB_DT(WB_F32), 0, NULL, "a sum"},
@@ -250,6 +305,68 @@ START_TEST(bad_filters_say_how_to_fix_them)
     wb_filter all = {0};
     ck_assert_int_eq(wb_build_jobs(&test_week, orphan, 1, &all, &jobs, &n, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "op 'fft'") && strstr(err, "grader/week9.c"), "%s", err);
+}
+END_TEST
+
+/* An input kind is graded as tests of its own, named after it, only on the
+ * shapes it applies to. */
+START_TEST(input_kinds_add_tests_where_they_apply)
+{
+    wb_filter f = {.variants = "sum_f32", .shapes = "3x7,1x4096"};
+    wb_job *jobs;
+    int n;
+    char err[512];
+    ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
+    ck_assert_int_eq(n, 3);
+    ck_assert_str_eq(jobs[0].name, "sum_f32/f32/3x7");
+    ck_assert_str_eq(jobs[1].name, "sum_f32/f32/1x4096");
+    ck_assert_str_eq(jobs[2].name, "sum_f32/f32/1x4096/exact");
+    ck_assert_int_eq(jobs[2].kind, 1);
+    ck_assert_int_eq(jobs[1].kind, 0);
+    /* a test's inputs depend on its name, not on what else was selected */
+    uint64_t seed = jobs[2].seed;
+    ck_assert(seed != jobs[1].seed);
+    free(jobs);
+    wb_filter g = {.variants = "sum_f32", .shapes = "1x4096"};
+    ck_assert_int_eq(build(&g, &jobs, &n, err), 0);
+    ck_assert_int_eq(n, 2);
+    ck_assert(jobs[1].seed == seed);
+    free(jobs);
+}
+END_TEST
+
+/* What the week requires: a dtype the variant leaves out is still graded
+ * (and fails), and an unsupported shape fails unless past a stated limit. */
+START_TEST(requirements_add_dtypes_and_demand_support)
+{
+    wb_requirements req = {.dtypes = WB_DT(WB_F32) | WB_DT(WB_F16), .all_shapes = 1, .n_limits = 1};
+    snprintf(req.limits[0].variant, sizeof req.limits[0].variant, "copy_fast");
+    req.limits[0].max_cols = 20;
+    wb_filter f = {.require = &req, .shapes = "3x7,15x37"};
+    wb_job *jobs;
+    int n;
+    char err[512];
+    ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
+    /* copy_fast declares all three dtypes: 3 x 2; sum_f32 declares f32 but f16 is required: 2 x 2 */
+    ck_assert_int_eq(n, 3 * 2 + 2 * 2);
+    int undeclared = 0, must = 0, allowed = 0;
+    for (int i = 0; i < n; i++) {
+        undeclared += jobs[i].undeclared;
+        if (!strcmp(jobs[i].variant->name, "copy_fast")) {
+            must += jobs[i].must_support;
+            allowed += !jobs[i].must_support;
+            ck_assert_int_eq(jobs[i].must_support, jobs[i].cols <= 20);
+        }
+    }
+    ck_assert_int_eq(undeclared, 2); /* sum_f32's f16 tests */
+    ck_assert_int_eq(must, 3);
+    ck_assert_int_eq(allowed, 3);
+    free(jobs);
+    wb_filter none = {.shapes = "3x7"};
+    ck_assert_int_eq(build(&none, &jobs, &n, err), 0);
+    for (int i = 0; i < n; i++)
+        ck_assert(!jobs[i].undeclared && !jobs[i].must_support);
+    free(jobs);
 }
 END_TEST
 
@@ -373,6 +490,7 @@ static Suite *core_suite(void)
     tcase_add_test(cmp, chunked_compare_finds_the_earliest_bad_element);
     tcase_add_test(cmp, message_names_row_column_expected_and_got);
     tcase_add_test(cmp, guard_zone_reports_the_first_changed_byte);
+    tcase_add_test(cmp, a_timed_call_is_checked_through_its_derivation);
     suite_add_tcase(s, cmp);
     TCase *jobs = tcase_create("jobs");
     tcase_add_test(jobs, shapes_parse_and_nonsense_is_refused);
@@ -380,6 +498,8 @@ static Suite *core_suite(void)
     tcase_add_test(jobs, filters_narrow_the_run);
     tcase_add_test(jobs, bad_filters_say_how_to_fix_them);
     tcase_add_test(jobs, hidden_shapes_join_their_op_only);
+    tcase_add_test(jobs, input_kinds_add_tests_where_they_apply);
+    tcase_add_test(jobs, requirements_add_dtypes_and_demand_support);
     tcase_add_test(jobs, seeds_depend_on_the_run_and_the_test_only);
     suite_add_tcase(s, jobs);
     TCase *types = tcase_create("dtypes");

@@ -351,6 +351,50 @@ START_TEST(test_week0_score_file)
 }
 END_TEST
 
+/* What the week requires: the lines parse, and an unsupported answer past a
+ * documented limit costs nothing, while without `require shapes` any skip
+ * still forfeits the variant's points. */
+START_TEST(test_requirements_and_documented_limits)
+{
+    wb_score_config cfg = parse_ok("require dtypes f32 f16 bf16\n"
+                                   "require shapes\n"
+                                   "limit softmax_single_read max_cols 131072\n"
+                                   "correctness softmax_single_read 14\n");
+    ck_assert_uint_eq(cfg.require.dtypes, WB_ALL_DTYPES);
+    ck_assert_int_eq(cfg.require.all_shapes, 1);
+    ck_assert_int_eq(cfg.require.n_limits, 1);
+    ck_assert_str_eq(cfg.require.limits[0].variant, "softmax_single_read");
+    ck_assert_int_eq(cfg.require.limits[0].max_cols, 131072);
+    wb_result r[3] = {result("softmax_single_read", "softmax", WB_F32, 7, 1024, 1),
+                      result("softmax_single_read", "softmax", WB_F16, 7, 1024, 1),
+                      result("softmax_single_read", "softmax", WB_F32, 7, 131073, 0)};
+    r[2].skipped = 1;
+    r[2].category = WB_CAT_UNSUPPORTED;
+    wb_score s = wb_score_compute(&cfg, r, 3);
+    ck_assert_double_eq(s.total, 14.0);
+    /* the same skip, where the week did not say what it requires */
+    wb_score_config old = parse_ok("correctness softmax_single_read 14\n");
+    s = wb_score_compute(&old, r, 3);
+    ck_assert_double_eq(s.total, 0.0);
+    /* a missing_support failure is a failure either way */
+    r[2].skipped = 0;
+    r[2].category = WB_CAT_MISSING_SUPPORT;
+    s = wb_score_compute(&cfg, r, 3);
+    ck_assert_double_eq(s.total, 0.0);
+    ck_assert_ptr_nonnull(strstr(s.items[0].note, "missing_support"));
+
+    char err[256];
+    wb_score_config bad;
+    ck_assert_int_eq(wb_score_parse("w.score", "require colours red\n", &bad, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "w.score:1:"));
+    ck_assert_int_eq(
+        wb_score_parse("w.score", "\nlimit copy max_rows 5\n", &bad, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "w.score:2: expected `limit VARIANT max_cols N`"));
+    ck_assert_int_eq(wb_score_parse("w.score", "require dtypes f64\n", &bad, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "unknown dtype `f64`"));
+}
+END_TEST
+
 static Suite *score_suite(void)
 {
     Suite *s = suite_create("score");
@@ -367,6 +411,7 @@ static Suite *score_suite(void)
     tcase_add_test(parse, test_comments_and_blank_lines);
     tcase_add_test(parse, test_load_file_errors);
     tcase_add_test(parse, test_week0_score_file);
+    tcase_add_test(parse, test_requirements_and_documented_limits);
     suite_add_tcase(s, parse);
     return s;
 }

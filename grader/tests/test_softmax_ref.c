@@ -144,11 +144,18 @@ static void draw_forward(forward_case *f, wb_dtype dt, long rows, long cols, uin
     void *typed = malloc(n * 4);
     ck_assert(f->x && f->want && f->bound && typed);
     wb_rng_seed(&rng, seed);
-    fill_softmax(&rng, dt, rows, cols, 0, f->x);
+    fill_softmax(&rng, dt, rows, cols, 0, 0, f->x);
     for (size_t i = 0; i < n; i++)
         f->x[i] = wb_store(dt, typed, i, f->x[i]);
     free(typed);
-    wb_host_case hc = {dt, rows, cols, rows, cols, {f->x, NULL, NULL}, f->want, f->bound};
+    wb_host_case hc = {.dtype = dt,
+                       .rows = rows,
+                       .cols = cols,
+                       .out_rows = rows,
+                       .out_cols = cols,
+                       .in = {f->x, NULL, NULL},
+                       .want = f->want,
+                       .bound = f->bound};
     f->hc = hc;
     softmax_reference(&f->hc);
 }
@@ -312,13 +319,20 @@ START_TEST(backward_bound_holds_for_float32_arithmetic)
         ck_assert(dy && y && want && bound && typed);
         wb_rng rng;
         wb_rng_seed(&rng, 17 + d);
-        fill_softmax_backward(&rng, dt, ROWS, COLS, 0, dy);
-        fill_softmax_backward(&rng, dt, ROWS, COLS, 1, y);
+        fill_softmax_backward(&rng, dt, ROWS, COLS, 0, 0, dy);
+        fill_softmax_backward(&rng, dt, ROWS, COLS, 0, 1, y);
         for (size_t i = 0; i < n; i++) {
             dy[i] = wb_store(dt, typed, i, dy[i]);
             y[i] = wb_store(dt, typed, i, y[i]);
         }
-        wb_host_case hc = {dt, ROWS, COLS, ROWS, COLS, {dy, y, NULL}, want, bound};
+        wb_host_case hc = {.dtype = dt,
+                           .rows = ROWS,
+                           .cols = COLS,
+                           .out_rows = ROWS,
+                           .out_cols = COLS,
+                           .in = {dy, y, NULL},
+                           .want = want,
+                           .bound = bound};
         softmax_backward_reference(&hc);
         for (long r = 0; r < ROWS; r++) {
             float acc[THREADS] = {0};

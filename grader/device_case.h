@@ -1,0 +1,52 @@
+/* device_case.h: a test's buffers on the device and the steps run_case.c and
+ * timed_check.c share: uploading, poisoning, one checked launch, verifying. */
+#ifndef WB_DEVICE_CASE_H
+#define WB_DEVICE_CASE_H
+
+#include <stdint.h>
+
+#include "devbuf.h"
+#include "host_data.h"
+#include "result.h"
+
+typedef struct device_case {
+    wb_devbuf in[3], out, work;
+    wb_problem p;
+} device_case;
+
+/* What run_case needs from the run (set by main.c, or by a worker from
+ * what the parent sent it). */
+typedef struct wb_run_settings {
+    double copy_ceiling_gbps, read_ceiling_gbps; /* 0: not measured */
+    int runtime_guard;                           /* watch one checked call per test */
+    int timing_checks;                           /* rotate, poison and check timed repetitions */
+} wb_run_settings;
+
+extern wb_run_settings wb_settings;
+
+/* Record a failure in r: its category and message; returns -1. */
+int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+int wb_case_upload(const wb_job *job, const wb_host_data *h, device_case *d);
+/* Launch once and wait for the whole device; the category of what went
+ * wrong (UNSUPPORTED and NOT_IMPLEMENTED included, with r's message), or NONE. */
+wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r);
+/* Guards, unchanged inputs, then values against the reference; 0 or -1
+ * (r says why; a wrong value is reported as wrong_as when that is not NONE). */
+int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d, void *got,
+                   wb_category wrong_as, wb_result *r);
+
+/* The timing phase (timed_check.c). Prepare allocates what the loop needs
+ * (under the shared GPU lock), run times the variant and the baseline
+ * (under the exclusive lock), judge checks what the loop recorded (shared
+ * again, after the fresh-input re-check); free is safe at any point. Each
+ * returns 0, or -1 with r's verdict set. */
+typedef struct wb_timed_state wb_timed_state;
+wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, device_case *d,
+                                 wb_result *r);
+int wb_timed_run(wb_timed_state *t, wb_result *r);
+int wb_timed_judge(wb_timed_state *t, wb_result *r);
+void wb_timed_free(wb_timed_state *t);
+
+#endif

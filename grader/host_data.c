@@ -1,0 +1,92 @@
+/* host_data.c: drawing a test's inputs and computing its reference (host_data.h). */
+#include "host_data.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dtype.h"
+#include "rng.h"
+
+enum { WB_FILL_CHUNK = 1 << 16 };
+
+static void default_fill(wb_rng *rng, double *v, size_t n)
+{
+    /* a random offset and scale: never all zeros, and a sum that is off by
+     * one element is visible */
+    double scale = 0.5 + wb_rng_uniform(rng);
+    double offset = wb_rng_uniform(rng) - 0.5;
+    uint64_t base = wb_rng_next(rng);
+    long chunks = (long)((n + WB_FILL_CHUNK - 1) / WB_FILL_CHUNK);
+    /* chunks of their own stream: large inputs are drawn on every core */
+#pragma omp parallel for schedule(static)
+    for (long c = 0; c < chunks; c++) {
+        wb_rng local;
+        wb_rng_stream(&local, base, (uint64_t)c);
+        size_t end = (size_t)(c + 1) * WB_FILL_CHUNK < n ? (size_t)(c + 1) * WB_FILL_CHUNK : n;
+        for (size_t i = (size_t)c * WB_FILL_CHUNK; i < end; i++)
+            v[i] = offset + scale * (2.0 * wb_rng_uniform(&local) - 1.0);
+    }
+}
+
+static int draw_inputs(const wb_job *job, uint64_t seed, wb_host_data *h)
+{
+    wb_rng rng;
+    wb_rng_seed(&rng, seed);
+    h->count = (size_t)job->rows * (size_t)job->cols;
+    h->bytes = h->count * wb_dtype_size(job->dtype);
+    for (int k = 0; k < job->op->n_inputs; k++) {
+        h->value[k] = malloc(h->count * sizeof(double));
+        h->typed[k] = malloc(h->bytes);
+        if (!h->value[k] || !h->typed[k])
+            return -1;
+        if (job->op->fill)
+            job->op->fill(&rng, job->dtype, job->rows, job->cols, job->kind, k, h->value[k]);
+        else
+            default_fill(&rng, h->value[k], h->count);
+        double *value = h->value[k];
+        void *typed = h->typed[k];
+        size_t count = h->count;
+        wb_dtype dtype = job->dtype;
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < count; i++)
+            value[i] = wb_store(dtype, typed, i, value[i]);
+    }
+    return 0;
+}
+
+static int reference(const wb_job *job, wb_host_data *h)
+{
+    wb_host_case *hc = &h->hc;
+    hc->dtype = job->dtype;
+    hc->kind = job->kind;
+    hc->rows = job->rows;
+    hc->cols = job->cols;
+    job->op->out_shape(job->rows, job->cols, &hc->out_rows, &hc->out_cols);
+    h->out_count = (size_t)hc->out_rows * (size_t)hc->out_cols;
+    h->out_bytes = h->out_count * wb_dtype_size(job->dtype);
+    for (int k = 0; k < job->op->n_inputs; k++)
+        hc->in[k] = h->value[k];
+    hc->want = calloc(h->out_count, sizeof(double));
+    hc->bound = calloc(h->out_count, sizeof(double));
+    if (!hc->want || !hc->bound)
+        return -1;
+    job->op->reference(hc);
+    return 0;
+}
+
+int wb_host_prepare(const wb_job *job, uint64_t seed, wb_host_data *h)
+{
+    memset(h, 0, sizeof *h);
+    return draw_inputs(job, seed, h) || reference(job, h) ? -1 : 0;
+}
+
+void wb_host_free(wb_host_data *h)
+{
+    for (int k = 0; k < 3; k++) {
+        free(h->value[k]);
+        free(h->typed[k]);
+    }
+    free(h->hc.want);
+    free(h->hc.bound);
+    memset(h, 0, sizeof *h);
+}

@@ -1,0 +1,25 @@
+/* host_data.h: a test's inputs and reference on the host: the values drawn
+ * for it (as doubles for the reference and as the dtype's bytes for the
+ * device, equal value for value) and the reference output with its bounds. */
+#ifndef WB_HOST_DATA_H
+#define WB_HOST_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+
+typedef struct wb_host_data {
+    double *value[3];
+    void *typed[3];
+    size_t count, bytes; /* per input */
+    wb_host_case hc;     /* want and bound filled by the op's reference */
+    size_t out_count, out_bytes;
+} wb_host_data;
+
+/* Draw the job's inputs from seed and compute the reference. 0, or -1 when
+ * host memory runs out (h is then safe to free). */
+int wb_host_prepare(const wb_job *job, uint64_t seed, wb_host_data *h);
+void wb_host_free(wb_host_data *h);
+
+#endif

@@ -1,0 +1,368 @@
+/* timed_check.c: the timing phase of a test, built so that a timed call
+ * looks like a checked one and is checked like one.
+ *
+ * Every call of the timing loop, warm-ups included, gets an input derived on
+ * the device from the checked input (rows permuted, columns rotated, and for
+ * an odd op the sign flipped, chosen at random per call, written into one of
+ * two buffers picked at random), an output filled with a fresh random NaN
+ * pattern, and an L2 flush. After each call the output is copied aside, into
+ * a reservoir sample of the calls (every call equally likely to be kept,
+ * whatever the total) or into a discard slot; the copies cost the same and
+ * come after the stop event, so a launcher cannot tell a checked call from
+ * an unchecked one. One random call is watched by the run-time guard and
+ * left out of the statistics. Afterwards the kept outputs are compared with
+ * the checked run's reference, mapped through each call's derivation, and
+ * the speed with the ceilings measured in the same run. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "cuda_check.h"
+#include "device_case.h"
+#include "dtype.h"
+#include "rng.h"
+#include "runtime_guard.h"
+#include "timing.h"
+#include "trusted_kernels.h"
+
+enum { KEPT_SLOTS = 3, EXTRA_REPS_MAX = 3 };
+
+/* Beyond this much device-wide waiting after the stop event (plus half the
+ * kernel's own time), work went somewhere the events do not see. */
+static const double DEVSYNC_SLACK_MS = 0.05;
+/* Above the matching ceiling by more than this, a timing is impossible. */
+static const double CEILING_MARGIN = 1.15;
+
+typedef struct kept_call {
+    int used, call;
+    wb_derivation der;
+    uint32_t poison;
+} kept_call;
+
+struct wb_timed_state {
+    const wb_job *job;
+    const wb_host_data *h;
+    device_case *d;
+    wb_devbuf pool[2][3];
+    int sets;
+    wb_devbuf snaps; /* slots kept, one for the watched call, one discard */
+    int slots;
+    kept_call kept[KEPT_SLOTS + 1];
+    int filled, unwatched_calls;
+    wb_rng rng;
+    int watched_call;
+    int watch;
+    wb_guard_finding seen;
+    kept_call now; /* the call in progress */
+    wb_timing variant, baseline;
+};
+
+static long gcd(long a, long b)
+{
+    while (b) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static long below(wb_rng *rng, long n)
+{
+    long v = (long)(wb_rng_uniform(rng) * (double)n);
+    return v < n ? v : n - 1;
+}
+
+static wb_derivation random_derivation(wb_timed_state *t)
+{
+    wb_derivation d = {1, 0, 0, 0};
+    long rows = t->job->rows;
+    if (rows > 1) {
+        do
+            d.a = 1 + below(&t->rng, rows - 1);
+        while (gcd(d.a, rows) != 1);
+        d.b = below(&t->rng, rows);
+    }
+    d.rotate = below(&t->rng, t->job->cols);
+    d.negate = t->job->op->odd && (wb_rng_next(&t->rng) & 1);
+    return d;
+}
+
+/* A NaN in every element type: each 16-bit half is 0xFF80 | m, m in 1..127
+ * (float16 and bfloat16 NaNs), and two such halves make a float32 NaN. A
+ * 16-bit output gets the same half twice, so every element holds it. */
+static uint32_t random_poison(wb_timed_state *t)
+{
+    uint32_t hi = 0xFF80u | (uint32_t)(1 + below(&t->rng, 127));
+    uint32_t lo = t->job->dtype == WB_F32 ? 0xFF80u | (uint32_t)(1 + below(&t->rng, 127)) : hi;
+    return hi << 16 | lo;
+}
+
+static int set_up_call(wb_timed_state *t, wb_problem *p, kept_call *c)
+{
+    c->der = random_derivation(t);
+    c->poison = random_poison(t);
+    int set = t->sets > 1 ? (int)(wb_rng_next(&t->rng) & 1) : 0;
+    const void **in[3] = {&p->x, &p->x2, &p->x3};
+    size_t esize = wb_dtype_size(t->job->dtype);
+    for (int k = 0; k < t->job->op->n_inputs; k++) {
+        wb_derivation dk = c->der;
+        dk.negate = k == 0 && c->der.negate; /* odd in input 0 only */
+        if (wb_derive_input(t->pool[set][k].data, t->d->in[k].data, esize, t->job->rows,
+                            t->job->cols, &dk, p->stream))
+            return -1;
+        *in[k] = t->pool[set][k].data;
+    }
+    if (wb_fill_pattern(p->y, t->h->out_bytes, c->poison, p->stream))
+        return -1;
+    if (p->workspace && wb_fill_pattern(p->workspace, p->workspace_bytes,
+                                        (uint32_t)wb_rng_next(&t->rng), p->stream))
+        return -1;
+    return 0;
+}
+
+static int before_variant(int k, wb_problem *p, void *ctx)
+{
+    wb_timed_state *t = ctx;
+    t->now.call = k;
+    return set_up_call(t, p, &t->now);
+}
+
+static int before_baseline(int k, wb_problem *p, void *ctx)
+{
+    (void)k;
+    kept_call scratch;
+    return set_up_call(ctx, p, &scratch);
+}
+
+static void around_variant(int k, int entering, void *ctx)
+{
+    wb_timed_state *t = ctx;
+    if (k != t->watched_call || !t->watch)
+        return;
+    if (entering)
+        wb_guard_begin(t->d->p.stream);
+    else
+        wb_guard_end(&t->seen);
+}
+
+/* Which slot keeps call k's output: the watched call's own, a reservoir
+ * slot (call k replaces a kept one with probability KEPT/(calls so far)),
+ * or the discard slot. */
+static int slot_for(wb_timed_state *t, int k)
+{
+    if (k == t->watched_call)
+        return t->slots;
+    int seen = ++t->unwatched_calls;
+    if (t->filled < t->slots)
+        return t->filled++;
+    long j = below(&t->rng, seen);
+    return j < t->slots ? (int)j : t->slots + 1;
+}
+
+static int after_variant(int k, wb_problem *p, double event_ms, double devsync_ms, void *ctx)
+{
+    (void)event_ms;
+    (void)devsync_ms;
+    wb_timed_state *t = ctx;
+    int slot = slot_for(t, k);
+    size_t bytes = t->h->out_bytes;
+    WB_CUDA(cudaMemcpyAsync((char *)t->snaps.data + (size_t)slot * bytes, p->y, bytes,
+                            cudaMemcpyDeviceToDevice, p->stream));
+    if (slot <= t->slots) {
+        t->kept[slot] = t->now;
+        t->kept[slot].used = 1;
+    }
+    return k == t->watched_call; /* its time carries the guard's cost */
+}
+
+wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, device_case *d,
+                                 wb_result *r)
+{
+    wb_timed_state *t = calloc(1, sizeof *t);
+    if (!t) {
+        wb_fail(r, WB_CAT_CRASH, "out of host memory");
+        return NULL;
+    }
+    t->job = job;
+    t->h = h;
+    t->d = d;
+    wb_rng_seed(&t->rng, job->seed ^ 0x7173d5a1c0ffeeull);
+    if (!wb_settings.timing_checks)
+        return t;
+    char why[200];
+    t->watch = wb_settings.runtime_guard && wb_guard_ready(why, sizeof why);
+    t->watched_call = (int)below(&t->rng, 13); /* among the warm-ups and the first ten */
+    /* two input sets when they fit, one when memory is short */
+    for (t->sets = 0; t->sets < 2; t->sets++) {
+        int ok = 1;
+        for (int k = 0; k < job->op->n_inputs && ok; k++)
+            ok = !wb_devbuf_alloc(&t->pool[t->sets][k], h->bytes, WB_INPUT_GUARD_BYTE);
+        if (!ok) {
+            cudaGetLastError();
+            for (int k = 0; k < 3; k++)
+                wb_devbuf_release(&t->pool[t->sets][k]);
+            break;
+        }
+    }
+    for (t->slots = KEPT_SLOTS; t->slots >= 1; t->slots--) {
+        if (!wb_devbuf_alloc(&t->snaps, (size_t)(t->slots + 2) * h->out_bytes, WB_CANARY_BYTE))
+            break;
+        cudaGetLastError();
+    }
+    if (t->sets == 0 || t->slots == 0) {
+        wb_fail(r, WB_CAT_CUDA_ERROR,
+                "not enough device memory for the timing loop's inputs and checked outputs "
+                "(%zu bytes each)",
+                h->bytes);
+        wb_timed_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int wb_timed_run(wb_timed_state *t, wb_result *r)
+{
+    const wb_job *job = t->job;
+    wb_problem p = t->d->p;
+    wb_time_hooks variant_hooks = {before_variant, around_variant, after_variant, t};
+    wb_time_hooks baseline_hooks = {before_baseline, NULL, NULL, t};
+    int checks = wb_settings.timing_checks;
+    wb_time_plan plan = {
+        .launch = job->variant->launch,
+        .p = &p,
+        .budget_ms = job->bench ? 200.0 : 25.0,
+        .min_reps = 10,
+        .max_reps = 200,
+        .warmup = 3,
+        .extra_reps = checks ? (int)below(&t->rng, EXTRA_REPS_MAX + 1) : 0,
+        .hooks = checks ? &variant_hooks : NULL,
+    };
+    if (wb_time_loop(&plan, &t->variant))
+        return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+    r->ms = t->variant.median_ms;
+    r->ms_spread = t->variant.spread;
+    r->reps = t->variant.reps;
+    r->bytes = job->op->min_bytes(job->dtype, job->rows, job->cols);
+    r->gbps = r->ms > 0 ? r->bytes / (r->ms * 1e-3) / 1e9 : 0.0;
+    if (job->op->baseline) {
+        p = t->d->p;
+        plan.launch = job->op->baseline;
+        plan.extra_reps = 0;
+        plan.hooks = checks ? &baseline_hooks : NULL;
+        if (wb_time_loop(&plan, &t->baseline))
+            return wb_fail(r, WB_CAT_CUDA_ERROR, "baseline: %s", wb_cuda_error);
+        r->baseline_ms = t->baseline.median_ms;
+    }
+    return 0;
+}
+
+/* Where element i of a call's output comes from in the checked run's. */
+typedef struct mapping {
+    wb_layout layout;
+    long rows, cols;
+    wb_derivation der;
+} mapping;
+
+static long source_of(long i, int *negated, const void *ctx)
+{
+    const mapping *m = ctx;
+    const wb_derivation *d = &m->der;
+    *negated = d->negate;
+    switch (m->layout) {
+    case WB_LAYOUT_ELEMENTWISE: {
+        long r = i / m->cols, c = i % m->cols;
+        return ((d->a * r + d->b) % m->rows) * m->cols + (c + d->rotate) % m->cols;
+    }
+    case WB_LAYOUT_TRANSPOSE: {
+        long c = i / m->rows, r = i % m->rows;
+        return ((c + d->rotate) % m->cols) * m->rows + (d->a * r + d->b) % m->rows;
+    }
+    case WB_LAYOUT_ROW_REDUCE:
+        return (d->a * i + d->b) % m->rows;
+    case WB_LAYOUT_ALL_REDUCE:
+    default:
+        return 0;
+    }
+}
+
+static int check_kept(wb_timed_state *t, wb_result *r)
+{
+    const wb_host_data *h = t->h;
+    void *got = malloc(h->out_bytes ? h->out_bytes : 1);
+    if (!got)
+        return wb_fail(r, WB_CAT_CRASH, "out of host memory");
+    int rc = 0;
+    /* in call order, so the message names the earliest wrong call */
+    for (int pass = 0; pass <= t->slots && rc == 0; pass++) {
+        int s = -1;
+        for (int j = 0; j <= t->slots; j++)
+            if (t->kept[j].used && (s < 0 || t->kept[j].call < t->kept[s].call))
+                s = j;
+        if (s < 0)
+            break;
+        kept_call c = t->kept[s];
+        t->kept[s].used = 0;
+        r->checked_reps++;
+        if (cudaMemcpy(got, (char *)t->snaps.data + (size_t)s * h->out_bytes, h->out_bytes,
+                       cudaMemcpyDeviceToHost) != cudaSuccess) {
+            rc = wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error reading a timed call's output");
+            break;
+        }
+        mapping m = {t->job->op->layout, t->job->rows, t->job->cols, c.der};
+        wb_expected e = {h->hc.want, h->hc.bound, source_of, &m, c.poison};
+        wb_verdict v = wb_compare_expected(t->job->dtype, got, &e, (long)h->out_count);
+        if (v.category == WB_CAT_NONE)
+            continue;
+        char msg[WB_MSG_LEN - 160];
+        wb_verdict_message(&v, h->hc.out_cols, (long)h->out_count, msg, sizeof msg);
+        rc = wb_fail(r, WB_CAT_TIMED_MISMATCH,
+                     "timed call %d of %d (input rows r <- (%ld r + %ld) mod %ld, columns "
+                     "rotated by %ld%s): %s",
+                     c.call + 1, t->variant.calls, c.der.a, c.der.b, t->job->rows, c.der.rotate,
+                     c.der.negate ? ", sign flipped" : "", msg);
+    }
+    free(got);
+    return rc;
+}
+
+int wb_timed_judge(wb_timed_state *t, wb_result *r)
+{
+    if (!wb_settings.timing_checks)
+        return 0;
+    if (t->seen.category != WB_CAT_NONE)
+        return wb_fail(r, t->seen.category, "on timed call %d: %s", t->watched_call + 1,
+                       t->seen.message);
+    double wait = t->variant.devsync_median_ms;
+    if (wait > DEVSYNC_SLACK_MS + 0.5 * t->variant.median_ms)
+        return wb_fail(r, WB_CAT_UNSYNCHRONISED,
+                       "after each timed call's stop event the device still worked %.3f ms "
+                       "(median), against %.3f ms on p->stream: work the events did not see; "
+                       "a launcher queues all its work on p->stream",
+                       wait, t->variant.median_ms);
+    if (check_kept(t, r))
+        return -1;
+    int reads_only = t->job->op->traffic == WB_TRAFFIC_READ;
+    /* a read-only op may go faster than a copy, never faster than the faster of the two */
+    double ceiling = wb_settings.copy_ceiling_gbps;
+    if (reads_only && wb_settings.read_ceiling_gbps > ceiling)
+        ceiling = wb_settings.read_ceiling_gbps;
+    if (ceiling > 0 && r->gbps > CEILING_MARGIN * ceiling)
+        return wb_fail(r, WB_CAT_IMPLAUSIBLE,
+                       "%.0f GB/s is %.2f times the %s ceiling measured in this run (%.0f GB/s): "
+                       "no kernel moves its bytes that fast, so the timer missed work",
+                       r->gbps, r->gbps / ceiling, reads_only ? "read" : "copy", ceiling);
+    return 0;
+}
+
+void wb_timed_free(wb_timed_state *t)
+{
+    if (!t)
+        return;
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < 3; k++)
+            wb_devbuf_release(&t->pool[s][k]);
+    wb_devbuf_release(&t->snaps);
+    free(t);
+}

@@ -1,0 +1,33 @@
+/* trusted_kernels.h: the grader's own device helpers (trusted_kernels.cu). */
+#ifndef WB_TRUSTED_KERNELS_H
+#define WB_TRUSTED_KERNELS_H
+
+#include <cuda_runtime_api.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How a timed repetition's input is made from the checked one: row r comes
+ * from row (a r + b) mod rows (a coprime with rows), column c from column
+ * (c + rotate) mod cols, and with negate every value changes sign. */
+typedef struct wb_derivation {
+    long a, b, rotate;
+    int negate;
+} wb_derivation;
+
+/* dst = the derivation of src (rows x cols elements of elem_size bytes: 2 or 4). */
+int wb_derive_input(void *dst, const void *src, size_t elem_size, long rows, long cols,
+                    const wb_derivation *d, cudaStream_t stream);
+/* Fill bytes of dst with a repeating 32-bit pattern (little-endian). */
+int wb_fill_pattern(void *dst, size_t bytes, uint32_t pattern, cudaStream_t stream);
+/* Bytes per second a kernel reads from a buffer far larger than the L2, the
+ * fastest of 20 repetitions, in GB/s. */
+int wb_measure_read_ceiling(double *gbps);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
