@@ -8,7 +8,8 @@
 #   make book             book/out/index.html and one chapter per week
 #   make book-pdf         book/out/workbook.pdf: the same book through pandoc and LaTeX
 #   make student          dist/student/ and dist/student.tar.gz: the edition without solutions
-#   make test-mutants     on a GPU: every broken kernel in grader/mutants/ is rejected for its reason
+#   make test-mutants     on a GPU: every broken kernel in grader/mutants/ is rejected for its reason,
+#                         every kernel in grader/valid/ passes
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
@@ -191,16 +192,21 @@ sweep-rows: $(SWEEP_ROWS)
 sweep-softmax: $(SWEEP_SOFTMAX)
 	WB_COMMIT=$(COMMIT) $(SWEEP_SOFTMAX) --out build/bench/softmax-sweep.tsv $(SWEEP_ARGS)
 
-# ---- mutants: broken kernels the grader must reject ----------------------
-# grader/mutants/weekN_WHAT.cu stands in for week N's lesson object.
-mutant_week = $(firstword $(subst _, ,$(1)))
+# ---- mutants and valid kernels: what the grader must reject and pass ------
+# grader/mutants/weekN_WHAT.cu (a broken kernel) and grader/valid/weekN_WHAT.cu
+# (an unusual but right one) each stand in for week N's lesson object, built
+# as build/mutants/weekN_WHAT/grade or build/valid/weekN_WHAT/grade. Both
+# banks share the device helpers of grader/mutants/*.cuh and *.h.
+mutant_week = $(firstword $(subst _, ,$(notdir $(1))))
+BANK_SRC := $(wildcard grader/mutants/*.cu grader/valid/*.cu)
+BANK_HEADERS := $(wildcard grader/mutants/*.cuh grader/mutants/*.h)
 
-build/mutants/%/lesson.o: grader/mutants/%.cu grader/wb.h
+$(patsubst grader/%.cu,build/%/lesson.o,$(BANK_SRC)): build/%/lesson.o: grader/%.cu grader/wb.h $(BANK_HEADERS)
 	@mkdir -p $(@D)
-	$(NVCC) $(NVCCFLAGS) -Itangled/$(call mutant_week,$*) -c $< -o $@
+	$(NVCC) $(NVCCFLAGS) -Igrader/mutants -Itangled/$(call mutant_week,$*) -c $< -o $@
 
-build/mutants/%/grade: build/mutants/%/lesson.o build/obj/grader/$$(call mutant_week,$$*).o \
-                       $(GRADE_MAIN_OBJ) $(CORE_OBJ)
+$(patsubst grader/%.cu,build/%/grade,$(BANK_SRC)): build/%/grade: build/%/lesson.o \
+    build/obj/grader/$$(call mutant_week,$$*).o $(GRADE_MAIN_OBJ) $(CORE_OBJ)
 	grader/check_symbols.sh $<
 	$(NVCC) $(ARCH_FLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,35 +1,42 @@
 #!/usr/bin/env bash
 # mutants.sh: the grader must reject every broken kernel in grader/mutants/,
-# for the right reason.
+# for the right reason, and pass every kernel in grader/valid/.
 #
-# Each grader/mutants/weekN_WHAT.cu replaces that week's lesson object with
-# one broken variant. Its header says what the grader must answer:
-#   // expect: CATEGORY[|CATEGORY]   a wb_category_key() (wrong, unwritten, ...)
+#   ci/mutants.sh [NAME]     NAME: one kernel of either bank, e.g. week0_hang
+#
+# Each grader/mutants/weekN_WHAT.cu (a broken or cheating kernel) and each
+# grader/valid/weekN_WHAT.cu (an unusual but right one) replaces that week's
+# lesson object with one variant. Its header says what the grader must answer:
+#   // expect: CATEGORY[|CATEGORY]   a wb_category_key() (wrong, unwritten, ...),
+#                                    or pass (the valid bank)
 #   // shapes: RxC[,RxC]            optional: the shapes to grade it on
 #   // dtypes: f32                   optional
 #   // flags: --time                 optional extra grade options
 # `forbidden` means the symbol check must refuse to build it. A mutant is
 # caught when its grade run fails and the first failing test's category is
-# one of those expected. Without a GPU (WB_NO_GPU=1) only the mutants that
-# the symbol check must refuse are run, the others are skipped. Prints one
-# line a mutant, then "N passed, N failed, N skipped".
+# one of those expected; a valid kernel passes when the grader exits 0 with
+# no failing test. A valid kernel that fails is a FAIL, as a mutant that
+# passes is. Without a GPU (WB_NO_GPU=1) only the kernels that the symbol
+# check must refuse are run, the others are skipped. Prints one line a
+# kernel, then "N passed, N failed, N skipped".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 MAKE=${MAKE:-make}
 only=${1:-}
 passed=0 failed=0 skipped=0
-mkdir -p build/mutants
 
-header() { sed -n "s|^// $2: *||p" "$1" | head -n 1; }
+header() { sed -n "/^\/\/ $2:/{s|^// $2: *||p;q}" "$1"; }
 
-for src in grader/mutants/*.cu; do
+for src in grader/mutants/*.cu grader/valid/*.cu; do
+    [ -e "$src" ] || continue
     name=$(basename "$src" .cu)
+    bank=$(basename "$(dirname "$src")")
     [ -n "$only" ] && [ "$name" != "$only" ] && continue
     expect=$(header "$src" expect)
     shapes=$(header "$src" shapes)
     dtypes=$(header "$src" dtypes)
     flags=$(header "$src" flags)
-    dir=build/mutants/$name
+    dir=build/$bank/$name
     mkdir -p "$dir"
     if [ "${WB_NO_GPU:-0}" = 1 ] && [ "$expect" != forbidden ]; then
         printf 'skip    %-34s skipped: no CUDA device\n' "$name"
@@ -63,14 +70,19 @@ for src in grader/mutants/*.cu; do
         line=$(grep -m 1 '^not ok' "$dir/report/$week.tap" 2>/dev/null)
         got=$(sed -E 's/^not ok [0-9]+ - [^#]*# ([a-z_]+):.*/\1/' <<<"$line")
         why=${line#*# }
-        if [ $rc -eq 2 ] || [ -z "$line" ]; then
+        if [ $rc -eq 0 ] && [ -z "$line" ]; then
+            got=pass
+            why=$(grep -c '^ok' "$dir/report/$week.tap" 2>/dev/null)" tests passed"
+        elif [ $rc -eq 2 ] || [ -z "$line" ]; then
             got=${got:-none}
             [ $rc -eq 2 ] && got="grader-error"
             why=$(tail -n 3 "$dir/grade.log" | tr '\n' ' ')
         fi
     fi
     if grep -qE "^($expect)\$" <<<"$got"; then
-        printf 'caught  %-34s %-16s %s\n' "$name" "$got" "${why:0:150}"
+        verb=caught
+        [ "$got" = pass ] && verb=passes
+        printf '%-7s %-34s %-16s %s\n' "$verb" "$name" "$got" "${why:0:150}"
         passed=$((passed + 1))
     else
         printf 'FAIL    %-34s got %s, expected %s: %s\n' "$name" "$got" "$expect" "${why:0:200}"

@@ -1,7 +1,8 @@
 // expect: timeout
 // shapes: 31x33
 /* Mutant for Week 0: a copy whose last block waits for a flag that no one
- * ever sets: the kernel never finishes. */
+ * ever sets: the kernel never finishes. The flag is cleared by a kernel, not
+ * a memset, since a launcher may only launch kernels. */
 #include <cstdint>
 
 #include "wb.h"
@@ -16,12 +17,15 @@ __global__ void copy_waits_forever(const uint32_t *x, uint32_t *y, size_t n, vol
             ;
 }
 
+__global__ void clear_flag(int *flag)
+{
+    *flag = 0;
+}
+
 static int launch(const wb_problem *p)
 {
     size_t n = (size_t)p->rows * (size_t)p->cols;
-    cudaError_t e = cudaMemsetAsync(p->workspace, 0, sizeof(int), p->stream);
-    if (e != cudaSuccess)
-        return (int)e;
+    clear_flag<<<1, 1, 0, p->stream>>>((int *)p->workspace);
     copy_waits_forever<<<(unsigned)((n + 255) / 256), 256, 0, p->stream>>>(
         (const uint32_t *)p->x, (uint32_t *)p->y, n, (volatile int *)p->workspace);
     return (int)cudaGetLastError();
