@@ -235,7 +235,7 @@ test:
 
 lint:
 	clang-format --dry-run --Werror grader/*.c grader/*.h grader/tests/*.c ref/cpu/*.[ch] \
-	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard ci/tests/*.c) grader/mutants/*.cu \
+	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard ci/tests/*.c) grader/mutants/*.cu grader/mutants/*.cuh grader/mutants/*.h grader/valid/*.cu \
 	  $(wildcard bench/*.cu)
 	ci/lint-lessons.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \

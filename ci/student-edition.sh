@@ -196,7 +196,7 @@ build() {
     git ls-files -z --cached --others --exclude-standard |
         while IFS= read -r -d '' f; do
             [ -f "$f" ] || continue # deleted in the work tree
-            case $f in grader/mutants/*) continue ;; esac
+            case $f in grader/mutants/* | grader/valid/*) continue ;; esac
             printf '%s\0' "$f"
         done | xargs -0 -r cp --parents -t "$dest"
     for l in lessons/*.nw; do

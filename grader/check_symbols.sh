@@ -60,8 +60,8 @@ rule_lines=$(awk -v file="$rules" '
     /^[[:space:]]*(#|$)/ { next }
     {
         scope = $1; pattern = $2
-        if (scope != "undefined" && scope != "any") {
-            printf "%s:%d: scope must be undefined or any, got \"%s\"\n", file, NR, scope > "/dev/stderr"
+        if (scope != "undefined" && scope != "defined" && scope != "any") {
+            printf "%s:%d: scope must be undefined, defined or any, got \"%s\"\n", file, NR, scope > "/dev/stderr"
             bad = 1; next
         }
         if (NF < 3) {
@@ -112,6 +112,7 @@ for obj in "$@"; do
             undefined = (type == "U" || type == "w" || type == "v")
             for (r = 1; r <= nrules; r++) {
                 if (scope[r] == "undefined" && !undefined) continue
+                if (scope[r] == "defined" && undefined) continue
                 if (name !~ pat[r]) continue
                 where = member != "" && member != obj ? obj "(" member ")" : obj
                 if ((where SUBSEP name) in seen) break

@@ -115,6 +115,49 @@ expect "an archive member is named" 1 "lesson\.a\(calls_reference\.o\): referenc
     "$work/lesson.a"
 expect "several clean objects pass" 0 '^symbols: ok \(2 objects\)$' "$work/clean.o" "$work/clean.o"
 
+# ---- the launcher contract: streams, synchronisation, threads, interposition ----
+cc_c contract_breaches <<'C'
+#include <stddef.h>
+int cudaStreamCreate(void **s);
+int cudaDeviceSynchronize(void);
+int cudaLaunchHostFunc(void *s, void (*f)(void *), void *data);
+int pthread_create(void *t, const void *a, void *(*f)(void *), void *arg);
+static void host_side(void *d) { (void)d; }
+static void *thread_body(void *d) { return d; }
+int launch_breach(void)
+{
+    void *s;
+    cudaStreamCreate(&s);
+    cudaLaunchHostFunc(s, host_side, 0);
+    pthread_create(0, 0, thread_body, 0);
+    return cudaDeviceSynchronize();
+}
+C
+cc_c interposes <<'C'
+#include <stddef.h>
+/* a lesson's own cudaMemcpy would replace the runtime's for the whole grader */
+int cudaMemcpy(void *dst, const void *src, size_t n, int kind) { (void)dst; (void)src; return (int)n + kind; }
+C
+cat >"$work/template_ok.cpp" <<'CPP'
+// a lesson that instantiates a header template named like an API call
+// defines it (weakly), with a mangled name: that is no interposition
+template <typename T> int cudaOccupancyMaxActiveBlocksPerMultiprocessor(int *n, T f) { *n = sizeof f; return 0; }
+static void kernel_stub() {}
+int occupancy(int *n) { return cudaOccupancyMaxActiveBlocksPerMultiprocessor(n, kernel_stub); }
+CPP
+g++ -c "$work/template_ok.cpp" -o "$work/template_ok.o"
+expect "creating a stream is refused" 1 "contract_breaches\.o: references cudaStreamCreate: creates a stream" \
+    "$work/contract_breaches.o"
+expect "synchronising the device is refused" 1 "references cudaDeviceSynchronize: synchronises" \
+    "$work/contract_breaches.o"
+expect "a host function in the stream is refused" 1 "references cudaLaunchHostFunc" \
+    "$work/contract_breaches.o"
+expect "starting a thread is refused" 1 "references pthread_create: starts a thread" \
+    "$work/contract_breaches.o"
+expect "defining a CUDA API function is refused" 1 "interposes\.o: contains cudaMemcpy: defines a CUDA API" \
+    "$work/interposes.o"
+expect "a header template named like an API call passes" 0 '^symbols: ok' "$work/template_ok.o"
+
 # ---- the check itself failing is not the learner's fault: exit 2 ----
 expect "a missing object stops the check" 2 "no such file" "$work/nonexistent.o"
 printf 'everywhere ^x$ a typo in the scope\n' >"$work/bad-rules.txt"
