@@ -30,8 +30,11 @@ int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
 
 int wb_case_upload(const wb_job *job, const wb_host_data *h, device_case *d);
 /* Launch once and wait for the whole device; the category of what went
- * wrong (UNSUPPORTED and NOT_IMPLEMENTED included, with r's message), or NONE. */
-wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r);
+ * wrong (UNSUPPORTED and NOT_IMPLEMENTED included, with r's message), or NONE.
+ * With `seen`, the run-time guard watches the launcher's call (and only it)
+ * and *seen gets what it found. */
+typedef struct wb_guard_finding wb_guard_finding;
+wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_guard_finding *seen);
 /* Guards, unchanged inputs, then values against the reference; 0 or -1
  * (r says why; a wrong value is reported as wrong_as when that is not NONE). */
 int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d, void *got,

@@ -46,9 +46,13 @@ int wb_case_upload(const wb_job *job, const wb_host_data *h, device_case *d)
     return 0;
 }
 
-wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r)
+wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_guard_finding *seen)
 {
+    if (seen)
+        wb_guard_begin(d->p.stream);
     int rc = job->variant->launch(&d->p);
+    if (seen)
+        wb_guard_end(seen);
     if (rc == WB_UNSUPPORTED) {
         snprintf(r->message, sizeof r->message, "the variant reports it cannot handle %ldx%ld %s",
                  job->rows, job->cols, wb_dtype_name(job->dtype));
@@ -167,7 +171,8 @@ static int launch_with_guards(const wb_job *job, device_case *d, unsigned char b
     for (int k = 0; k < job->op->n_inputs; k++)
         if (wb_devbuf_refill_guards(&d->in[k], byte))
             return -1;
-    if (wb_devbuf_fill(&d->out, WB_POISON_BYTE) || wb_case_launch(job, d, &scratch) != WB_CAT_NONE)
+    if (wb_devbuf_fill(&d->out, WB_POISON_BYTE) ||
+        wb_case_launch(job, d, &scratch, NULL) != WB_CAT_NONE)
         return -1;
     return cudaMemcpy(out, d->out.data, bytes, cudaMemcpyDeviceToHost) == cudaSuccess ? 0 : -1;
 }
@@ -260,12 +265,8 @@ static int checked_launch(const wb_job *job, const wb_host_data *h, device_case 
 {
     char why[200];
     int watch = wb_settings.runtime_guard && wb_guard_ready(why, sizeof why);
-    if (watch)
-        wb_guard_begin(d->p.stream);
-    wb_category c = wb_case_launch(job, d, r);
     wb_guard_finding seen = {0};
-    if (watch)
-        wb_guard_end(&seen);
+    wb_category c = wb_case_launch(job, d, r, watch ? &seen : NULL);
     if (c == WB_CAT_UNSUPPORTED) {
         char what[WB_MSG_LEN];
         memcpy(what, r->message, sizeof what);
@@ -357,7 +358,7 @@ int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
         wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
-    wb_category c = wb_case_launch(job, &d, r);
+    wb_category c = wb_case_launch(job, &d, r, NULL);
     if (c != WB_CAT_NONE) {
         r->category = c;
         goto done;

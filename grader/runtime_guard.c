@@ -5,6 +5,7 @@
 #include <cupti.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *wb_guard_off_reason;
@@ -16,11 +17,16 @@ static struct {
     volatile int watching;
     pthread_t thread;
     int depth; /* runtime calls of the watched thread in progress */
+    int trace;
     cudaStream_t allowed;
     wb_guard_finding first;
 } guard;
 
-/* Calls a launcher may make at top level (names without _vNNNN or _ptsz). */
+/* Calls a launcher may make (names without _vNNNN or _ptsz; a trailing '*'
+ * stands for a family). The driver list also holds what the runtime and
+ * CUPTI call on their own while a launch is set up (loading the module,
+ * looking the kernel up, finding the context), which can come before the
+ * runtime call's own callback. */
 static const char *const runtime_allowed[] = {"cudaLaunchKernel",
                                               "__cudaLaunchKernel",
                                               "cudaLaunchKernelExC",
@@ -39,18 +45,34 @@ static const char *const runtime_allowed[] = {"cudaLaunchKernel",
                                               "cudaGetDeviceProperties",
                                               "cudaDriverGetVersion",
                                               "cudaRuntimeGetVersion",
-                                              "cudaFuncGetAttributes",
+                                              "cudaFuncGet*",
                                               "cudaFuncSetAttribute",
                                               "cudaFuncSetCacheConfig",
-                                              "cudaFuncGetName",
                                               "cudaGetFuncBySymbol",
-                                              "cudaOccupancy",
+                                              "cudaOccupancy*",
                                               NULL};
-static const char *const driver_allowed[] = {
-    "cuLaunchKernel",       "cuLaunchKernelEx",   "cuLaunchCooperativeKernel",
-    "cuGetErrorString",     "cuGetErrorName",     "cuDeviceGetAttribute",
-    "cuCtxGetDevice",       "cuFuncGetAttribute", "cuFuncSetAttribute",
-    "cuKernelGetAttribute", "cuOccupancy",        NULL};
+static const char *const driver_allowed[] = {"cuLaunchKernel",
+                                             "cuLaunchKernelEx",
+                                             "cuLaunchCooperativeKernel",
+                                             "cuGetErrorString",
+                                             "cuGetErrorName",
+                                             "cuDeviceGet*",
+                                             "cuDriverGetVersion",
+                                             "cuInit",
+                                             "cuGetExportTable",
+                                             "cuCtxGet*",
+                                             "cuCtxSetCurrent",
+                                             "cuCtxPushCurrent",
+                                             "cuCtxPopCurrent",
+                                             "cuDevicePrimaryCtx*",
+                                             "cuLibrary*",
+                                             "cuModule*",
+                                             "cuKernel*",
+                                             "cuFunc*",
+                                             "cuOccupancy*",
+                                             "cuStreamGet*",
+                                             "cuPointerGetAttribute*",
+                                             NULL};
 
 /* "cudaLaunchKernel_ptsz_v7000" -> "cudaLaunchKernel" */
 static void base_name(const char *name, char *out, size_t len)
@@ -70,9 +92,8 @@ static int allowed_name(const char *name, const char *const *list)
 {
     for (int i = 0; list[i]; i++) {
         size_t n = strlen(list[i]);
-        /* cudaOccupancy and cuOccupancy stand for families */
-        int family = !strcmp(list[i], "cudaOccupancy") || !strcmp(list[i], "cuOccupancy");
-        if (family ? !strncmp(name, list[i], n) : !strcmp(name, list[i]))
+        int family = n > 0 && list[i][n - 1] == '*';
+        if (family ? !strncmp(name, list[i], n - 1) : !strcmp(name, list[i]))
             return 1;
     }
     return 0;
@@ -160,6 +181,11 @@ static void CUPTIAPI on_call(void *userdata, CUpti_CallbackDomain domain, CUpti_
     int watched_thread = pthread_equal(pthread_self(), guard.thread);
     char name[96];
     base_name(cb->functionName, name, sizeof name);
+    if (guard.trace) /* WB_GUARD_TRACE=1: every call the guard sees, to stderr */
+        fprintf(stderr, "guard: %s %s %s depth %d%s\n",
+                domain == CUPTI_CB_DOMAIN_RUNTIME_API ? "runtime" : "driver", name,
+                cb->callbackSite == CUPTI_API_ENTER ? "enter" : "exit", guard.depth,
+                watched_thread ? "" : " (another thread)");
     const void *stream = NULL;
     if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
         if (cb->callbackSite != CUPTI_API_ENTER) {
@@ -211,6 +237,8 @@ int wb_guard_ready(char *why, size_t len)
         return 0;
     }
     if (guard.subscribed == 0) {
+        const char *trace = getenv("WB_GUARD_TRACE");
+        guard.trace = trace && *trace && *trace != '0';
         CUptiResult r = cuptiSubscribe(&guard.handle, (CUpti_CallbackFunc)on_call, NULL);
         if (r == CUPTI_SUCCESS)
             r = cuptiEnableDomain(1, guard.handle, CUPTI_CB_DOMAIN_RUNTIME_API);
