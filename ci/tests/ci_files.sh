@@ -14,7 +14,8 @@
 #     executor (ci/gitlab-local.sh).
 # Steps and jobs that need a GPU, GitHub or make test itself are skipped by
 # the runners with their reasons. Without the CI tools (ci/setup.sh installs
-# them with Node.js 20+) every check is skipped, unless CI=true: then it fails.
+# them with Node.js 20+) or outside a git checkout every check is skipped,
+# unless CI=true: then it fails.
 # Prints "N passed, N failed[, N skipped]".
 # shellcheck disable=SC2016 # the expected texts hold GitHub expressions and jq/YAML $ signs, not the shell's
 set -uo pipefail
@@ -32,11 +33,13 @@ done
 for tool in yq yamllint shellcheck pre-commit rsync git tap2junit xmllint; do
     command -v "$tool" >/dev/null || missing+=" $tool"
 done
+# pre-commit and gitlab-ci-local read git (a student edition is no checkout)
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 || missing+=" a git checkout"
 if [ -n "$missing" ]; then
     if [ "${CI:-}" = true ]; then
-        bad "the CI-file checkers are installed" "missing:$missing (ci/setup.sh installs them)"
+        bad "the CI-file checkers are here" "not here:$missing (ci/setup.sh installs the tools)"
     else
-        skip "the CI files" "missing:$missing; ci/setup.sh installs them (the npm ones need Node.js 20+)"
+        skip "the CI files" "not here:$missing (ci/setup.sh installs the tools, the npm ones with Node.js 20+)"
     fi
     finish
     exit
