@@ -3,8 +3,8 @@
 # XML (TAP that prove kept, converted by tap2junit; the grader's own
 # .junit.xml reports) and prints the Markdown summary. No GPU needed. Covers:
 # nested TAP files, passes, failures and skips counted from the XML, the
-# failures named, missing folders, an emptied OUT, malformed XML, a missing
-# tool. Prints "N passed, N failed".
+# failures named, missing folders, an emptied OUT, prove keeping TAP where
+# PERL_TEST_HARNESS_DUMP_TAP says, malformed XML, a missing tool. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . ci/tests/assert.sh
@@ -63,6 +63,16 @@ echo '<testsuites><testsuite>' >"$tmp/broken/week9.junit.xml"
 out=$(ci/junit.sh "$tmp/out" "$tmp/no-tap" "$tmp/broken" 2>&1); rc=$?
 same "malformed XML: exit 2" 2 "$rc"
 has "malformed XML: names the file" "^junit: $tmp/out/reports/week9\.junit\.xml is not well-formed XML$" "$out"
+
+# the contract with the test runner: prove keeps each program's TAP where
+# PERL_TEST_HARNESS_DUMP_TAP says, under the program's name
+mkdir -p "$tmp/t"
+printf '#!/bin/sh\necho 1..2\necho ok 1 - first\necho not ok 2 - second\n' >"$tmp/t/two.sh"
+chmod +x "$tmp/t/two.sh"
+(cd "$tmp" && PERL_TEST_HARNESS_DUMP_TAP=$tmp/spool prove --exec '' t/two.sh >/dev/null 2>&1)
+out=$(ci/junit.sh "$tmp/out" "$tmp/spool" 2>&1); rc=$?
+same "prove's kept TAP: exit 0" 0 "$rc"
+has "prove's kept TAP: one JUnit file named after the program" '^\| tap/t/two\.sh\.junit\.xml \| 2 \| 1 \| 0 \|$' "$out"
 
 mkdir -p "$tmp/bin"
 for tool in env bash; do ln -s "$(command -v "$tool")" "$tmp/bin/$tool"; done
