@@ -113,6 +113,7 @@ echo "== CI files and scripts (no GPU; book/ci.md)"
 counted perf-smoke ci/tests/perf_smoke.sh
 counted wait-gpu-idle ci/tests/wait_gpu_idle.sh
 counted junit-writer ci/tests/junit_writer.sh
+counted gpu-job ci/tests/gpu_job.sh
 counted ci-files ci/tests/ci_files.sh
 
 echo "== graders (GPU)"

@@ -132,7 +132,7 @@ same "GitLab test: JUnit to the test tab, the book as an artifact" '["build/juni
 mine=(.pre-commit-config.yaml .yamllint ci/github/*.yml ci/github/run-steps.sh ci/gitlab/.gitlab-ci.yml
     ci/gitlab/slurm.gitlab-ci.yml ci/gitlab-local.sh ci/validate-ci.sh ci/gpu-job.sh ci/perf-smoke.sh
     ci/wait-gpu-idle.sh ci/junit.sh ci/install-cuda.sh ci/tests/ci_files.sh ci/tests/perf_smoke.sh
-    ci/tests/wait_gpu_idle.sh ci/tests/junit_writer.sh)
+    ci/tests/wait_gpu_idle.sh ci/tests/junit_writer.sh ci/tests/gpu_job.sh)
 out=$(pre-commit validate-config .pre-commit-config.yaml 2>&1); rc=$?
 same "pre-commit: the hooks' configuration is valid" 0 "$rc"
 same "pre-commit: every hook is local and installs nothing" '["local"] ["system"]' \
