@@ -279,3 +279,15 @@ profile: $$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade)
 sanitize: $$(if $$(GRADE),,$$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade))
 	@rc=0; if [ -n "$(GRADE)" ]; then GRADE=$(GRADE) VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh || rc=$$?; \
 	else for w in $(PROFILE_WEEKS); do VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh $$w || rc=$$?; done; fi; exit $$rc
+
+# ---- CI files: workflows, pipelines, hooks (book/ci.md) ---------------------
+#   make hooks            install the pre-commit hooks of .pre-commit-config.yaml (Debian's pre-commit)
+#   make ci-validate      check the CI files without a GPU: schemas, pins, lint, hooks, their no-GPU steps
+.PHONY: hooks ci-validate
+
+hooks:
+	@command -v pre-commit >/dev/null || { echo "make hooks: pre-commit not found; make setup installs it" >&2; exit 1; }
+	pre-commit install
+
+ci-validate:
+	ci/tests/ci_files.sh

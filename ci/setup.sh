@@ -4,7 +4,8 @@
 # Debian packages from ci/packages.txt and book/PACKAGES: installed with
 # apt-get when run as root, otherwise the exact command is printed and the
 # script stops. The CUDA toolkit is not a Debian main package: nvcc is looked
-# for on PATH and in CUDA_HOME (default /usr/local/cuda).
+# for on PATH and in CUDA_HOME (default /usr/local/cuda). The tools that check
+# the CI files (ci/package.json) are installed with npm into ci/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,4 +40,21 @@ else
     echo "  Install the CUDA toolkit (https://developer.nvidia.com/cuda-downloads, or Debian's" >&2
     echo "  non-free nvidia-cuda-toolkit) and set CUDA_HOME if it is not in /usr/local/cuda." >&2
     exit 1
+fi
+
+# The CI files' checkers (make test's ci-files stage): ci/package-lock.json's
+# exact versions, installed again only when the lock file changed. They need
+# Node.js 20 or newer, which Debian 12 lacks (its nodejs is 18): without it a
+# learner's make test skips those checks, and CI (CI=true) stops here.
+node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')
+if [ "${node_major:-0}" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+    echo "setup: Node.js 20 or newer with npm not found (${node_major:+node $node_major}${node_major:-no node});" >&2
+    echo "  the CI-file checks of make test need it: node:20-bookworm, NodeSource's nodejs or Debian 13 have it" >&2
+    [ "${CI:-}" != true ] || exit 1
+elif cmp -s ci/package-lock.json ci/node_modules/.installed-lock; then
+    echo "setup: CI-file checkers present (ci/node_modules)"
+else
+    echo "setup: installing the CI-file checkers into ci/node_modules (npm ci)"
+    npm ci --prefix ci --no-audit --no-fund --loglevel=error
+    cp ci/package-lock.json ci/node_modules/.installed-lock
 fi

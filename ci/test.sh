@@ -108,6 +108,14 @@ echo "== book"
 stage book make --no-print-directory book
 [ -x book/tests/run.sh ] && counted book-tests book/tests/run.sh
 
+echo "== CI files and scripts (no GPU; book/ci.md)"
+# after the book: the workflows' steps are run here, and one uploads book/out
+counted perf-smoke ci/tests/perf_smoke.sh
+counted wait-gpu-idle ci/tests/wait_gpu_idle.sh
+counted junit-writer ci/tests/junit_writer.sh
+counted gpu-job ci/tests/gpu_job.sh
+counted ci-files ci/tests/ci_files.sh
+
 echo "== graders (GPU)"
 for g in build/week*/grade; do
     w=$(basename "$(dirname "$g")")
