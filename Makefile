@@ -248,3 +248,26 @@ profile: $$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade)
 sanitize: $$(if $$(GRADE),,$$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade))
 	@rc=0; if [ -n "$(GRADE)" ]; then GRADE=$(GRADE) VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh || rc=$$?; \
 	else for w in $(PROFILE_WEEKS); do VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh $$w || rc=$$?; done; fi; exit $$rc
+
+# ---- roster: grading a class (ci/roster/, book/instructors.md) ---------------
+#   make roster ROSTER=dir|file.csv   grade each submission in a sandbox; build/roster/NAME/class.csv
+#                                     (JOBS=auto: one grader per GPU; ROSTER_WEEKS="0 1"; GRADER_SEED, GRADER_HIDDEN)
+#   make roster-class                 a generated class of test submissions in build/roster-class/
+#   make roster-slurm ROSTER=...      the same grading as a Slurm job array and a gather job
+.PHONY: roster roster-class roster-slurm roster-kit-objects
+
+# what ci/roster/kit.sh compiles once, outside any sandbox, for every submission
+roster-kit-objects: $(CORE_OBJ) build/obj/grader/main.o $(patsubst grader/%.c,build/obj/grader/%.o,$(wildcard grader/week*.c))
+
+ROSTER_ARGS = $(if $(JOBS),--jobs $(JOBS)) $(if $(ROSTER_OUT),--out $(ROSTER_OUT)) $(ROSTER)
+
+roster:
+	$(if $(ROSTER),,$(error ROSTER= names a folder of submissions or a CSV of student,path))
+	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/roster/roster.sh $(ROSTER_ARGS)
+
+roster-class:
+	ci/roster/make-class.sh $(or $(CLASS),build/roster-class)
+
+roster-slurm:
+	$(if $(ROSTER),,$(error ROSTER= names a folder of submissions or a CSV of student,path))
+	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/slurm/submit.sh $(ROSTER_ARGS)
