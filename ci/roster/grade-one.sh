@@ -44,7 +44,7 @@ secret=$out/secret
 [ -r "$secret/seed" ] || roster_die "$secret/seed missing: run ci/roster/roster.sh, which writes it"
 seed=$(cat "$secret/seed")
 sdir=$out/students/$student
-sandbox=$here/sandbox.sh
+sandbox=${ROSTER_SANDBOX:-$here/sandbox.sh} # a test may watch what each step gets
 mapfile -t weeks < <(roster_weeks "$kit" "${ROSTER_WEEKS:-}")
 
 build_limits=(--wall "$ROSTER_BUILD_WALL" --cpu "$ROSTER_BUILD_CPU" --as "$ROSTER_BUILD_AS"

@@ -115,7 +115,7 @@ expect partly-wrong no_device failed 10 '^copy: (unwritten|wrong)'
 cp "$edition/lessons/$lesson_name" "$work/not-building.nw"
 edit "$work/not-building.nw" '    size_t n_vec = bytes / sizeof(uint4);' '    size_t n_vec = bytes / sizeof(uint4)'
 submission not-building dir "$work/not-building.nw"
-expect not-building not_building not_building all "$lesson_name[:(][0-9]+.*error"
+expect not-building not_building not_building all "${lesson_name}[:(][0-9]+.*error"
 
 # 4. the naive transpose's launcher writes through a null pointer on 1x1
 cp "$solved" "$work/crashing.nw"

@@ -22,6 +22,7 @@
 #   ROSTER_GRADE_ARGS  more grader options for every grade, e.g. "--dtype f32"
 #   CUDA_ARCH       architectures to compile for ("native": those of the GPUs present)
 #   WB_COMMIT       the instructor's commit, written into every report
+#   ROSTER_KIT      build the kit there instead of DIR/kit (to share it)
 #   limits          ci/roster/lib.sh
 set -euo pipefail
 
@@ -89,10 +90,17 @@ if [ "$arch" = native ]; then
 fi
 export CUDA_ARCH=$arch
 export WB_COMMIT=${WB_COMMIT:-$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}
-"$here/kit.sh" "$out/kit" >"$out/kit.log" 2>&1 || {
+# ROSTER_KIT: a kit shared by several rosters of this checkout (OUT/kit then
+# links to it)
+kit=${ROSTER_KIT:-$out/kit}
+"$here/kit.sh" "$kit" >"$out/kit.log" 2>&1 || {
     tail -n 20 "$out/kit.log" >&2
     roster_die "the grading kit did not build (log: $out/kit.log)"
 }
+if [ -n "${ROSTER_KIT:-}" ]; then
+    rm -rf "$out/kit"
+    ln -s "$(cd "$kit" && pwd -P)" "$out/kit"
+fi
 
 # the sandbox must start before any submission is blamed for what it does
 probe=$out/.probe
@@ -106,7 +114,12 @@ rm -rf "$probe"
 
 echo "roster: $(wc -l <"$out/plan.tsv") submission(s) from $roster into $out (CUDA_ARCH=$arch)"
 status=0
-"$here/schedule.sh" --jobs "$jobs" "$out" || status=1
+"$here/schedule.sh" --jobs "$jobs" "$out" &
+scheduler=$!
+# stopped (Ctrl-C, a CI time limit): stop the graders too; the next run resumes
+trap 'kill -TERM "$scheduler" 2>/dev/null; wait "$scheduler"; echo "roster: stopped; run it again to resume" >&2; exit 130' TERM INT
+wait "$scheduler" || status=1
+trap - TERM INT
 "$here/gather.sh" "$out"
 echo "roster: $(($(date +%s) - start)) s wall time"
 exit "$status"

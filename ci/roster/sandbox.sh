@@ -173,7 +173,8 @@ else
     nproc=$((nproc + mine))
 fi
 
-limits=(prlimit --cpu="$cpu" --nproc="$nproc" --fsize="$fsize" --core=0)
+# past the CPU limit SIGXCPU, a few seconds later SIGKILL
+limits=(prlimit --cpu="$cpu:$((cpu + 5))" --nproc="$nproc" --fsize="$fsize" --core=0)
 [ "$as" != 0 ] && limits+=(--as="$as")
 
 # bubblewrap writes --info-fd once the sandbox is set up: an empty file
@@ -199,7 +200,9 @@ set +e
     for name in "${!pass[@]}"; do
         export "$name=${pass[$name]}"
     done
-    exec timeout --kill-after=10 "$wall" "${limits[@]}" -- bwrap --info-fd 4 "${args[@]}" -- "${drop[@]}" "$@"
+    # --foreground: timeout stays in the caller's process group, so that
+    # stopping the roster's worker stops it too (bwrap then kills the rest)
+    exec timeout --foreground --kill-after=10 "$wall" "${limits[@]}" -- bwrap --info-fd 4 "${args[@]}" -- "${drop[@]}" "$@"
 ) 4>"$info" </dev/null
 rc=$?
 set -e
