@@ -106,36 +106,11 @@ stage() {
 }
 
 # ---- writers ----------------------------------------------------------------
-# record WEEK VERDICT REASON [REPORT]: the week's record.json (the one writer
-# of the roster's records); points and the GPU come from the grader's report
+# record WEEK VERDICT REASON [REPORT]: the week's record.json (record.sh)
 record() {
-    local week=$1 verdict=$2 reason=$3 report=${4:-} wd=$sdir/$1
-    local tmp=$wd/record.json.tmp
-    jq -n --arg student "$student" --arg week "$week" --arg verdict "$verdict" --arg reason "$reason" \
-        --arg cvd "${CUDA_VISIBLE_DEVICES-}" --arg scheduled "${ROSTER_GPU_UUID:-}" \
-        --arg slot "${ROSTER_SLOT:-0}" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-        --argjson build "${secs[build]:-null}" --argjson symbols "${secs[symbols]:-null}" \
-        --argjson link "${secs[link]:-null}" --argjson grade "${secs[grade]:-null}" \
-        --arg reportpath "${report:+report/$week.json}" \
-        --slurpfile r "${report:-/dev/null}" '
-        ($r[0] // null) as $rep
-        | def pts(k): if $rep == null then 0 elif $rep.score then ([$rep.score.items[] | select(.kind == k) | .points] | add // 0) else null end;
-        {
-          schema: "workbook-roster-record/1",
-          student: $student, week: $week, verdict: $verdict, reason: $reason,
-          correctness: pts("correctness"), performance: pts("performance"),
-          total: (if $rep.score then $rep.score.total else (if $rep then null else 0 end) end),
-          max: ($rep.score.max // null),
-          tests: ($rep.summary // null),
-          gpu: ($rep.env.gpu // ""), gpu_uuid: ($rep.env.gpu_uuid // ""),
-          gpu_index: ($rep.env.gpu_index // ""),
-          cuda_visible_devices: $cvd, scheduled_gpu_uuid: $scheduled, slot: ($slot | tonumber),
-          seconds: { build: $build, symbols: $symbols, link: $link, grade: $grade },
-          report: (if $reportpath == "" then null else $reportpath end),
-          date: $date
-        }' >"$tmp"
-    mv "$tmp" "$wd/record.json"
-    printf '%-20s %-6s %-13s %s\n' "$student" "$week" "$verdict" "$reason"
+    local seconds
+    seconds=$(for k in "${!secs[@]}"; do printf '{"%s": %s}\n' "$k" "${secs[$k]}"; done | jq -s 'add // {}')
+    "$here/record.sh" "$sdir/$1" "$student" "$1" "$2" "$3" "$seconds" ${4:+"$4"}
 }
 
 # gradescope_ungraded WEEK VERDICT REASON LOG: the Gradescope results.json of
