@@ -24,10 +24,11 @@
 # alone, with the GPU, the secret seed in GRADER_SEED and the hidden shapes on
 # descriptor 3). Only the grade step sees the seed or the hidden shapes.
 #
-# Environment: CUDA_ARCH (required), WB_COMMIT, ROSTER_WEEKS,
+# Environment: ROSTER_WEEKS,
 # CUDA_VISIBLE_DEVICES and ROSTER_GPU_UUID (the GPU the scheduler gave this
 # submission), ROSTER_GRADE_ARGS (more grader options, e.g. "--dtype f32"),
-# ROSTER_SLOT, and the limits in ci/roster/lib.sh.
+# ROSTER_SLOT, and the limits in ci/roster/lib.sh. The architectures and the
+# instructor's commit are the kit's (OUT/kit/.arch, .commit).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,7 +41,10 @@ student=$2 source=$3
 roster_valid_id "$student" || roster_die "bad student id '$student'"
 kit=$out/kit
 secret=$out/secret
-: "${CUDA_ARCH:?grade-one.sh: CUDA_ARCH must be set (ci/roster/roster.sh sets it)}"
+[ -r "$kit/.arch" ] || roster_die "$kit is no grading kit: run ci/roster/prepare.sh, which builds it"
+# what the kit was built for and from (ci/roster/kit.sh)
+CUDA_ARCH=$(cat "$kit/.arch")
+WB_COMMIT=$(cat "$kit/.commit" 2>/dev/null || echo unknown)
 [ -r "$secret/seed" ] || roster_die "$secret/seed missing: run ci/roster/roster.sh, which writes it"
 seed=$(cat "$secret/seed")
 sdir=$out/students/$student
@@ -60,7 +64,7 @@ stage() {
     rm -rf "$sub" "$sdir/unpacked"
     mkdir -p "$sub/lessons"
     if [ -d "$source" ]; then
-        root=$source
+        root=$(cd "$source" && pwd -P) # the roster may link to it; inside, no link is followed
     elif [ -f "$source" ]; then
         # an archive is unpacked in a sandbox: a hostile one (links out of
         # the folder, huge members) meets the same walls as its code

@@ -9,6 +9,7 @@
 # Environment: CUDA_ARCH (required: the architectures the submissions are
 # compiled for, e.g. "90"; the kit's objects are rebuilt when it changes),
 # WB_COMMIT (the instructor's commit, written into every report), MAKE.
+# Both are kept in KIT/.arch and KIT/.commit, which grade-one.sh reads.
 #
 # The sandbox (ci/roster/sandbox.sh --kit) mounts these read-only where the
 # Makefile expects them, so a submission brings nothing but its lessons: no
@@ -43,4 +44,6 @@ if ! "$MAKE" -C "$kit" -q CUDA_ARCH="$CUDA_ARCH" roster-kit-objects; then
     echo "kit.sh: $kit/build/obj is not up to date after building it" >&2
     exit 1
 fi
+# what grade-one.sh builds each submission with
+printf '%s\n' "${WB_COMMIT:-unknown}" >"$kit/.commit"
 echo "kit: $kit (CUDA_ARCH=$CUDA_ARCH)"

@@ -27,6 +27,14 @@ roster_sandbox_uid() {
     return 0
 }
 
+# roster_default_out REPO ROSTER: where a roster's results go by default,
+# build/roster/NAME (NAME: the roster's folder or CSV name)
+roster_default_out() {
+    local name=${2%/}
+    name=${name##*/}
+    echo "$1/build/roster/${name%.csv}"
+}
+
 roster_die() {
     echo "roster: $*" >&2
     exit 2

@@ -7,8 +7,9 @@
 # ROSTER is either
 #   a folder: each entry is one student's submission, named by the student's
 #             id: a folder (a student edition, or anything holding
-#             lessons/weekN-*.nw) or a tarball (ID.tar.gz, ID.tgz, ID.tar);
-#             other files are skipped with a note on stderr;
+#             lessons/weekN-*.nw) or a tarball (ID.tar.gz, ID.tgz, ID.tar),
+#             or a link the instructor made to one; other files are skipped
+#             with a note on stderr;
 #   a CSV:    "student,path" a line (a header line "student,..." and lines
 #             starting with # are skipped); a relative path is relative to
 #             the CSV's folder.
@@ -52,7 +53,7 @@ if [ -d "$roster" ]; then
         *.tgz) id=${name%.tgz} ;;
         *.tar) id=${name%.tar} ;;
         *)
-            if [ -d "$entry" ] && [ ! -L "$entry" ]; then
+            if [ -d "$entry" ]; then
                 id=$name
             else
                 echo "roster: skipping $entry (neither a folder nor a tarball)" >&2

@@ -10,7 +10,8 @@
 #                   grader/, ref/, book/ and build/obj at the same places under
 #                   /work, so the instructor's Makefile builds there
 #   --ro SRC:DEST   one more read-only file or folder (e.g. a score file)
-#   --gpu           bind the GPU device nodes /dev/nvidia* and /sys
+#   --gpu           bind the GPU device nodes /dev/nvidia* and /sys (not when
+#                   ROSTER_NO_GPU=1: the tests take the no-GPU path on a GPU machine)
 #   --env NAME      pass NAME with its value from this script's environment
 #                   (the sandbox's environment is otherwise rebuilt from
 #                   nothing). Values never appear on a command line.
@@ -137,7 +138,7 @@ for pair in "${ro_extra[@]}"; do
 done
 
 gpu_group=''
-if [ "$gpu" = 1 ]; then
+if [ "$gpu" = 1 ] && [ "${ROSTER_NO_GPU:-0}" != 1 ]; then
     for dev in /dev/nvidia*; do
         [ -e "$dev" ] && args+=(--dev-bind "$dev" "$dev")
     done

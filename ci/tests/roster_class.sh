@@ -29,9 +29,8 @@ rm -rf "$class" "$out"
 mkdir -p "$base"
 export CUDA_ARCH=${CUDA_ARCH:-90} ROSTER_WEEKS=0 ROSTER_KIT=$base/kit
 export GRADER_SEED=20261203 GRADER_HIDDEN=$class/secret/hidden.txt
-# the GPU tests of make test run elsewhere; this one takes the no-GPU path
-# even where a GPU is present
-export ROSTER_GRADE_WALL=${ROSTER_GRADE_WALL:-600}
+# the no-GPU path even where a GPU is present: the sandboxes get no GPU
+export ROSTER_NO_GPU=1
 
 if ! "$repo/ci/roster/make-class.sh" "$class" >"$base/make-class.log" 2>&1; then
     bad "the test class is generated" "$(tail -n 20 "$base/make-class.log")"
