@@ -24,10 +24,10 @@
 # alone, with the GPU, the secret seed in GRADER_SEED and the hidden shapes on
 # descriptor 3). Only the grade step sees the seed or the hidden shapes.
 #
-# Environment: ROSTER_WEEKS,
-# CUDA_VISIBLE_DEVICES and ROSTER_GPU_UUID (the GPU the scheduler gave this
-# submission), ROSTER_GRADE_ARGS (more grader options, e.g. "--dtype f32"),
-# ROSTER_SLOT, and the limits in ci/roster/lib.sh. The architectures and the
+# Environment: ROSTER_WEEKS, CUDA_VISIBLE_DEVICES and ROSTER_GPU_UUID (the
+# GPU the scheduler gave this submission), ROSTER_GRADE_ARGS (more grader
+# options, e.g. "--dtype f32"), ROSTER_SLOT, CHECK_PREFIX (as the Makefile
+# reads it), and the limits in ci/roster/lib.sh. The architectures and the
 # instructor's commit are the kit's (OUT/kit/.arch, .commit).
 set -euo pipefail
 
@@ -54,6 +54,13 @@ mapfile -t weeks < <(roster_weeks "$kit" "${ROSTER_WEEKS:-}")
 build_limits=(--wall "$ROSTER_BUILD_WALL" --cpu "$ROSTER_BUILD_CPU" --as "$ROSTER_BUILD_AS"
     --nproc "$ROSTER_NPROC" --fsize "$ROSTER_FSIZE")
 make_args=(make --no-print-directory CUDA_ARCH="$CUDA_ARCH" WB_COMMIT="${WB_COMMIT:-unknown}")
+# Check unpacked from .deb files (a GPU machine that cannot install it, see
+# the README): the sandbox shows CHECK_PREFIX read-only, and the grader finds
+# its libraries through LD_LIBRARY_PATH
+if [ -n "${CHECK_PREFIX:-}" ]; then
+    make_args+=(CHECK_PREFIX="$CHECK_PREFIX")
+    export LD_LIBRARY_PATH=$CHECK_PREFIX/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
 
 # ---- the submission's lessons, and nothing else, into $sdir/submission ----
 # stage: fills $sdir/submission/lessons, or writes the reason it cannot into
