@@ -259,11 +259,11 @@ sanitize: $$(if $$(GRADE),,$$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade))
 # what ci/roster/kit.sh compiles once, outside any sandbox, for every submission
 roster-kit-objects: $(CORE_OBJ) build/obj/grader/main.o $(patsubst grader/%.c,build/obj/grader/%.o,$(wildcard grader/week*.c))
 
-ROSTER_ARGS = $(if $(JOBS),--jobs $(JOBS)) $(if $(ROSTER_OUT),--out $(ROSTER_OUT)) $(ROSTER)
+ROSTER_ARGS = $(if $(ROSTER_OUT),--out $(ROSTER_OUT)) $(ROSTER)
 
 roster:
 	$(if $(ROSTER),,$(error ROSTER= names a folder of submissions or a CSV of student,path))
-	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/roster/roster.sh $(ROSTER_ARGS)
+	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/roster/roster.sh $(if $(JOBS),--jobs $(JOBS)) $(ROSTER_ARGS)
 
 roster-class:
 	ci/roster/make-class.sh $(or $(CLASS),build/roster-class)
