@@ -3,10 +3,12 @@
 # edition with week 0's lesson solved (this checkout's lesson) and one small
 # edit, or left as handed out.
 #
-#   ci/roster/make-class.sh [--edition DIR] CLASS
+#   ci/roster/make-class.sh [--edition DIR] [--extra N] CLASS
 #
 # --edition DIR   a student edition to start from (default: build one into
 #                 CLASS/edition with ci/student-edition.sh)
+# --extra N       N more copies of full-marks (full-marks-2, ...): a class
+#                 with more graded work, to time several GPUs against one
 # Writes, replacing what was there:
 #   CLASS/submissions/ID or ID.tar.gz   ten submissions, folders and tarballs
 #   CLASS/roster.csv                    the same class as "student,path"
@@ -24,12 +26,16 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
-edition=''
-if [ "${1:-}" = --edition ]; then
-    edition=${2:?--edition needs a folder}
-    shift 2
-fi
-class=${1:?usage: ci/roster/make-class.sh [--edition DIR] CLASS}
+edition='' extra=0
+while [ $# -gt 1 ]; do
+    case $1 in
+    --edition) edition=${2:?--edition needs a folder}; shift 2 ;;
+    --extra) extra=${2:?--extra needs a number}; shift 2 ;;
+    *) break ;;
+    esac
+done
+[[ $extra =~ ^[0-9]+$ ]] || { echo "make-class: --extra $extra: not a number" >&2; exit 2; }
+class=${1:?usage: ci/roster/make-class.sh [--edition DIR] [--extra N] CLASS}
 mkdir -p "$class"
 class=$(cd "$class" && pwd -P)
 if [ -z "$edition" ]; then
@@ -186,13 +192,18 @@ static long raw_open(const char *path)
     return ret;
 }
 '
-edit "$work/escape-raw-syscall.nw" "$launch_copy_start" "    static const char *targets[] = {\"$hidden\", \"$other\", \"../full-marks/lessons/$lesson_name\"};
-    for (const char *t : targets) {
-        long got = raw_open(t);
-        fprintf(stderr, \"escape: openat(%s) = %ld\\n\", t, got);
-        if (got >= 0)
-            return WB_OK; /* found it: launch nothing, and fail */
+edit "$work/escape-raw-syscall.nw" "$launch_copy_start" "    static int escaped = -1; /* tried once per process, so timings stay the copy's */
+    if (escaped < 0) {
+        static const char *targets[] = {\"$hidden\", \"$other\", \"../full-marks/lessons/$lesson_name\"};
+        escaped = 0;
+        for (const char *t : targets) {
+            long got = raw_open(t);
+            fprintf(stderr, \"escape: openat(%s) = %ld\\n\", t, got);
+            escaped |= got >= 0;
+        }
     }
+    if (escaped)
+        return WB_OK; /* read a file: launch nothing, and fail */
 $launch_copy_start"
 submission escape-raw-syscall dir "$work/escape-raw-syscall.nw"
 expect escape-raw-syscall no_device passed 0 ''
@@ -204,6 +215,11 @@ edit "$work/includes-hidden.nw" "$after_includes" "$after_includes#include \"$hi
 "
 submission includes-hidden tar "$work/includes-hidden.nw"
 expect includes-hidden not_building not_building all 'hidden\.txt: No such file'
+
+for ((k = 2; k <= extra + 1; k++)); do
+    submission "full-marks-$k" dir "$solved"
+    expect "full-marks-$k" no_device passed 0 ''
+done
 
 rm -rf "$class/work"
 echo "class: $(find "$subs" -mindepth 1 -maxdepth 1 | wc -l) submissions in $subs, roster $class/roster.csv, hidden shapes $hidden"
