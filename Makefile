@@ -252,7 +252,7 @@ sanitize: $$(if $$(GRADE),,$$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade))
 # ---- roster: grading a class (ci/roster/, book/instructors.md) ---------------
 #   make roster ROSTER=dir|file.csv   grade each submission in a sandbox; build/roster/NAME/class.csv
 #                                     (JOBS=auto: one grader per GPU; ROSTER_WEEKS="0 1"; GRADER_SEED, GRADER_HIDDEN)
-#   make roster-class                 a generated class of test submissions in build/roster-class/
+#   make roster-class                 a generated test class in build/roster-class/ (CLASS=, CLASS_EXTRA=N)
 #   make roster-slurm ROSTER=...      the same grading as a Slurm job array and a gather job
 .PHONY: roster roster-class roster-slurm roster-kit-objects
 
@@ -266,7 +266,7 @@ roster:
 	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/roster/roster.sh $(if $(JOBS),--jobs $(JOBS)) $(ROSTER_ARGS)
 
 roster-class:
-	ci/roster/make-class.sh $(or $(CLASS),build/roster-class)
+	ci/roster/make-class.sh $(if $(CLASS_EXTRA),--extra $(CLASS_EXTRA)) $(or $(CLASS),build/roster-class)
 
 roster-slurm:
 	$(if $(ROSTER),,$(error ROSTER= names a folder of submissions or a CSV of student,path))
