@@ -291,3 +291,26 @@ hooks:
 
 ci-validate:
 	ci/tests/ci_files.sh
+
+# ---- roster: grading a class (ci/roster/, book/instructors.md) ---------------
+#   make roster ROSTER=dir|file.csv   grade each submission in a sandbox; build/roster/NAME/class.csv
+#                                     (JOBS=auto: one grader per GPU; ROSTER_WEEKS="0 1"; GRADER_SEED, GRADER_HIDDEN)
+#   make roster-class                 a generated test class in build/roster-class/ (CLASS=, CLASS_EXTRA=N)
+#   make roster-slurm ROSTER=...      the same grading as a Slurm job array and a gather job
+.PHONY: roster roster-class roster-slurm roster-kit-objects
+
+# what ci/roster/kit.sh compiles once, outside any sandbox, for every submission
+roster-kit-objects: $(CORE_OBJ) $(GRADE_MAIN_OBJ) $(patsubst grader/%.c,build/obj/grader/%.o,$(wildcard grader/week*.c))
+
+ROSTER_ARGS = $(if $(ROSTER_OUT),--out $(ROSTER_OUT)) $(ROSTER)
+
+roster:
+	$(if $(ROSTER),,$(error ROSTER= names a folder of submissions or a CSV of student,path))
+	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/roster/roster.sh $(if $(JOBS),--jobs $(JOBS)) $(ROSTER_ARGS)
+
+roster-class:
+	ci/roster/make-class.sh $(if $(CLASS_EXTRA),--extra $(CLASS_EXTRA)) $(or $(CLASS),build/roster-class)
+
+roster-slurm:
+	$(if $(ROSTER),,$(error ROSTER= names a folder of submissions or a CSV of student,path))
+	CUDA_ARCH="$(CUDA_ARCH)" WB_COMMIT=$(COMMIT) ci/slurm/submit.sh $(ROSTER_ARGS)

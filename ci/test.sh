@@ -101,6 +101,12 @@ counted profile-parsers ci/tests/profile_parsers.sh
 counted grade-profile ci/tests/grade_profile.sh
 counted student-edition ci/tests/student_edition.sh
 
+echo "== roster: grading a class in sandboxes, on GPUs and on Slurm (no GPU needed)"
+counted roster-sandbox ci/tests/roster_sandbox.sh
+counted roster-class ci/tests/roster_class.sh
+counted roster-schedule ci/tests/roster_schedule.sh
+counted roster-slurm ci/tests/roster_slurm.sh
+
 echo "== lint"
 stage lint make --no-print-directory lint
 
