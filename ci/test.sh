@@ -107,6 +107,8 @@ stage lint make --no-print-directory lint
 echo "== book"
 stage book make --no-print-directory book
 [ -x book/tests/run.sh ] && counted book-tests book/tests/run.sh
+# the trace tool and the figures `make book` drew with it (book/trace/)
+counted trace book/trace/tests/trace.sh
 
 echo "== graders (GPU)"
 for g in build/week*/grade; do

@@ -9,7 +9,8 @@
  *     -> wbt_launch_lambda(wbt_cfg(grid, block, shared, stream),
  *                          [&]() { wbt_kernel_entry(); K(args); })
  *   __shared__ TYPE NAME DIMS;
- *     -> static char wbt_key_NAME; auto &NAME = *wbt_shared_var<TYPE DIMS>(&wbt_key_NAME);
+ *     -> static char wbt_key_NAME;
+ *        [[maybe_unused]] auto &NAME = *wbt_shared_var<TYPE DIMS>(&wbt_key_NAME);
  *
  * (K is called as written, so its template arguments are deduced from the
  * arguments as nvcc does.) Comments, strings and #line directives are copied
@@ -211,8 +212,8 @@ static size_t rewrite_shared(FILE *out, size_t at)
     if (name == name_end || name == decl)
         die_at(at, "cannot read the type and name of this __shared__ declaration");
     int n = (int)(name_end - name);
-    fprintf(out, "static char wbt_key_%.*s; auto &%.*s = *wbt_shared_var<", n, src + name, n,
-            src + name);
+    fprintf(out, "static char wbt_key_%.*s; [[maybe_unused]] auto &%.*s = *wbt_shared_var<", n,
+            src + name, n, src + name);
     for (size_t i = decl; i < name; i++) /* the type, on one line */
         fputc(src[i] == '\n' ? ' ' : src[i], out);
     for (size_t i = dims; i < semi; i++)

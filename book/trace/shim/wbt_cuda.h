@@ -408,7 +408,7 @@ template <class Kernel> cudaError_t cudaFuncSetAttribute(Kernel, cudaFuncAttribu
 }
 
 /* __shared__ T name[...]; becomes, through book/trace/cu2cpp,
- * static char wbt_key_name; auto &name = *wbt_shared_var<T[...]>(&wbt_key_name); */
+ * static char wbt_key_name; [[maybe_unused]] auto &name = *wbt_shared_var<T[...]>(&wbt_key_name); */
 template <class T> inline T *wbt_shared_var(const void *key)
 {
     return static_cast<T *>(wbt_shared(key, sizeof(T), alignof(T)));

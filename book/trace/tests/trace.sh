@@ -41,7 +41,7 @@ if "$cu2cpp" "$tmp/in.cu" "$tmp/out.cpp"; then
     has "cu2cpp turns a launch into a call per thread" \
         'wbt_launch_lambda\(wbt_cfg\(dim3\(2, 3\), 64, 0, s\), \[&\]\(\) \{ wbt_kernel_entry\(\); k<float>\(a,' "$out"
     has "cu2cpp turns __shared__ into the block's copy" \
-        'static char wbt_key_tile; auto &tile = \*wbt_shared_var< T \[32\]\[32 \+ 1\]>\(&wbt_key_tile\);' "$out"
+        'static char wbt_key_tile; \[\[maybe_unused\]\] auto &tile = \*wbt_shared_var< T \[32\]\[32 \+ 1\]>\(&wbt_key_tile\);' "$out"
     has "cu2cpp leaves comments alone" '^/\* k<<<1, 1>>>\(in_a_comment\) stays \*/$' "$out"
 else
     bad "cu2cpp rewrites a lesson"
