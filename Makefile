@@ -219,9 +219,19 @@ build/%/trace-lesson.o: $(TANGLED_STAMP) $$(wildcard tangled/$$*/*.cu) $$(wildca
                         build/trace/cu2cpp $(wildcard book/trace/shim/*.h) book/trace/wbt.h
 	@mkdir -p $(@D)
 	build/trace/cu2cpp tangled/$*/$*.cu build/$*/trace-lesson.cpp
-	g++ $(TRACE_CXXFLAGS) -Itangled/$* -c build/$*/trace-lesson.cpp -o $@
+	g++ $(TRACE_CXXFLAGS) -Itangled/$* -MMD -MP -c build/$*/trace-lesson.cpp -o $@
 
 build/%/trace: build/%/trace-lesson.o build/trace/obj/grader/%.o $(TRACE_OBJ)
+	g++ -no-pie -o $@ $^ -lgomp -lm
+
+# a mutant's trace (book/trace/tests/trace.sh runs one that writes past the end)
+build/trace/mutants/%/trace-lesson.o: grader/mutants/%.cu build/trace/cu2cpp $(wildcard book/trace/shim/*.h)
+	@mkdir -p $(@D)
+	build/trace/cu2cpp $< $(@D)/trace-lesson.cpp
+	g++ $(TRACE_CXXFLAGS) -Itangled/$(call mutant_week,$*) -MMD -MP -c $(@D)/trace-lesson.cpp -o $@
+
+build/trace/mutants/%/trace: build/trace/mutants/%/trace-lesson.o \
+                             build/trace/obj/grader/$$(call mutant_week,$$*).o $(TRACE_OBJ)
 	g++ -no-pie -o $@ $^ -lgomp -lm
 
 .PHONY: trace figures

@@ -206,6 +206,15 @@ static char *short_kernel_name(const char *function)
     return s;
 }
 
+const wbt_place *wbt_place_now(uintptr_t pc)
+{
+    int cap = 0;
+    n_places = 0;
+    add_pc(pc, &cap);
+    run_addr2line();
+    return &places[0].place;
+}
+
 void wbt_symbolize(void)
 {
     int cap = 0;

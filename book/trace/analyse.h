@@ -34,6 +34,8 @@ typedef struct {
  * program); afterwards wbt_place_of() answers without running anything. */
 void wbt_symbolize(void);
 const wbt_place *wbt_place_of(uintptr_t pc);
+/* the place of one address, looked up now (for a fault, before the tool exits) */
+const wbt_place *wbt_place_now(uintptr_t pc);
 /* the kernel of a launch as Nsight Compute names it: transpose_tiled<unsigned int, 32, 8, 0> */
 const char *wbt_kernel_name(int launch);
 

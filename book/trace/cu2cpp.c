@@ -14,8 +14,8 @@
  *
  * (K is called as written, so its template arguments are deduced from the
  * arguments as nvcc does.) Comments, strings and #line directives are copied
- * as they are, and a rewrite keeps the number of lines, so g++ names the lesson
- * lines nvcc would. Something it cannot rewrite is an error at IN:LINE. */
+ * as they are, a rewrite keeps the number of lines, and a first #line names
+ * IN, so g++ names the lesson lines nvcc would. Something it cannot rewrite is an error at IN:LINE. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,7 +254,8 @@ int main(int argc, char **argv)
         perror(argv[2]);
         return 1;
     }
-    size_t done = 0; /* src[0, done) is written */
+    fprintf(out, "#line 1 \"%s\"\n", in_name); /* g++ and the symbols name the .cu, not this file */
+    size_t done = 0;                           /* src[0, done) is written */
     for (size_t i = 0; i < len; i++) {
         if (!code[i])
             continue;

@@ -262,7 +262,6 @@ static int figures(const char *plan, const char *dir)
             continue;
         }
         s.op = find_op(s.variant->op);
-        wbt_figure fig = {name, kind, extra, &s.p, s.variant->name, s.rows, s.cols, s.in[0], 0};
         const wbt_figure_kind *k = wbt_figure_kind_of(kind);
         if (!k) {
             fprintf(stderr, "%s:%d: no figure kind '%s' (%s)\n", plan, lineno, kind,
@@ -271,9 +270,8 @@ static int figures(const char *plan, const char *dir)
             continue;
         }
         run_variant(&s, k->all_blocks, (wbt_xyz){0, 0, 0}, 0);
-        fig.input = s.in[0];
-        fig.launcher_rc = s.rc;
         wbt_symbolize();
+        wbt_figure fig = {name, kind, extra, &s.p, s.variant->name, s.rows, s.cols, s.in[0], s.rc};
         char path[1024];
         snprintf(path, sizeof path, "%s/%s.svg", dir, name);
         FILE *out = fopen(path, "w");
@@ -281,15 +279,20 @@ static int figures(const char *plan, const char *dir)
             perror(path);
             return 1;
         }
-        const char *err = s.rc == WB_OK ? k->draw(out, &fig) : NULL;
-        if (s.rc != WB_OK)
+        /* a stub (the student edition) gets a figure that says so; any other
+         * refusal is a mistake of the plan */
+        const char *err = s.rc == WB_OK                ? k->draw(out, &fig)
+                          : s.rc == WB_NOT_IMPLEMENTED ? NULL
+                                                       : describe_rc(s.rc);
+        if (s.rc == WB_NOT_IMPLEMENTED)
             wbt_draw_placeholder(out, &fig, describe_rc(s.rc));
         if (fclose(out) || err) {
             fprintf(stderr, "%s:%d: %s: %s\n", plan, lineno, name, err ? err : "cannot write");
             remove(path); /* no half-drawn figure: the book's link check then names it */
             failed = 1;
+        } else {
+            drawn++;
         }
-        drawn++;
         for (int k2 = 0; k2 < 3; k2++)
             free(s.in[k2]);
     }

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
+#include "analyse.h"
 #include "shim/cuda_runtime_api.h"
 #include "trace.h"
 
@@ -110,12 +112,56 @@ void *wbt_buffer_new(const char *name, size_t bytes)
         die("more than %d device buffers", WBT_MAX_BUFFERS);
     if (bytes == 0)
         bytes = 1;
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
-    if (p == MAP_FAILED)
+    /* an inaccessible page after the buffer: a kernel that runs past the end
+     * stops there, and the fault handler names its lesson line */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), body = (bytes + page - 1) / page * page;
+    unsigned char *p = mmap(NULL, body + page, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED || mprotect(p + body, page, PROT_NONE))
         die("cannot map %zu bytes for %s", bytes, name);
-    wbt_trace.buffers[wbt_trace.n_buffers++] = (wbt_buffer){name, p, bytes};
+    wbt_trace.buffers[wbt_trace.n_buffers++] = (wbt_buffer){name, p, bytes, body + page};
     return p;
+}
+
+/* A kernel touched memory that is no buffer, no shared memory and not its own:
+ * say where, in the lesson, and which thread. */
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    uintptr_t pc = 0;
+#if defined(__x86_64__)
+    pc = (uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    pc = (uintptr_t)((ucontext_t *)context)->uc_mcontext.pc;
+#else
+    (void)context;
+#endif
+    if (!current) {
+        signal(sig, SIG_DFL);
+        return; /* not the kernel's: crash as usual */
+    }
+    const wbt_place *where = wbt_place_now(pc + 1);
+    fprintf(stderr,
+            "%s: the kernel touched %p, outside every buffer (an index past the end?), in "
+            "block (%u, %u, %u), thread (%u, %u, %u)%s%s\n",
+            where->where, info->si_addr, current->b.block_idx.x, current->b.block_idx.y,
+            current->b.block_idx.z, current->b.thread_idx.x, current->b.thread_idx.y,
+            current->b.thread_idx.z, where->function[0] ? ", in " : "", where->function);
+    _exit(1);
+}
+
+static void catch_faults(void)
+{
+    static char alternate[1 << 16];
+    static int done;
+    if (done++)
+        return;
+    stack_t st = {.ss_sp = alternate, .ss_size = sizeof alternate};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    if (sigaltstack(&st, NULL) || sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
+        die("cannot install the fault handler");
 }
 
 static int lane_shared_rank(void)
@@ -477,6 +523,7 @@ int wbt_launch(const wbt_config *c, void (*body)(void *), void *ctx)
         c->block.z > 64 || !blocks || blocks > WBT_MAX_CLUSTER || c->grid.x % c->cluster.x ||
         c->grid.y % c->cluster.y || c->grid.z % c->cluster.z)
         return launch_error(cudaErrorInvalidConfiguration);
+    catch_faults();
     if (!arena) {
         arena = mmap(NULL, (size_t)WBT_MAX_CLUSTER * WBT_ARENA, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -528,7 +575,7 @@ int wbt_launch(const wbt_config *c, void (*body)(void *), void *ctx)
 void wbt_reset(void)
 {
     for (int i = 0; i < wbt_trace.n_buffers; i++)
-        munmap(wbt_trace.buffers[i].base, wbt_trace.buffers[i].bytes);
+        munmap(wbt_trace.buffers[i].base, wbt_trace.buffers[i].mapped);
     wbt_trace.n_buffers = 0;
     wbt_trace.n_launches = 0;
     wbt_trace.n_requests = 0;

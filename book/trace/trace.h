@@ -23,6 +23,7 @@ typedef struct {
     const char *name;
     unsigned char *base;
     size_t bytes;
+    size_t mapped; /* with the inaccessible page after it */
 } wbt_buffer;
 
 typedef struct {

@@ -37,7 +37,9 @@ void run(float *a, cudaStream_t s)
 EOF
 if "$cu2cpp" "$tmp/in.cu" "$tmp/out.cpp"; then
     out=$(cat "$tmp/out.cpp")
-    same "cu2cpp keeps the number of lines" "$(wc -l <"$tmp/in.cu")" "$(wc -l <"$tmp/out.cpp")"
+    same "cu2cpp keeps the lines, after a #line naming its input" \
+        "$(printf '#line 1 "%s"\n' "$tmp/in.cu"; wc -l <"$tmp/in.cu")" \
+        "$(head -n 1 "$tmp/out.cpp"; tail -n +2 "$tmp/out.cpp" | wc -l)"
     has "cu2cpp turns a launch into a call per thread" \
         'wbt_launch_lambda\(wbt_cfg\(dim3\(2, 3\), 64, 0, s\), \[&\]\(\) \{ wbt_kernel_entry\(\); k<float>\(a,' "$out"
     has "cu2cpp turns __shared__ into the block's copy" \
@@ -136,6 +138,19 @@ for v in copy transpose_naive transpose_tiled16 transpose_tiled32 transpose_padd
     done
 done
 
+# ---- a kernel that writes past the end of its output ----------------------------------
+# grader/mutants/week0_write_past_end.cu launches one block too many; its
+# block 1024 writes the first element after y, where an inaccessible page is
+mutant=week0_write_past_end
+if make -s --no-print-directory "build/trace/mutants/$mutant/trace" >"$tmp/mutant.log" 2>&1; then
+    out=$("build/trace/mutants/$mutant/trace" --variant copy_overrun --shape 1024x256 --block 1024 2>&1)
+    has "a write past the end is named at its line, with the block and thread" \
+        "^grader/mutants/$mutant.cu:[0-9]+: the kernel touched 0x[0-9a-f]+, outside every buffer .*block \(1024, 0, 0\), thread \(0, 0, 0\)" \
+        "$out"
+else
+    bad "make builds a mutant's trace" "$(tail -n 25 "$tmp/mutant.log")"
+fi
+
 # ---- make trace: per lesson line, and malformed requests ------------------------------
 lesson=lessons/week0-copy-transpose.nw
 line=$(grep -nF '= tile[threadIdx.x][threadIdx.y + k];' "$lesson" | head -n 1 | cut -d: -f1)
@@ -196,5 +211,10 @@ printf 'week0-bad   no_such_variant f32 8x8 sectors\nweek0-odd copy f32 8x8 polk
 out=$(build/week0/trace --figures "$tmp/plan" "$tmp" 2>&1)
 has "a plan line with an unknown variant is named with its line" "^$tmp/plan:1: want NAME VARIANT" "$out"
 has "a plan line with an unknown figure kind names the kinds" "^$tmp/plan:2: no figure kind 'polka' \(sectors, banks" "$out"
+printf 'week2-too-long softmax_single_read f32 1x200000 timeline\n' >"$tmp/plan2"
+out=$(build/week2/trace --figures "$tmp/plan2" "$tmp" 2>&1)
+has "a plan line whose shape the variant refuses fails, named" \
+    "^$tmp/plan2:1: week2-too-long: the launcher says WB_UNSUPPORTED" "$out"
+same "and leaves no figure behind" "" "$(ls "$tmp"/week2-too-long.svg 2>/dev/null)"
 
 finish
