@@ -225,8 +225,62 @@ gpu-test-binaries: build/gpu-tests/week0_engine_recovery/grade
 test-mutants: $(CORE_OBJ) $(GRADE_MAIN_OBJ)
 	MAKE="$(MAKE) $(if $(CHECK_PREFIX),CHECK_PREFIX=$(CHECK_PREFIX))" ci/mutants.sh $(MUTANT)
 
+# ---- trace and figures (book/trace/) -----------------------------------------
+#   make trace WEEK=0 VARIANT=v   no GPU: each lesson line's sectors per request and bank conflicts (DTYPE=, SHAPE=, BLOCK=)
+#   make figures                  book/out/img/weekN-*.svg, drawn from the lessons' kernels (book/trace/figures.txt)
+# build/weekN/trace runs week N's kernels on the CPU: book/trace/cu2cpp rewrites
+# the tangled .cu into C++ that g++ compiles against book/trace/shim with
+# -fsanitize=thread, whose load and store hooks the tool defines itself.
+TRACE_CFLAGS := -std=c11 -O2 -g -fopenmp -Wall -Wextra -Werror -Ibook/trace/shim -Ibook/trace \
+                -Igrader -Iref/cpu -Iref/gpu
+TRACE_CXXFLAGS := -std=c++17 -O0 -g -fsanitize=thread -Wall -Wno-unknown-pragmas \
+                  -Ibook/trace/shim -Igrader -Iref/cpu -include wbt_cuda.h
+TRACE_OBJ := $(patsubst %.c,build/trace/obj/%.o,$(filter-out book/trace/cu2cpp.c,$(wildcard book/trace/*.c)) \
+               grader/rng.c grader/compare.c grader/category.c grader/tolerance.c $(REF_CPU_SRC))
+
+build/trace/cu2cpp: book/trace/cu2cpp.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+build/trace/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(TRACE_CFLAGS) -MMD -MP -c $< -o $@
+
+build/%/trace-lesson.o: $(TANGLED_STAMP) $$(wildcard tangled/$$*/*.cu) $$(wildcard tangled/$$*/*.h) \
+                        build/trace/cu2cpp $(wildcard book/trace/shim/*.h) book/trace/wbt.h
+	@mkdir -p $(@D)
+	build/trace/cu2cpp tangled/$*/$*.cu build/$*/trace-lesson.cpp
+	g++ $(TRACE_CXXFLAGS) -Itangled/$* -MMD -MP -c build/$*/trace-lesson.cpp -o $@
+
+build/%/trace: build/%/trace-lesson.o build/trace/obj/grader/%.o $(TRACE_OBJ)
+	g++ -no-pie -o $@ $^ -lgomp -lm
+
+# a mutant's trace (book/trace/tests/trace.sh runs one that writes past the end)
+build/trace/mutants/%/trace-lesson.o: grader/mutants/%.cu build/trace/cu2cpp $(wildcard book/trace/shim/*.h)
+	@mkdir -p $(@D)
+	build/trace/cu2cpp $< $(@D)/trace-lesson.cpp
+	g++ $(TRACE_CXXFLAGS) -Itangled/$(call mutant_week,$*) -MMD -MP -c $(@D)/trace-lesson.cpp -o $@
+
+build/trace/mutants/%/trace: build/trace/mutants/%/trace-lesson.o \
+                             build/trace/obj/grader/$$(call mutant_week,$$*).o $(TRACE_OBJ)
+	g++ -no-pie -o $@ $^ -lgomp -lm
+
+.PHONY: trace figures
+trace: $(if $(filter $(W),$(WEEKS)),build/$(W)/trace)
+	@$(if $(filter $(W),$(WEEKS)),,echo "trace: no lesson for $(W) (lessons/$(W)-*.nw); \
+	  the weeks are $(WEEKS): make trace WEEK=0 VARIANT=transpose_tiled32" >&2; exit 2)
+	@build/$(W)/trace $(if $(VARIANT),--variant $(VARIANT)) $(if $(DTYPE),--dtype $(DTYPE)) \
+	  $(if $(SHAPE),--shape $(SHAPE)) $(if $(BLOCK),--block $(BLOCK))
+
+book/out/img/.figures-%: build/%/trace book/trace/figures.txt
+	@mkdir -p $(@D)
+	build/$*/trace --figures book/trace/figures.txt $(@D)
+	@touch $@
+
+figures: $(foreach w,$(WEEKS),book/out/img/.figures-$(w))
+
 # ---- book ------------------------------------------------------------------
-book: tangle
+book: tangle figures
 	book/build.sh book/out $(LESSONS)
 
 # ---- tests -----------------------------------------------------------------
@@ -256,7 +310,7 @@ clean:
 student:
 	ci/student-edition.sh build dist/student
 
-book-pdf: tangle
+book-pdf: tangle figures
 	book/pdf.sh book/out/workbook.pdf $(LESSONS)
 # ---- end of student edition and PDF ------------------------------------------
 

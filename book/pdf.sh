@@ -36,6 +36,7 @@ fi
 
 BOOK_MARKDOWN_DIR=$WORK/md "$BOOK_DIR/build.sh" "$WORK/html" "$@" >"$WORK/build.log" 2>&1 ||
     { cat "$WORK/build.log" >&2; die "book/build.sh failed"; }
+cp -n "$BOOK_DIR"/out/img/*.svg "$WORK/html/img/" 2>/dev/null || true # `make figures` drew the trace figures there
 
 # one page's Markdown, ready to sit in the single document
 page_md() { # page_md NAME

@@ -113,6 +113,8 @@ stage lint make --no-print-directory lint
 echo "== book"
 stage book make --no-print-directory book
 [ -x book/tests/run.sh ] && counted book-tests book/tests/run.sh
+# the trace tool and the figures `make book` drew with it (book/trace/)
+counted trace book/trace/tests/trace.sh
 
 echo "== CI files and scripts (no GPU; book/ci.md)"
 # after the book: the workflows' steps are run here, and one uploads book/out

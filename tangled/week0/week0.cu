@@ -17,7 +17,7 @@ static int launch_status(void)
     return (int)cudaGetLastError();
 }
 
-#line 128 "lessons/week0-copy-transpose.nw"
+#line 130 "lessons/week0-copy-transpose.nw"
 constexpr int COPY_THREADS = 256, COPY_UNROLL = 4;
 
 __global__ void __launch_bounds__(COPY_THREADS)
@@ -41,7 +41,7 @@ __global__ void __launch_bounds__(COPY_THREADS)
         d[threadIdx.x] = s[threadIdx.x];
     }
 }
-#line 199 "lessons/week0-copy-transpose.nw"
+#line 203 "lessons/week0-copy-transpose.nw"
 template <typename T>
 __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
@@ -50,13 +50,13 @@ __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int 
     if (r < rows && c < cols)
         y[(size_t)c * rows + r] = x[(size_t)r * cols + c];
 }
-#line 275 "lessons/week0-copy-transpose.nw"
+#line 281 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD>
 __global__ void transpose_tiled(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
     __shared__ T tile[TILE][TILE + PAD];
     
-#line 286 "lessons/week0-copy-transpose.nw"
+#line 292 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: read the TILE x TILE tile at (blockIdx.y, blockIdx.x) of x into tile[][]
 int c = blockIdx.x * TILE + threadIdx.x;
 int r0 = blockIdx.y * TILE + threadIdx.y;
@@ -65,10 +65,10 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (r0 + k < rows && c < cols)
         tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
 // SOLUTION END
-#line 280 "lessons/week0-copy-transpose.nw"
+#line 286 "lessons/week0-copy-transpose.nw"
     __syncthreads(); /* every element of the tile is in place before any is read */
     
-#line 297 "lessons/week0-copy-transpose.nw"
+#line 303 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: write tile[][] transposed into y, consecutive threads on consecutive columns of y
 int oc = blockIdx.y * TILE + threadIdx.x; /* a column of y is a row of x */
 int or0 = blockIdx.x * TILE + threadIdx.y;
@@ -77,16 +77,16 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (or0 + k < cols && oc < rows)
         y[(size_t)(or0 + k) * rows + oc] = tile[threadIdx.x][threadIdx.y + k];
 // SOLUTION END
-#line 282 "lessons/week0-copy-transpose.nw"
+#line 288 "lessons/week0-copy-transpose.nw"
 }
-#line 370 "lessons/week0-copy-transpose.nw"
+#line 382 "lessons/week0-copy-transpose.nw"
 /* one 4-byte bank word of padding per tile row, in elements of T */
 template <typename T> __host__ __device__ constexpr int bank_pad()
 {
     return 4 / (int)sizeof(T);
 }
 
-#line 421 "lessons/week0-copy-transpose.nw"
+#line 433 "lessons/week0-copy-transpose.nw"
 template <typename T>
 __global__ void __launch_bounds__(256)
     transpose_wide(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
@@ -128,7 +128,7 @@ __global__ void __launch_bounds__(256)
                 y[(size_t)orow * rows + ocol] = v[k][j];
         }
 }
-#line 483 "lessons/week0-copy-transpose.nw"
+#line 497 "lessons/week0-copy-transpose.nw"
 __global__ void __launch_bounds__(256)
     transpose_pairs16(const uint32_t *__restrict__ x, uint32_t *__restrict__ y, int rows, int cols)
 {
@@ -162,7 +162,7 @@ __global__ void __launch_bounds__(256)
                     ((uint32_t)tile[tile_row + 1][tile_col] << 16);
         }
 }
-#line 214 "lessons/week0-copy-transpose.nw"
+#line 218 "lessons/week0-copy-transpose.nw"
 /* Blocks covering rows x cols in tiles; false when the grid would not fit. */
 static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *grid)
 {
@@ -172,7 +172,7 @@ static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *
     *grid = dim3((unsigned)gx, (unsigned)gy);
     return true;
 }
-#line 158 "lessons/week0-copy-transpose.nw"
+#line 160 "lessons/week0-copy-transpose.nw"
 int launch_copy(const wb_problem *p)
 {
     size_t bytes = (size_t)p->rows * (size_t)p->cols * element_size(p->dtype);
@@ -187,7 +187,7 @@ int launch_copy(const wb_problem *p)
                                                                  n_vec, bytes % sizeof(uint4));
     return launch_status();
 }
-#line 226 "lessons/week0-copy-transpose.nw"
+#line 230 "lessons/week0-copy-transpose.nw"
 template <typename T> static int naive_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
@@ -202,7 +202,7 @@ int launch_transpose_naive(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? naive_for<uint32_t>(p) : naive_for<uint16_t>(p);
 }
-#line 316 "lessons/week0-copy-transpose.nw"
+#line 324 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD> static int tiled_for(const wb_problem *p)
 {
     // SOLUTION BEGIN: delete this guard once the two tile chunks of transpose_tiled are written
@@ -227,13 +227,13 @@ int launch_transpose_tiled32(const wb_problem *p)
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, 0>(p)
                                        : tiled_for<uint16_t, 32, 8, 0>(p);
 }
-#line 382 "lessons/week0-copy-transpose.nw"
+#line 394 "lessons/week0-copy-transpose.nw"
 int launch_transpose_padded32(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, bank_pad<uint32_t>()>(p)
                                        : tiled_for<uint16_t, 32, 8, bank_pad<uint16_t>()>(p);
 }
-#line 523 "lessons/week0-copy-transpose.nw"
+#line 537 "lessons/week0-copy-transpose.nw"
 template <typename T> static int wide_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
@@ -265,7 +265,7 @@ int launch_transpose_best(const wb_problem *p)
         return pairs16(p);
     return wide_for<uint16_t>(p);
 }
-#line 586 "lessons/week0-copy-transpose.nw"
+#line 600 "lessons/week0-copy-transpose.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"copy", "copy", launch_copy, WB_ALL_DTYPES, 0, NULL,
      "16-byte vectors, four in flight per thread: the ceiling"},

@@ -1,0 +1,2 @@
+/* cooperative_groups.h (trace shim): everything is in wbt_cuda.h */
+#include "wbt_cuda.h"

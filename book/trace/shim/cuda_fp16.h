@@ -1,0 +1,2 @@
+/* cuda_fp16.h (trace shim): everything is in wbt_cuda.h */
+#include "wbt_cuda.h"

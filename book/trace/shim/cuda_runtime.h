@@ -1,0 +1,2 @@
+/* cuda_runtime.h (trace shim): everything is in wbt_cuda.h */
+#include "wbt_cuda.h"
