@@ -59,14 +59,16 @@ for src in grader/mutants/*.cu grader/valid/*.cu; do
             continue
         fi
     else
+        week=${name%%_*}
+        # graded as a learner is: what the week requires (dtypes, shapes) included
         args=(--quiet --report-dir "$dir/report")
+        [ -f "grader/$week.score" ] && args+=(--score "grader/$week.score")
         [ -n "$shapes" ] && args+=(--shape "$shapes")
         [ -n "$dtypes" ] && args+=(--dtype "$dtypes")
         # shellcheck disable=SC2206
         [ -n "$flags" ] && args+=($flags)
         "$dir/grade" "${args[@]}" >"$dir/grade.log" 2>&1
         rc=$?
-        week=${name%%_*}
         line=$(grep -m 1 '^not ok' "$dir/report/$week.tap" 2>/dev/null)
         got=$(sed -E 's/^not ok [0-9]+ - [^#]*# ([a-z_]+):.*/\1/' <<<"$line")
         why=${line#*# }

@@ -5,11 +5,13 @@
 
 #include <stdint.h>
 
+#include "derivation.h"
 #include "devbuf.h"
 #include "host_data.h"
 #include "result.h"
 
 typedef struct device_case {
+    const wb_devbuf *base; /* the group's base inputs (never given to a launcher) */
     wb_devbuf in[3], out, work;
     wb_problem p;
 } device_case;
@@ -28,17 +30,20 @@ extern wb_run_settings wb_settings;
 int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-int wb_case_upload(const wb_job *job, const wb_host_data *h, device_case *d);
+/* Derive the launch's inputs from the base (derivation.h) and poison the
+ * output and workspace. */
+int wb_case_prepare(const wb_job *job, device_case *d, const wb_derivation *der);
 /* Launch once and wait for the whole device; the category of what went
  * wrong (UNSUPPORTED and NOT_IMPLEMENTED included, with r's message), or NONE.
  * With `seen`, the run-time guard watches the launcher's call (and only it)
  * and *seen gets what it found. */
 typedef struct wb_guard_finding wb_guard_finding;
 wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_guard_finding *seen);
-/* Guards, unchanged inputs, then values against the reference; 0 or -1
- * (r says why; a wrong value is reported as wrong_as when that is not NONE). */
-int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d, void *got,
-                   wb_category wrong_as, wb_result *r);
+/* Guards, unchanged inputs, then values against the base reference read
+ * through the launch's derivation; 0 or -1 (r says why; a wrong value is
+ * reported as wrong_as when that is not NONE). */
+int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
+                   const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r);
 
 /* The timing phase (timed_check.c). Prepare allocates what the loop needs
  * (under the shared GPU lock), run times the variant and the baseline

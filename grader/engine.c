@@ -135,6 +135,7 @@ typedef struct worker {
     int holds;   /* 0 or a wb_gpu_mode */
     int wants;   /* 0 or the mode it waits for */
     int exiting; /* said its context is lost: takes no more tests */
+    int group;   /* the group of the last test it ran, -1: none */
     unsigned char buf[sizeof(message)];
     size_t have;
 } worker;
@@ -267,6 +268,7 @@ static int start_worker(wb_engine *e, worker *w)
     w->status_fd = status[0];
     w->id = e->started_workers++;
     w->test = -1;
+    w->group = -1;
     trace(e, "spawn", w, -1);
     return 0;
 }
@@ -280,6 +282,7 @@ static void close_worker(worker *w)
     w->holds = 0;
     w->wants = 0;
     w->exiting = 0;
+    w->group = -1;
     w->have = 0;
 }
 
@@ -330,11 +333,37 @@ static void reap(wb_engine *e, worker *w, int killed_for_timeout)
     close_worker(w);
 }
 
-static int next_test(wb_engine *e)
+/* Is group g held by a live worker other than w? */
+static int group_taken(const wb_engine *e, const worker *w, int g)
+{
+    for (int i = 0; i < e->n_workers; i++)
+        if (&e->w[i] != w && e->w[i].pid && e->w[i].group == g)
+            return 1;
+    return 0;
+}
+
+/* The next test for worker w: more of its own group first, then the first
+ * pending test of a group no other worker holds, then any pending test. */
+static int next_test(wb_engine *e, worker *w)
 {
     while (e->next < e->cfg.n_tests && e->state[e->next] != PENDING)
         e->next++;
-    return e->next < e->cfg.n_tests ? e->next++ : -1;
+    const int *g = e->cfg.group;
+    int pick = -1;
+    if (g) {
+        for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
+            if (e->state[t] == PENDING && w->group >= 0 && g[t] == w->group)
+                pick = t;
+        for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
+            if (e->state[t] == PENDING && !group_taken(e, w, g[t]))
+                pick = t;
+    }
+    for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
+        if (e->state[t] == PENDING)
+            pick = t;
+    if (pick >= 0 && g)
+        w->group = g[pick];
+    return pick;
 }
 
 static int tests_waiting(const wb_engine *e)
@@ -491,7 +520,7 @@ static int pump(wb_engine *e)
             continue;
         }
         if (w->pid && w->test < 0 && !w->exiting) {
-            int t = next_test(e);
+            int t = next_test(e, w);
             if (t >= 0 && assign(e, w, t))
                 continue; /* its pipe will say it is gone */
         }
@@ -584,11 +613,11 @@ int wb_engine_finish(wb_engine *e)
 
 int wb_engine_default_jobs(long cpus, double free_gpu_bytes, double largest_test_bytes)
 {
-    long jobs = cpus / 4;
+    long jobs = cpus / 2;
     if (jobs < 1)
         jobs = 1;
-    if (jobs > 4)
-        jobs = 4;
+    if (jobs > 8)
+        jobs = 8;
     if (free_gpu_bytes > 0 && largest_test_bytes > 0) {
         /* leave half the free memory for the timing loop's pool and the OS */
         long fit = (long)(0.5 * free_gpu_bytes / largest_test_bytes);

@@ -71,6 +71,10 @@ typedef struct wb_engine_config {
     FILE *progress;           /* per-test lines or a progress line; NULL: silent */
     int progress_tty;         /* rewrite one line in place instead of a line per test */
     const char *const *names; /* test names for progress lines (may be NULL) */
+    /* Tests of one group share host work (their inputs and reference): a
+     * worker that ran a test of group g is given g's next test before any
+     * other, and no other worker starts on g while it lives. NULL: no groups. */
+    const int *group;
     /* A trace of scheduling events for tests: "lock +S 2" ...; NULL: none. */
     void (*trace)(const char *event, int worker, int test, void *ctx);
 } wb_engine_config;
@@ -100,8 +104,8 @@ void wb_worker_loop(int cmd_fd, int status_fd, int (*run)(int test, void *ctx),
 int wb_gpu_acquire(wb_gpu_mode mode);
 void wb_gpu_release(void);
 
-/* A sensible default for --jobs: a quarter of the CPUs, at least 1, at most
- * 4; fewer when the GPU's free memory cannot hold that many of the week's
+/* A sensible default for --jobs: half the CPUs, at least 1, at most 8
+ * (each worker's host work uses two CPUs); fewer when the GPU's free memory cannot hold that many of the week's
  * largest tests (largest_test_bytes 0: not known). */
 int wb_engine_default_jobs(long cpus, double free_gpu_bytes, double largest_test_bytes);
 

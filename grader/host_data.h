@@ -22,4 +22,9 @@ typedef struct wb_host_data {
 int wb_host_prepare(const wb_job *job, uint64_t seed, wb_host_data *h);
 void wb_host_free(wb_host_data *h);
 
+/* The base data of the job's group (inputs from job->base_seed), prepared
+ * once and kept for the group's next test in this process: the engine hands
+ * a group's tests to one worker in a row. NULL when host memory runs out. */
+const wb_host_data *wb_host_for_group(const wb_job *job);
+
 #endif

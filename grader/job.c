@@ -242,6 +242,36 @@ int wb_job_resolve(wb_job *j, const wb_week *week, const wb_variant *variants, i
     return 0;
 }
 
+/* Tests of one op, dtype, shape and input kind share a base input (derived
+ * per launch, derivation.h). A whole-array reduction does not: its one
+ * output would be the same for every variant, whatever the derivation, so
+ * each variant draws its own. */
+static void group_key(const wb_job *j, char *key, size_t len)
+{
+    int used = snprintf(key, len, "%s/%s/%ldx%ld/%d", j->op->name, wb_dtype_name(j->dtype), j->rows,
+                        j->cols, j->kind);
+    if (j->op->layout == WB_LAYOUT_ALL_REDUCE && used > 0 && (size_t)used < len)
+        snprintf(key + used, len - (size_t)used, "/%s", j->variant->name);
+}
+
+static void assign_groups(wb_job *jobs, int n, uint64_t run_seed)
+{
+    int groups = 0;
+    for (int i = 0; i < n; i++) {
+        char key[200], other[200];
+        group_key(&jobs[i], key, sizeof key);
+        jobs[i].group = -1;
+        for (int k = 0; k < i && jobs[i].group < 0; k++) {
+            group_key(&jobs[k], other, sizeof other);
+            if (!strcmp(key, other))
+                jobs[i].group = jobs[k].group;
+        }
+        if (jobs[i].group < 0)
+            jobs[i].group = groups++;
+        jobs[i].base_seed = wb_job_seed(run_seed, key);
+    }
+}
+
 int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variants,
                   const wb_filter *f, wb_job **jobs_out, int *n_out, char *err, size_t errlen)
 {
@@ -329,6 +359,7 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
         }
         free(shapes.v);
     }
+    assign_groups(jobs, n, f->seed);
     *jobs_out = jobs;
     *n_out = n;
     return 0;

@@ -16,14 +16,16 @@ typedef struct wb_job {
         op_index; /* the same, as indices (a worker started by exec maps them back) */
     wb_dtype dtype;
     long rows, cols;
-    int kind;         /* input kind: 0 ordinary, k the op's extra_kinds[k - 1] */
-    int timed;        /* time it against the baseline */
-    int bench;        /* a benchmark: the full timing budget */
-    int timeout_s;    /* the per-test limit */
-    int undeclared;   /* the week requires this dtype, the variant's mask omits it */
-    int must_support; /* the week requires this shape: WB_UNSUPPORTED is a failure */
-    uint64_t seed;    /* its inputs' seed, from the run's seed and its name */
-    char name[160];   /* "transpose_tiled32/f16/255x257", "array_sum_best/f32/1x7/exact" */
+    int kind;           /* input kind: 0 ordinary, k the op's extra_kinds[k - 1] */
+    int timed;          /* time it against the baseline */
+    int bench;          /* a benchmark: the full timing budget */
+    int timeout_s;      /* the per-test limit */
+    int undeclared;     /* the week requires this dtype, the variant's mask omits it */
+    int must_support;   /* the week requires this shape: WB_UNSUPPORTED is a failure */
+    uint64_t seed;      /* its launches' derivations, from the run's seed and its name */
+    uint64_t base_seed; /* its group's base input, from the run's seed and the group's key */
+    int group;          /* tests of one group share the base input and reference */
+    char name[160];     /* "transpose_tiled32/f16/255x257", "array_sum_best/f32/1x7/exact" */
 } wb_job;
 
 /* What the week requires of every variant (grader/weekN.score `require` and

@@ -201,6 +201,8 @@ static int test_ended(int test, const wb_test_end *end, void *ctx, const char **
     int timeout_s = run.jobs[test].timeout_s;
     if (end->slot >= 0 && end->kind != WB_END_LOST)
         *r = run.slots[end->slot]; /* its verdict, or its last notes */
+    if (end->kind != WB_END_DONE)
+        r->wall_s = end->seconds;
     switch (end->kind) {
     case WB_END_DONE:
         break;

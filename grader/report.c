@@ -174,8 +174,9 @@ static const char *dtype_label(wb_dtype d)
 
 void wbr_test_name(char *buf, size_t cap, const wb_result *r)
 {
-    snprintf(buf, cap, "%.*s/%s/%ldx%ld", (int)wbr_len(WBR_FIELD(r->variant)), r->variant,
-             dtype_label(r->dtype), r->rows, r->cols);
+    size_t kind = wbr_len(WBR_FIELD(r->kind));
+    snprintf(buf, cap, "%.*s/%s/%ldx%ld%s%.*s", (int)wbr_len(WBR_FIELD(r->variant)), r->variant,
+             dtype_label(r->dtype), r->rows, r->cols, kind ? "/" : "", (int)kind, r->kind);
 }
 
 void wbr_cuda_version(char *buf, size_t cap, int v)

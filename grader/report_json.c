@@ -48,6 +48,8 @@ static void write_env(FILE *f, const wb_env *env)
     fputs("    ", f);
     bool_field(f, "have_device", env->have_device, ",\n    ");
     str_field(f, "gpu", WBR_FIELD(env->device_name), ",\n    ");
+    str_field(f, "gpu_uuid", WBR_FIELD(env->gpu_uuid), ",\n    ");
+    str_field(f, "gpu_index", WBR_FIELD(env->gpu_index), ",\n    ");
     snprintf(buf, sizeof buf, "%d.%d", env->cc_major, env->cc_minor);
     str_field(f, "cc", buf, sizeof buf, ",\n    ");
     num_field(f, "sms", env->sm_count, ",\n    ");
@@ -64,6 +66,10 @@ static void write_env(FILE *f, const wb_env *env)
     fprintf(f, "\"seed\": %llu,\n    \"seed_string\": \"%llu\",\n    ", env->seed, env->seed);
     timed_field(f, "copy_ceiling_gbps", env->copy_ceiling_gbps > 0, env->copy_ceiling_gbps,
                 ",\n    ");
+    timed_field(f, "read_ceiling_gbps", env->read_ceiling_gbps > 0, env->read_ceiling_gbps,
+                ",\n    ");
+    str_field(f, "engine", WBR_FIELD(env->engine), ",\n    ");
+    num_field(f, "jobs", env->jobs, ",\n    ");
     str_field(f, "no_device_reason", WBR_FIELD(env->no_device_reason), "\n");
     fputs("  },\n", f);
 }
@@ -80,7 +86,8 @@ static void write_result(FILE *f, const wb_env *env, const wb_result *r, int i,
         (int)r->dtype >= 0 && r->dtype < WB_DTYPE_COUNT ? wb_dtype_name(r->dtype) : "unknown";
     str_field(f, "dtype", dt, strlen(dt) + 1, sep);
     num_field(f, "rows", (double)r->rows, sep);
-    num_field(f, "cols", (double)r->cols, ",\n      ");
+    num_field(f, "cols", (double)r->cols, sep);
+    str_field(f, "kind", WBR_FIELD(r->kind), ",\n      ");
     bool_field(f, "passed", r->passed && !r->skipped, sep);
     bool_field(f, "skipped", r->skipped, sep);
     bool_field(f, "ran", r->ran, sep);
@@ -102,7 +109,9 @@ static void write_result(FILE *f, const wb_env *env, const wb_result *r, int i,
     timed_field(f, "vs_baseline", wbr_vs_baseline(r) > 0, wbr_vs_baseline(r), ",\n      ");
     num_field(f, "reps", r->reps, sep);
     num_field(f, "bytes", r->bytes, sep);
-    num_field(f, "max_error", r->max_error, "");
+    num_field(f, "max_error", r->max_error, sep);
+    num_field(f, "checked_reps", r->checked_reps, sep);
+    num_field(f, "wall_s", r->wall_s, "");
     if (score) {
         double max_points;
         double points = wb_score_points_for_result(score, i, &max_points);

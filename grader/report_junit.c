@@ -65,13 +65,14 @@ static void write_testcase(FILE *f, const char *week, const wb_result *r)
     char classname[160], name[96];
     snprintf(classname, sizeof classname, "%s.%.*s", week, (int)wbr_len(WBR_FIELD(r->variant)),
              r->variant);
-    snprintf(name, sizeof name, "%s/%ldx%ld",
+    size_t kind = wbr_len(WBR_FIELD(r->kind));
+    snprintf(name, sizeof name, "%s/%ldx%ld%s%.*s",
              (int)r->dtype >= 0 && r->dtype < WB_DTYPE_COUNT ? wb_dtype_name(r->dtype) : "unknown",
-             r->rows, r->cols);
+             r->rows, r->cols, kind ? "/" : "", (int)kind, r->kind);
     fputs("    <testcase", f);
     attr(f, "classname", classname, sizeof classname);
     attr(f, "name", name, sizeof name);
-    fprintf(f, " time=\"%.6f\"", wbr_timed(r) ? r->ms / 1000.0 : 0.0);
+    fprintf(f, " time=\"%.6f\"", r->wall_s);
     if (r->passed && !r->skipped) {
         fputs("/>\n", f);
         return;

@@ -61,6 +61,7 @@ typedef struct wb_result {
     double baseline_ms; /* the op's ref/gpu baseline on the same shape */
     double bytes;
     int checked_reps; /* timed repetitions whose output was checked */
+    double wall_s;    /* the test's wall time, GPU waits excluded */
 } wb_result;
 
 /* The run: device, seed, and the copy ceiling measured in it. */

@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compare.h"
 #include "cuda_check.h"
 #include "device_case.h"
 #include "dtype.h"
 #include "engine.h"
+#include "host_data.h"
+#include "rng.h"
 #include "runtime_guard.h"
 
 char wb_cuda_error[256];
@@ -35,15 +38,44 @@ int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
     return -1;
 }
 
-int wb_case_upload(const wb_job *job, const wb_host_data *h, device_case *d)
+/* Input k of a derivation: the sign flips in input 0 only (an op is odd in it). */
+static wb_derivation for_input(const wb_derivation *der, int k)
 {
-    for (int k = 0; k < job->op->n_inputs; k++)
-        WB_CUDA(cudaMemcpy(d->in[k].data, h->typed[k], h->bytes, cudaMemcpyHostToDevice));
+    wb_derivation dk = *der;
+    dk.negate = k == 0 && der->negate;
+    return dk;
+}
+
+int wb_case_prepare(const wb_job *job, device_case *d, const wb_derivation *der)
+{
+    size_t esize = wb_dtype_size(job->dtype);
+    for (int k = 0; k < job->op->n_inputs; k++) {
+        wb_derivation dk = for_input(der, k);
+        if (wb_derive_input(d->in[k].data, d->base[k].data, esize, job->rows, job->cols, &dk,
+                            d->p.stream))
+            return -1;
+    }
+    WB_CUDA(cudaStreamSynchronize(d->p.stream));
     if (wb_devbuf_fill(&d->out, WB_POISON_BYTE))
         return -1;
     if (d->work.base && wb_devbuf_fill(&d->work, WB_POISON_BYTE))
         return -1;
     return 0;
+}
+
+/* The output in the base's order (what a property check reads): element i
+ * of the launch is element source(i) of the base. */
+static void unmap_output(const wb_job *job, const wb_derivation *der, const void *got, long n,
+                         double *out)
+{
+    wb_output_map m = wb_output_map_of(job, der);
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < n; i++) {
+        int negated = 0;
+        long from = wb_derived_source(i, &negated, &m);
+        double v = wb_load(job->dtype, got, (size_t)i);
+        out[from] = negated ? -v : v;
+    }
 }
 
 wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_guard_finding *seen)
@@ -105,38 +137,29 @@ static int check_fences(const wb_job *job, device_case *d, wb_result *r)
     return 0;
 }
 
-int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d, void *got,
-                   wb_category wrong_as, wb_result *r)
+int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
+                   const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r)
 {
     if (check_fences(job, d, r))
         return -1;
     for (int k = 0; k < job->op->n_inputs; k++) {
-        unsigned char *back = malloc(h->bytes);
-        if (!back)
-            return wb_fail(r, WB_CAT_CRASH, "out of host memory");
-        cudaError_t err = cudaMemcpy(back, d->in[k].data, h->bytes, cudaMemcpyDeviceToHost);
-        size_t first = 0;
-        int changed = 0;
-        if (err == cudaSuccess && memcmp(back, h->typed[k], h->bytes) != 0) {
-            while (back[first] == ((unsigned char *)h->typed[k])[first])
-                first++;
-            changed = 1;
-        }
-        free(back);
-        if (err != cudaSuccess)
-            return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
-        if (changed) {
-            long idx = (long)(first / wb_dtype_size(job->dtype));
+        wb_derivation dk = for_input(der, k);
+        long first = -1;
+        if (wb_check_derived(d->in[k].data, d->base[k].data, wb_dtype_size(job->dtype), job->rows,
+                             job->cols, &dk, d->p.stream, &first))
+            return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
+        if (first >= 0)
             return wb_fail(r, WB_CAT_INPUT_MODIFIED,
                            "input %d was modified: x[%ld][%ld] (flat %ld) differs after the launch",
-                           k, idx / job->cols, idx % job->cols, idx);
-        }
+                           k, first / job->cols, first % job->cols, first);
     }
     cudaError_t err = cudaMemcpy(got, d->out.data, h->out_bytes, cudaMemcpyDeviceToHost);
     if (err != cudaSuccess)
         return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
     long n = (long)h->out_count;
-    wb_verdict v = wb_compare(job->dtype, got, h->hc.want, h->hc.bound, n);
+    wb_output_map m = wb_output_map_of(job, der);
+    wb_expected e = {h->hc.want, h->hc.bound, wb_derived_source, &m, WB_POISON_PATTERN};
+    wb_verdict v = wb_compare_expected(job->dtype, got, &e, n);
     if (v.max_error > r->max_error)
         r->max_error = v.max_error;
     if (v.category != WB_CAT_NONE) {
@@ -148,14 +171,12 @@ int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d, voi
                        msg);
     }
     if (job->op->check) {
-        double *as_double = malloc((size_t)n * sizeof(double));
-        if (!as_double)
+        double *in_base_order = malloc((size_t)n * sizeof(double));
+        if (!in_base_order)
             return wb_fail(r, WB_CAT_CRASH, "out of host memory");
-#pragma omp parallel for schedule(static)
-        for (long i = 0; i < n; i++)
-            as_double[i] = wb_load(job->dtype, got, (size_t)i);
-        const char *why = job->op->check(&h->hc, as_double);
-        free(as_double);
+        unmap_output(job, der, got, n, in_base_order);
+        const char *why = job->op->check(&h->hc, in_base_order);
+        free(in_base_order);
         if (why)
             return wb_fail(r, WB_CAT_PROPERTY, "%s", why);
     }
@@ -260,8 +281,8 @@ static int unsupported(const wb_job *job, wb_result *r, const char *why)
 
 /* The checked launch, watched by the run-time guard; 0 when it passed,
  * 1 when the variant answered unsupported (reported), -1 failed. */
-static int checked_launch(const wb_job *job, const wb_host_data *h, device_case *d, void *got,
-                          wb_result *r)
+static int checked_launch(const wb_job *job, const wb_host_data *h, device_case *d,
+                          const wb_derivation *der, void *got, wb_result *r)
 {
     char why[200];
     int watch = wb_settings.runtime_guard && wb_guard_ready(why, sizeof why);
@@ -278,7 +299,7 @@ static int checked_launch(const wb_job *job, const wb_host_data *h, device_case 
     }
     if (seen.category != WB_CAT_NONE)
         return wb_fail(r, seen.category, "%s", seen.message);
-    if (!wb_case_verify(job, h, d, got, WB_CAT_NONE, r))
+    if (!wb_case_verify(job, h, d, der, got, WB_CAT_NONE, r))
         return 0;
     long at;
     if (is_value_failure(r->category) && reads_outside_inputs(job, d, got, h->out_bytes, &at))
@@ -289,13 +310,74 @@ static int checked_launch(const wb_job *job, const wb_host_data *h, device_case 
     return -1;
 }
 
+/* The group's base inputs on the device, uploaded once and kept for the
+ * group's next test in this process (like host_data.c's host side). */
+static struct {
+    int valid, op_index, kind;
+    wb_dtype dtype;
+    long rows, cols;
+    uint64_t seed;
+    wb_devbuf in[3];
+} device_base;
+
+static const wb_devbuf *base_for(const wb_job *job, const wb_host_data *h, wb_result *r)
+{
+    if (device_base.valid && device_base.op_index == job->op_index &&
+        device_base.kind == job->kind && device_base.dtype == job->dtype &&
+        device_base.rows == job->rows && device_base.cols == job->cols &&
+        device_base.seed == job->base_seed)
+        return device_base.in;
+    for (int k = 0; k < 3; k++)
+        wb_devbuf_release(&device_base.in[k]);
+    device_base.valid = 0;
+    for (int k = 0; k < job->op->n_inputs; k++) {
+        if (wb_devbuf_alloc(&device_base.in[k], h->bytes, WB_INPUT_GUARD_BYTE) ||
+            cudaMemcpy(device_base.in[k].data, h->typed[k], h->bytes, cudaMemcpyHostToDevice) !=
+                cudaSuccess) {
+            wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: cannot upload the inputs (%s)",
+                    wb_cuda_error);
+            return NULL;
+        }
+    }
+    device_base.valid = 1;
+    device_base.op_index = job->op_index;
+    device_base.kind = job->kind;
+    device_base.dtype = job->dtype;
+    device_base.rows = job->rows;
+    device_base.cols = job->cols;
+    device_base.seed = job->base_seed;
+    return device_base.in;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int run_case(const wb_job *job, uint64_t seed, wb_result *r);
+
 int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
 {
-    wb_host_data h = {0}, fresh = {0};
+    double began = now_s();
+    int rc = run_case(job, seed, r);
+    r->wall_s = now_s() - began;
+    return rc;
+}
+
+static int run_case(const wb_job *job, uint64_t seed, wb_result *r)
+{
+    const wb_host_data *h = NULL;
     device_case d = {0};
     wb_timed_state *timed = NULL;
     void *got = NULL;
     int rc = -1, locked = 0;
+    wb_rng rng;
+    wb_rng_seed(&rng, seed);
+    /* the checked launch's derivation, and the repeated call's */
+    wb_derivation checked = wb_random_derivation(job, &rng);
+    wb_derivation repeated = wb_random_derivation(job, &rng);
 
     r->ran = 1;
     if (job->undeclared) {
@@ -312,23 +394,22 @@ int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
         return unsupported(job, r, why);
     }
     /* host work first, without the GPU: other workers use it meanwhile */
-    if (wb_host_prepare(job, seed, &h) || !(got = malloc(h.out_bytes ? h.out_bytes : 1)) ||
-        (job->timed && wb_host_prepare(job, seed ^ 0x5eed5eed5eedull, &fresh))) {
+    if (!(h = wb_host_for_group(job)) || !(got = malloc(h->out_bytes ? h->out_bytes : 1))) {
         wb_fail(r, WB_CAT_CRASH, "out of host memory for %ldx%ld", job->rows, job->cols);
         goto done;
     }
     if (wb_gpu_acquire(WB_GPU_SHARED))
         goto done;
     locked = 1;
-    if (alloc_case(job, &h, &d, r))
+    if (!(d.base = base_for(job, h, r)) || alloc_case(job, h, &d, r))
         goto done;
-    if (wb_case_upload(job, &h, &d)) {
+    if (wb_case_prepare(job, &d, &checked)) {
         wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
-    int checked = checked_launch(job, &h, &d, got, r);
-    if (checked != 0) {
-        rc = checked > 0 ? 0 : -1;
+    int result = checked_launch(job, h, &d, &checked, got, r);
+    if (result != 0) {
+        rc = result > 0 ? 0 : -1;
         goto done;
     }
     if (!job->timed) {
@@ -338,7 +419,7 @@ int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
         goto done;
     }
 
-    if (!(timed = wb_timed_prepare(job, &h, &d, r)))
+    if (!(timed = wb_timed_prepare(job, h, &d, r)))
         goto done;
     wb_gpu_release();
     locked = 0;
@@ -354,7 +435,7 @@ int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
 
     /* the call after many: fresh inputs must give fresh, right results, so a
      * kernel that skips work when called again is caught */
-    if (wb_case_upload(job, &fresh, &d)) {
+    if (wb_case_prepare(job, &d, &repeated)) {
         wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
@@ -363,7 +444,8 @@ int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
         r->category = c;
         goto done;
     }
-    if (wb_case_verify(job, &fresh, &d, got, WB_CAT_REPEAT_MISMATCH, r) || wb_timed_judge(timed, r))
+    if (wb_case_verify(job, h, &d, &repeated, got, WB_CAT_REPEAT_MISMATCH, r) ||
+        wb_timed_judge(timed, r))
         goto done;
     r->passed = 1;
     r->category = WB_CAT_NONE;
@@ -374,8 +456,6 @@ done:
     if (locked)
         wb_gpu_release();
     free(got);
-    wb_host_free(&h);
-    wb_host_free(&fresh);
     return rc;
 }
 

@@ -155,6 +155,6 @@ out:
 int wb_time_launch(wb_launcher launch, const wb_problem *p, double budget_ms, wb_timing *out)
 {
     wb_problem copy = *p;
-    wb_time_plan plan = {launch, &copy, budget_ms, 10, 200, 3, 0, NULL};
+    wb_time_plan plan = {launch, &copy, budget_ms, 0, 10, 200, 3, 0, NULL};
     return wb_time_loop(&plan, out);
 }

@@ -33,7 +33,8 @@ typedef struct wb_time_hooks {
 typedef struct wb_time_plan {
     wb_launcher launch;
     wb_problem *p;
-    double budget_ms; /* keep repeating while the kept repetitions' time is below this */
+    double budget_ms;      /* keep repeating while the kept repetitions' time is below this */
+    double wall_budget_ms; /* or until this much wall time has passed (0: no such limit) */
     int min_reps, max_reps, warmup;
     int extra_reps; /* repetitions after the budget is met (a random count makes the end unpredictable) */
     const wb_time_hooks *hooks; /* NULL: none */

@@ -1,6 +1,6 @@
-/* trusted_kernels.cu: the grader's own device code: deriving the timing
- * loop's inputs from the checked input, filling outputs with a poison
- * pattern, and the read ceiling. Never the learner's: the symbol check keeps
+/* trusted_kernels.cu: the grader's own device code: deriving a launch's
+ * inputs from its group's base input and checking them afterwards, filling
+ * outputs with a poison pattern, and the read ceiling. Never the learner's: the symbol check keeps
  * lesson objects from calling these. */
 #include <cuda_runtime.h>
 #include <stdint.h>
@@ -8,22 +8,39 @@
 #include "cuda_check.h"
 #include "trusted_kernels.h"
 
-/* dst[r][c] = sign * src[(a r + b) mod rows][(c + rotate) mod cols], on the
- * raw bits: a sign flip is an exact negation in float32, float16 and bfloat16. */
+/* Where element i of a derived input comes from in the base: row
+ * (a r + b) mod rows, column (c + rotate) mod cols. */
+__device__ long derived_from(long i, long rows, long cols, long a, long b, long rotate)
+{
+    long r = i / cols, c = i - r * cols;
+    long from_r = (long)(((unsigned long long)a * (unsigned long long)r + (unsigned long long)b) %
+                         (unsigned long long)rows);
+    long from_c = c + rotate < cols ? c + rotate : c + rotate - cols;
+    return from_r * cols + from_c;
+}
+
+/* dst[i] = base[derived_from(i)] with the sign bit flipped by sign_bit, on
+ * the raw bits: an exact negation in float32, float16 and bfloat16. */
 template <typename Bits>
 __global__ void derive_kernel(Bits *dst, const Bits *src, long rows, long cols, long a, long b,
                               long rotate, Bits sign_bit)
 {
     long n = rows * cols;
     for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (long)gridDim.x * blockDim.x) {
-        long r = i / cols, c = i - r * cols;
-        long from_r =
-            (long)(((unsigned long long)a * (unsigned long long)r + (unsigned long long)b) %
-                   (unsigned long long)rows);
-        long from_c = c + rotate < cols ? c + rotate : c + rotate - cols;
-        dst[i] = src[from_r * cols + from_c] ^ sign_bit;
-    }
+         i += (long)gridDim.x * blockDim.x)
+        dst[i] = src[derived_from(i, rows, cols, a, b, rotate)] ^ sign_bit;
+}
+
+/* The first element of `in` that is not the derivation of `base`. */
+template <typename Bits>
+__global__ void check_derived_kernel(const Bits *in, const Bits *base, long rows, long cols, long a,
+                                     long b, long rotate, Bits sign_bit, unsigned long long *first)
+{
+    long n = rows * cols;
+    for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long)gridDim.x * blockDim.x)
+        if (in[i] != (Bits)(base[derived_from(i, rows, cols, a, b, rotate)] ^ sign_bit))
+            atomicMin(first, (unsigned long long)i);
 }
 
 static unsigned grid_for(long n)
@@ -45,6 +62,32 @@ extern "C" int wb_derive_input(void *dst, const void *src, size_t elem_size, lon
             (uint16_t *)dst, (const uint16_t *)src, rows, cols, d->a, d->b, d->rotate,
             (uint16_t)(d->negate ? 0x8000u : 0u));
     WB_CUDA(cudaGetLastError());
+    return 0;
+}
+
+extern "C" int wb_check_derived(const void *in, const void *base, size_t elem_size, long rows,
+                                long cols, const wb_derivation *d, cudaStream_t stream,
+                                long *first_bad)
+{
+    static unsigned long long *first; /* one word, kept for the process */
+    const unsigned long long none = ~0ull;
+    unsigned long long found;
+    long n = rows * cols;
+    if (!first)
+        WB_CUDA(cudaMalloc((void **)&first, sizeof *first));
+    WB_CUDA(cudaMemcpyAsync(first, &none, sizeof none, cudaMemcpyHostToDevice, stream));
+    if (elem_size == 4)
+        check_derived_kernel<uint32_t><<<grid_for(n), 256, 0, stream>>>(
+            (const uint32_t *)in, (const uint32_t *)base, rows, cols, d->a, d->b, d->rotate,
+            d->negate ? 0x80000000u : 0u, first);
+    else
+        check_derived_kernel<uint16_t><<<grid_for(n), 256, 0, stream>>>(
+            (const uint16_t *)in, (const uint16_t *)base, rows, cols, d->a, d->b, d->rotate,
+            (uint16_t)(d->negate ? 0x8000u : 0u), first);
+    WB_CUDA(cudaGetLastError());
+    WB_CUDA(cudaMemcpyAsync(&found, first, sizeof found, cudaMemcpyDeviceToHost, stream));
+    WB_CUDA(cudaStreamSynchronize(stream));
+    *first_bad = found == none ? -1 : (long)found;
     return 0;
 }
 

@@ -21,6 +21,10 @@ typedef struct wb_derivation {
 /* dst = the derivation of src (rows x cols elements of elem_size bytes: 2 or 4). */
 int wb_derive_input(void *dst, const void *src, size_t elem_size, long rows, long cols,
                     const wb_derivation *d, cudaStream_t stream);
+/* The first element of `in` (rows x cols) that differs from the derivation
+ * of `base`, or -1; waits for the stream. */
+int wb_check_derived(const void *in, const void *base, size_t elem_size, long rows, long cols,
+                     const wb_derivation *d, cudaStream_t stream, long *first_bad);
 /* Fill bytes of dst with a repeating 32-bit pattern (little-endian). */
 int wb_fill_pattern(void *dst, size_t bytes, uint32_t pattern, cudaStream_t stream);
 /* Bytes per second a kernel reads from a buffer far larger than the L2, the

@@ -104,7 +104,7 @@ static fake *new_fake(void)
     return f;
 }
 
-static void run_engine(fake *f, int n, int jobs, const int *timeouts)
+static void run_grouped(fake *f, int n, int jobs, const int *timeouts, const int *group)
 {
     wb_engine_config cfg = {
         .n_tests = n,
@@ -113,6 +113,7 @@ static void run_engine(fake *f, int n, int jobs, const int *timeouts)
         .run = fake_run,
         .ended = fake_ended,
         .ctx = f,
+        .group = group,
     };
     wb_engine *e = wb_engine_create(&cfg);
     ck_assert_ptr_nonnull(e);
@@ -122,6 +123,11 @@ static void run_engine(fake *f, int n, int jobs, const int *timeouts)
     ck_assert_int_eq(wb_engine_finish(e), 0);
     for (int i = 0; i < n; i++)
         ck_assert_msg(f->ended[i] == 1, "test %d ended %d times", i, f->ended[i]);
+}
+
+static void run_engine(fake *f, int n, int jobs, const int *timeouts)
+{
+    run_grouped(f, n, jobs, timeouts, NULL);
 }
 
 static const int one_second[MAX_TESTS] = {[0 ... MAX_TESTS - 1] = 1};
@@ -238,14 +244,56 @@ START_TEST(waiting_for_the_gpu_does_not_count_against_the_deadline)
 }
 END_TEST
 
+/* How many of the groups ran on more than one worker. */
+static int split_groups(const fake *f, const int *group, int n_groups)
+{
+    int pid_of[16] = {0}, split[16] = {0}, count = 0;
+    for (int k = 0; k < f->log->n; k++) {
+        int g = group[f->log->v[k].test];
+        if (!pid_of[g])
+            pid_of[g] = f->log->v[k].pid;
+        else if (pid_of[g] != f->log->v[k].pid && !split[g]) {
+            split[g] = 1;
+            count++;
+        }
+    }
+    (void)n_groups;
+    return count;
+}
+
+/* Tests that share host work (a group) run on one worker, even when the test
+ * list interleaves the groups; only at the end, when every group is taken,
+ * may an idle worker help with another's group. Without groups the same
+ * list is spread over the workers test by test. */
+START_TEST(a_group_stays_on_one_worker)
+{
+    enum { N = 20, GROUPS = 5 };
+    static int group[N];
+    fake *with = new_fake(), *without = new_fake();
+    for (int i = 0; i < N; i++) {
+        group[i] = i % GROUPS;
+        with->what[i] = without->what[i] = SHARED_WORK;
+        with->hold_ms[i] = without->hold_ms[i] = 10;
+    }
+    run_grouped(with, N, 2, one_second, group);
+    run_grouped(without, N, 2, one_second, NULL);
+    ck_assert_int_eq(with->log->n, N);
+    ck_assert_int_le(split_groups(with, group, GROUPS), 1);
+    ck_assert_int_ge(split_groups(without, group, GROUPS), 3);
+    free(with);
+    free(without);
+}
+END_TEST
+
 START_TEST(default_jobs_follow_cpus_and_memory)
 {
+    ck_assert_int_eq(wb_engine_default_jobs(1, 0, 0), 1);
     ck_assert_int_eq(wb_engine_default_jobs(2, 0, 0), 1);
-    ck_assert_int_eq(wb_engine_default_jobs(16, 0, 0), 4);
-    ck_assert_int_eq(wb_engine_default_jobs(128, 0, 0), 4);
+    ck_assert_int_eq(wb_engine_default_jobs(16, 0, 0), 8);
+    ck_assert_int_eq(wb_engine_default_jobs(128, 0, 0), 8);
     /* 16 CPUs but room for one 4 GB test in 10 GB free */
     ck_assert_int_eq(wb_engine_default_jobs(16, 10e9, 4e9), 1);
-    ck_assert_int_eq(wb_engine_default_jobs(16, 140e9, 4e9), 4);
+    ck_assert_int_eq(wb_engine_default_jobs(16, 140e9, 4e9), 8);
 }
 END_TEST
 
@@ -260,6 +308,7 @@ int main(void)
     tcase_add_test(tc, a_timing_section_never_shares_the_gpu);
     tcase_add_test(tc, waiting_for_the_gpu_does_not_count_against_the_deadline);
     tcase_add_test(tc, default_jobs_follow_cpus_and_memory);
+    tcase_add_test(tc, a_group_stays_on_one_worker);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

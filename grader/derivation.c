@@ -1,0 +1,69 @@
+/* derivation.c: derived inputs and where their outputs come from (derivation.h). */
+#include "derivation.h"
+
+#include <stdio.h>
+
+static long gcd(long a, long b)
+{
+    while (b) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static long below(wb_rng *rng, long n)
+{
+    long v = (long)(wb_rng_uniform(rng) * (double)n);
+    return v < n ? v : n - 1;
+}
+
+wb_derivation wb_random_derivation(const wb_job *job, wb_rng *rng)
+{
+    wb_derivation d = {1, 0, 0, 0};
+    long rows = job->rows;
+    if (rows > 1) {
+        do
+            d.a = 1 + below(rng, rows - 1);
+        while (gcd(d.a, rows) != 1);
+        d.b = below(rng, rows);
+    }
+    d.rotate = below(rng, job->cols);
+    d.negate = job->op->odd && (wb_rng_next(rng) & 1);
+    return d;
+}
+
+wb_output_map wb_output_map_of(const wb_job *job, const wb_derivation *der)
+{
+    wb_output_map m = {job->op->layout, job->rows, job->cols, *der};
+    return m;
+}
+
+long wb_derived_source(long i, int *negated, const void *ctx)
+{
+    const wb_output_map *m = ctx;
+    const wb_derivation *d = &m->der;
+    *negated = d->negate;
+    switch (m->layout) {
+    case WB_LAYOUT_ELEMENTWISE: {
+        long r = i / m->cols, c = i % m->cols;
+        return ((d->a * r + d->b) % m->rows) * m->cols + (c + d->rotate) % m->cols;
+    }
+    case WB_LAYOUT_TRANSPOSE: {
+        long c = i / m->rows, r = i % m->rows;
+        return ((c + d->rotate) % m->cols) * m->rows + (d->a * r + d->b) % m->rows;
+    }
+    case WB_LAYOUT_ROW_REDUCE:
+        return (d->a * i + d->b) % m->rows;
+    case WB_LAYOUT_ALL_REDUCE:
+    default:
+        return 0;
+    }
+}
+
+void wb_describe_derivation(const wb_job *job, const wb_derivation *der, char *buf, size_t len)
+{
+    snprintf(buf, len, "input rows r <- (%ld r + %ld) mod %ld, columns rotated by %ld%s", der->a,
+             der->b, job->rows, der->rotate, der->negate ? ", sign flipped" : "");
+}
