@@ -6,7 +6,8 @@
  * thread of the single-read and pipelined kernels holds, and for variants 6
  * and 7 (softmax_on_chip, softmax_backward_single_read) the rules of plan_row:
  * when a warp takes a row, how many elements a thread keeps in registers, the
- * block and cluster sizes, and when the rest of a row goes to shared memory.
+ * block and cluster sizes, and when the rest of a row goes to shared memory
+ * (kOnChipRules, kBackwardRules, kOnChipKeepExp).
  * This sweep times the alternatives, in one process on one GPU, on each shape
  * and element type, forward and backward:
  *
@@ -482,9 +483,9 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
             {"lesson_pipelined", [=] { return status_of(launch_softmax_pipelined(pp)); }});
     }
     if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
-        const RowPlan plan = plan_row(packs_of(pp, VEC), kOnChipElements / VEC);
-        const std::string chose =
-            plan_name("chip", plan, VEC, kOnChipElements / VEC) + (kOnChipKeepExp ? "" : "_twice");
+        const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kOnChipRules);
+        const std::string chose = plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) +
+                                  (kOnChipKeepExp ? "" : "_twice");
         forward.push_back(
             {"lesson_on_chip=" + chose, [=] { return status_of(launch_softmax_on_chip(pp)); }});
     }
@@ -509,9 +510,9 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
         {"lesson_bwd_fused", [=] { return status_of(launch_softmax_backward_fused(pp)); }},
     };
     if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
-        const RowPlan plan = plan_row(packs_of(pp, VEC), kBackwardElements / VEC);
+        const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kBackwardRules);
         backward.push_back(
-            {"lesson_bwd_single_read=" + plan_name("bwd", plan, VEC, kBackwardElements / VEC),
+            {"lesson_bwd_single_read=" + plan_name("bwd", plan, VEC, kBackwardRules.elements / VEC),
              [=] { return status_of(launch_softmax_backward_single_read(pp)); }});
         add_backward_single_read<T, VEC>(backward, pp, clusters);
     }

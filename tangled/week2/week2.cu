@@ -894,19 +894,34 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1780 "lessons/week2-online-softmax.nw"
-constexpr int kOnChipWarpPacks = 8;   /* a warp per row up to this many packs a lane */
-constexpr int kOnChipElements = 32;   /* variant 6: elements a thread holds in registers */
+#line 1781 "lessons/week2-online-softmax.nw"
+struct PlanRules {
+    int warp_packs;  /* a warp per row while a lane holds at most this many packs */
+    int elements;    /* elements of each input a thread holds in registers */
+    int lone_block;  /* threads of the largest block that takes a row alone */
+    int block;       /* threads a block of a cluster, at most */
+    int cluster_max; /* blocks a cluster, at most; past 8 is a non-portable size */
+};
+constexpr PlanRules kOnChipRules = {8, 32, 512, 256, 8};   /* variant 6 */
+constexpr PlanRules kBackwardRules = {8, 16, 512, 256, 8}; /* variant 7 */
 constexpr bool kOnChipKeepExp = true; /* variant 6 keeps e^(x - mt) in registers for the write */
-constexpr int kBackwardElements = 16; /* variant 7: elements of dy and of y, each */
-constexpr int kOnChipBlock = 256;     /* threads a block of a cluster, at most */
-constexpr int kOnChipClusterMax = 8;  /* blocks a cluster, at most; past 8 is non-portable */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
-static_assert(kOnChipWarpPacks == 1 || kOnChipWarpPacks == 2 || kOnChipWarpPacks == 4 ||
-                  kOnChipWarpPacks == 8,
-              "a warp per row has instantiations for 1, 2, 4 and 8 packs a lane");
-static_assert(kOnChipBlock <= kOnChipBlockMax && kOnChipBlock % kWarp == 0, "a block's size");
-static_assert(kOnChipClusterMax <= kMaxClusterBlocksNonPortable, "sm_90's largest cluster");
+
+constexpr bool block_size_holds(int threads)
+{
+    return threads > 0 && threads % kWarp == 0 && threads <= kOnChipBlockMax;
+}
+
+constexpr bool rules_hold(const PlanRules &r)
+{
+    return (r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8) &&
+           r.elements > 0 && r.elements % 8 == 0 && /* whole 16-byte packs in every type */
+           block_size_holds(r.lone_block) && block_size_holds(r.block) && r.cluster_max >= 1 &&
+           r.cluster_max <= kMaxClusterBlocksNonPortable;
+}
+static_assert(rules_hold(kOnChipRules) && rules_hold(kBackwardRules),
+              "a warp holds 1, 2, 4 or 8 packs a lane; blocks of whole warps up to "
+              "kOnChipBlockMax threads; clusters up to 16 blocks");
 
 struct RowPlan {
     RowMap map;
@@ -916,27 +931,28 @@ struct RowPlan {
     int sp;           /* packs of each input a thread keeps in shared memory */
 };
 
-/* a row of `packs` packs, rp of them a thread in registers past a warp's share */
-static constexpr RowPlan plan_row(long packs, int rp)
+/* a row of `packs` packs of `vec` elements */
+static constexpr RowPlan plan_row(long packs, int vec, const PlanRules &r)
 {
-    if (packs <= (long)kOnChipWarpPacks * kWarp) {
+    const int rp = r.elements / vec;
+    if (packs <= (long)r.warp_packs * kWarp) {
         int lane = 1;
         while ((long)lane * kWarp < packs)
             lane *= 2;
         return {RowMap::warp, lane, (unsigned)kWarpBlockThreads, 1, 0};
     }
     const long threads = threads_for(packs, rp);
-    if (threads <= kOnChipBlockMax)
+    if (threads <= r.lone_block)
         return {RowMap::block, 0, (unsigned)threads, 1, 0};
-    const long blocks = (threads + kOnChipBlock - 1) / kOnChipBlock;
-    if (blocks <= kOnChipClusterMax) { /* registers alone, the threads shared evenly */
+    const long blocks = (threads + r.block - 1) / r.block;
+    if (blocks <= r.cluster_max) { /* registers alone, the threads shared evenly */
         const long block = threads_for(threads, (int)blocks);
         return {RowMap::cluster, 0, (unsigned)block, (unsigned)blocks, 0};
     }
-    const long team = (long)kOnChipClusterMax * kOnChipBlock; /* the rest in shared memory */
+    const long team = (long)r.cluster_max * r.block; /* the rest in shared memory */
     const long per_thread = (packs + team - 1) / team;
-    return {RowMap::cluster, 0, (unsigned)kOnChipBlock, (unsigned)kOnChipClusterMax,
-            (int)(per_thread - rp)};
+    const int sp = (int)(per_thread - rp);
+    return {RowMap::cluster, 0, (unsigned)r.block, (unsigned)r.cluster_max, sp};
 }
 
 /* the shared memory a plan asks of a block, for `inputs` arrays of 16-byte packs */
@@ -947,17 +963,15 @@ static constexpr long plan_shared_bytes(const RowPlan &plan, int inputs)
 
 /* the longest row fits an H200's (and H100's) 227 KB a block, in every type */
 constexpr long kHopperSharedPerBlock = 232448;
-static_assert(plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 4, kOnChipElements / 4), 1) <=
-                      kHopperSharedPerBlock - kStaticSharedReserve &&
-                  plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 8, kOnChipElements / 8), 1) <=
-                      kHopperSharedPerBlock - kStaticSharedReserve,
-              "variant 6's longest row must fit a cluster's registers and shared memory");
-static_assert(plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 4, kBackwardElements / 4), 2) <=
-                      kHopperSharedPerBlock - kStaticSharedReserve &&
-                  plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 8, kBackwardElements / 8),
-                                    2) <= kHopperSharedPerBlock - kStaticSharedReserve,
-              "variant 7's longest row must fit a cluster's registers and shared memory");
-#line 1866 "lessons/week2-online-softmax.nw"
+constexpr bool longest_row_fits(const PlanRules &r, int inputs)
+{
+    const long most = kHopperSharedPerBlock - kStaticSharedReserve;
+    return plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 4, 4, r), inputs) <= most &&
+           plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 8, 8, r), inputs) <= most;
+}
+static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
+              "the longest row must fit a cluster's registers and shared memory");
+#line 1881 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1233,7 +1247,7 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 2153 "lessons/week2-online-softmax.nw"
+#line 2168 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1350,8 +1364,8 @@ template <typename T, int VEC> struct OnChipLauncher {
         if constexpr (VEC == 1) {
             return WB_UNSUPPORTED; /* shared memory takes 16-byte packs: arrays must align alike */
         } else {
-            constexpr int RP = kOnChipElements / VEC;
-            const RowPlan plan = plan_row((p->cols + VEC - 1) / VEC, RP);
+            constexpr int RP = kOnChipRules.elements / VEC;
+            const RowPlan plan = plan_row((p->cols + VEC - 1) / VEC, VEC, kOnChipRules);
             return launch_plan<OnChipKernel, T, VEC, RP>(p, plan);
         }
     }
@@ -1368,8 +1382,8 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
         if constexpr (VEC == 1) {
             return WB_UNSUPPORTED;
         } else {
-            constexpr int RP = kBackwardElements / VEC;
-            const RowPlan plan = plan_row((p->cols + VEC - 1) / VEC, RP);
+            constexpr int RP = kBackwardRules.elements / VEC;
+            const RowPlan plan = plan_row((p->cols + VEC - 1) / VEC, VEC, kBackwardRules);
             return launch_plan<BackwardSingleReadKernel, T, VEC, RP>(p, plan);
         }
     }
@@ -1377,7 +1391,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 155 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2299 "lessons/week2-online-softmax.nw"
+#line 2314 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1406,7 +1420,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2337 "lessons/week2-online-softmax.nw"
+#line 2352 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
