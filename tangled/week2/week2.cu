@@ -517,7 +517,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1228 "lessons/week2-online-softmax.nw"
+#line 1227 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -547,7 +547,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1264 "lessons/week2-online-softmax.nw"
+#line 1263 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -593,7 +593,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1322 "lessons/week2-online-softmax.nw"
+#line 1321 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -643,7 +643,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1376 "lessons/week2-online-softmax.nw"
+#line 1375 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -712,7 +712,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1481 "lessons/week2-online-softmax.nw"
+#line 1480 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -773,7 +773,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1607 "lessons/week2-online-softmax.nw"
+#line 1606 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -826,7 +826,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
 }
-#line 1684 "lessons/week2-online-softmax.nw"
+#line 1683 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -894,7 +894,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1781 "lessons/week2-online-softmax.nw"
+#line 1780 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
     int elements;    /* elements of each input a thread holds in registers */
@@ -971,7 +971,7 @@ constexpr bool longest_row_fits(const PlanRules &r, int inputs)
 }
 static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
               "the longest row must fit a cluster's registers and shared memory");
-#line 1881 "lessons/week2-online-softmax.nw"
+#line 1880 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1247,7 +1247,7 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 2168 "lessons/week2-online-softmax.nw"
+#line 2167 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1391,7 +1391,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 155 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2314 "lessons/week2-online-softmax.nw"
+#line 2313 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1420,7 +1420,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2352 "lessons/week2-online-softmax.nw"
+#line 2351 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
