@@ -897,13 +897,14 @@ static ClusterPlan pipelined_cluster_plan(long threads)
 #line 1780 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
+    int warp_block;  /* threads a block of warps that take a row each */
     int elements;    /* elements of each input a thread holds in registers */
     int lone_block;  /* threads of the largest block that takes a row alone */
     int block;       /* threads a block of a cluster, at most */
     int cluster_max; /* blocks a cluster, at most; past 8 is a non-portable size */
 };
-constexpr PlanRules kOnChipRules = {8, 32, 512, 256, 8};   /* variant 6 */
-constexpr PlanRules kBackwardRules = {8, 16, 512, 256, 8}; /* variant 7 */
+constexpr PlanRules kOnChipRules = {8, 256, 32, 512, 256, 8};   /* variant 6 */
+constexpr PlanRules kBackwardRules = {8, 256, 16, 512, 256, 8}; /* variant 7 */
 constexpr bool kOnChipKeepExp = true; /* variant 6 keeps e^(x - mt) in registers for the write */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 
@@ -914,9 +915,12 @@ constexpr bool block_size_holds(int threads)
 
 constexpr bool rules_hold(const PlanRules &r)
 {
-    return (r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8) &&
-           r.elements > 0 && r.elements % 8 == 0 && /* whole 16-byte packs in every type */
-           block_size_holds(r.lone_block) && block_size_holds(r.block) && r.cluster_max >= 1 &&
+    const bool warps =
+        r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8;
+    const bool packs = r.elements > 0 && r.elements % 8 == 0; /* whole 16-byte packs */
+    const bool blocks = block_size_holds(r.warp_block) && r.warp_block <= kWarpBlockThreads &&
+                        block_size_holds(r.lone_block) && block_size_holds(r.block);
+    return warps && packs && blocks && r.cluster_max >= 1 &&
            r.cluster_max <= kMaxClusterBlocksNonPortable;
 }
 static_assert(rules_hold(kOnChipRules) && rules_hold(kBackwardRules),
@@ -939,7 +943,7 @@ static constexpr RowPlan plan_row(long packs, int vec, const PlanRules &r)
         int lane = 1;
         while ((long)lane * kWarp < packs)
             lane *= 2;
-        return {RowMap::warp, lane, (unsigned)kWarpBlockThreads, 1, 0};
+        return {RowMap::warp, lane, (unsigned)r.warp_block, 1, 0};
     }
     const long threads = threads_for(packs, rp);
     if (threads <= r.lone_block)
@@ -971,7 +975,7 @@ constexpr bool longest_row_fits(const PlanRules &r, int inputs)
 }
 static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
               "the longest row must fit a cluster's registers and shared memory");
-#line 1880 "lessons/week2-online-softmax.nw"
+#line 1884 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1247,7 +1251,7 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 2167 "lessons/week2-online-softmax.nw"
+#line 2171 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1391,7 +1395,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 155 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2313 "lessons/week2-online-softmax.nw"
+#line 2317 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1420,7 +1424,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2351 "lessons/week2-online-softmax.nw"
+#line 2355 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
