@@ -2,32 +2,42 @@
  * maintainer's measuring tool, not part of the grader.
  *
  * The lesson's launchers fix a few numbers: the block size of the two-pass
- * kernels (about one batch of kBatch packs per thread, at most 1024 threads),
- * the direction of the online kernel's normalising pass, and for the
- * single-read kernel the elements each thread holds (kSingleReadElements) and
- * how many threads a block gets before a row is spread over a thread block
- * cluster (kSingleReadBlock). This sweep times the alternatives, in one process
- * on one GPU, on each shape and element type:
+ * kernels, the direction of the online kernel's normalising pass, the packs a
+ * thread of the single-read and pipelined kernels holds, and for variants 6
+ * and 7 (softmax_on_chip, softmax_backward_single_read) the rules of plan_row:
+ * when a warp takes a row, how many elements a thread keeps in registers, the
+ * block and cluster sizes, and when the rest of a row goes to shared memory
+ * (kOnChipRules, kBackwardRules, kOnChipKeepExp).
+ * This sweep times the alternatives, in one process on one GPU, on each shape
+ * and element type, forward and backward:
  *
  *   copy                   cudaMemcpyAsync of the input: the ceiling, as in the grader
- *   lesson_safe, lesson_online, lesson_single_read
- *                          the lesson's launchers, as tangled
+ *   lesson_NAME            the lesson's launchers, as tangled; lesson_on_chip and
+ *                          lesson_bwd_single_read name the configuration their plan chose
  *   online_bB_fwd|bwd      softmax_online, a block of B threads per row, the normalising
  *                          pass forwards or backwards (rows longer than a warp's share)
  *   single_eE_bB_cC        softmax_single_read, E elements a thread, C blocks of B threads
- *                          per row (a cluster when C > 1; Hopper and later)
- *   lesson_pipelined, pipe_eE_bB_cC, pipe_eE_warp
- *                          softmax_pipelined (variant 5): the lesson's launcher, then E
- *                          elements a thread in C blocks of B threads or in a warp per row
- *                          group, as many groups as the GPU holds at once
+ *   pipe_eE_bB_cC, pipe_eE_warp
+ *                          softmax_pipelined, as many row groups as the GPU holds at once
+ *   chip_warp_eE_bB        softmax_on_chip, a warp per row, E elements a lane, B threads a
+ *                          block (B / 32 rows)
+ *   chip_eE_sS_bB_cC       softmax_on_chip, E elements a thread in registers and S in
+ *                          shared memory, C blocks of B threads per row (a cluster when
+ *                          C > 1; past 8 a non-portable size)
+ *   ..._twice              the same with KEEP_EXP false: e^(x - m) computed again at the write
+ *   bwd_warp_eE_bB, bwd_eE_sS_bB_cC
+ *                          softmax_backward_single_read, E (S) elements of dy and of y each
  *
  * Timing is the grader's (bench/sweep_common.h) with a fixed count of
- * repetitions. GB/s counts the input read once and the output written once.
- * Every output is compared with lesson_safe's, element by element, within
- * the dtype's rounding (a relative 1e-5 in float32, two units in the last
- * place in float16 and bfloat16): a difference beyond it prints MISMATCH and
- * the exit status is 1. The output is poisoned (NaN) before each
- * configuration.
+ * repetitions. GB/s counts the minimum traffic: input read once and output
+ * written once forward, dy and y read once and dx written once backward;
+ * pct_copy is that rate over the copy's. Every output is compared on the
+ * device with the first lesson launcher's (lesson_safe forward,
+ * lesson_bwd_fused backward) within the dtype's rounding: a difference beyond
+ * it prints MISMATCH and the exit status is 1. The output is poisoned (NaN)
+ * before each configuration. A configuration this GPU cannot launch (no
+ * clusters, too little shared memory, a cluster size it cannot place) is
+ * listed as skipped, with the reason.
  *
  *   build/bench/softmax_sweep [--reps N] [--out FILE.tsv] [--shape RxC]... [--dtype D]...
  *
@@ -53,11 +63,11 @@
  * sweep can instantiate them with other parameters. */
 #include "../tangled/week2/week2.cu"
 
-template <class T> __global__ void fill_inputs(T *x, long n)
+template <class T> __global__ void fill_inputs(T *x, long n, uint32_t seed)
 {
     for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n;
          i += (long)gridDim.x * blockDim.x) {
-        uint32_t h = ((uint32_t)i * 0x9e3779b9u) ^ (uint32_t)(i >> 32);
+        uint32_t h = ((uint32_t)i * 0x9e3779b9u) ^ (uint32_t)(i >> 32) ^ seed;
         h ^= h >> 16; /* murmur3's finaliser: every bit of i moves the value */
         h *= 0x85ebca6bu;
         h ^= h >> 13;
@@ -67,28 +77,53 @@ template <class T> __global__ void fill_inputs(T *x, long n)
     }
 }
 
+/* The largest |got - want| / tolerance over n elements, as the bits of a
+ * float in *worst (non-negative floats order like their bits); NaN counts as
+ * infinity. The tolerance: rel |want| + scale_rel |scale| (the backward's y,
+ * which multiplies the dot product's rounding) + floor. */
+template <class T>
+__global__ void worst_ratio(const T *got, const T *want, const T *scale, long n, float rel,
+                            float scale_rel, float floor, unsigned *worst)
+{
+    float w = 0.0f;
+    for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n;
+         i += (long)gridDim.x * blockDim.x) {
+        const float r = to_float(want[i]), d = fabsf(to_float(got[i]) - r);
+        float tol = rel * fabsf(r) + floor;
+        if (scale)
+            tol += scale_rel * fabsf(to_float(scale[i]));
+        if (!(d <= tol))
+            w = fmaxf(w, isnan(d) ? INFINITY : d / tol);
+    }
+    w = warp_allreduce(w, MaxOp());
+    if (threadIdx.x % kWarp == 0)
+        atomicMax(worst, __float_as_uint(w));
+}
+
 struct Config {
     std::string name;
     std::function<cudaError_t()> launch;
-};
-
-struct Result {
-    std::string name;
-    float ms;
-    double worst; /* largest difference from lesson_safe over its tolerance */
 };
 
 static cudaError_t status_of(int rc)
 {
     if (rc == WB_OK)
         return cudaSuccess;
+    if (rc == WB_NOT_IMPLEMENTED)
+        return cudaErrorNotYetImplemented;
     return rc > 0 ? (cudaError_t)rc : cudaErrorNotSupported;
 }
 
+static long packs_of(const wb_problem *p, int vec)
+{
+    return (p->cols + vec - 1) / vec;
+}
+
+/* ---- variants 1 to 5: the alternatives their launch rules were chosen from ---- */
+
 template <class T, int VEC> static void add_online(std::vector<Config> &out, const wb_problem *p)
 {
-    const long packs = (p->cols + VEC - 1) / VEC;
-    if (packs <= 2 * kBatch * kWarp)
+    if (packs_of(p, VEC) <= 2 * kBatch * kWarp)
         return; /* a warp's share: the lesson gives it a warp, no block size to choose */
     const T *x = static_cast<const T *>(p->x);
     T *y = static_cast<T *>(p->y);
@@ -112,7 +147,7 @@ template <class T, int VEC> static void add_online(std::vector<Config> &out, con
 template <class T, int VEC, int PACKS>
 static void add_single(std::vector<Config> &out, const wb_problem *p, bool clusters)
 {
-    const long packs = (p->cols + VEC - 1) / VEC;
+    const long packs = packs_of(p, VEC);
     if (packs <= 8 * kWarp)
         return; /* a warp's share */
     for (long b : {128L, 256L, 512L, 1024L}) {
@@ -139,7 +174,7 @@ static void add_single(std::vector<Config> &out, const wb_problem *p, bool clust
 template <class T, int VEC, int PACKS>
 static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool clusters)
 {
-    const long packs = (p->cols + VEC - 1) / VEC;
+    const long packs = packs_of(p, VEC);
     const std::string e = "pipe_e" + std::to_string(PACKS * VEC);
     if (packs <= PACKS * kWarp) {
         if (packs > PACKS / 2 * kWarp) /* the fewest packs a lane that hold the row */
@@ -167,140 +202,337 @@ static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool cl
     }
 }
 
-/* tolerance of one output element against lesson_safe's */
-static double tolerance(wb_dtype d, double ref)
+/* ---- variants 6 and 7: the choices of plan_row ---------------------------------- */
+
+/* the sweep's name of a plan: prefix_warp_eE_bB or prefix_eE_sS_bB_cC, in elements */
+static std::string plan_name(const std::string &prefix, const RowPlan &plan, int vec, int rp)
 {
-    if (d == WB_F32)
-        return 1e-5 * fabs(ref) + 1e-12;
-    const double ulp = d == WB_F16 ? 1.0 / 1024 : 1.0 / 128;
-    return 2 * ulp * fabs(ref) + (d == WB_F16 ? 1.2e-7 : 1e-30);
+    if (plan.map == RowMap::warp)
+        return prefix + "_warp_e" + std::to_string(plan.lane_packs * vec) + "_b" +
+               std::to_string(plan.block);
+    return prefix + "_e" + std::to_string(rp * vec) + "_s" + std::to_string(plan.sp * vec) + "_b" +
+           std::to_string(plan.block) + "_c" + std::to_string(plan.cluster);
 }
 
-static double worst_difference(wb_dtype d, const std::vector<float> &got,
-                               const std::vector<float> &want)
+/* Launches one configuration of variant 6 (INPUTS 1) or 7 (INPUTS 2). */
+template <class T, int VEC, int RP, RowMap MAP, bool KEEP_EXP, int INPUTS>
+static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &plan)
 {
-    double worst = 0;
-    for (size_t i = 0; i < got.size(); i++) {
-        double diff = fabs((double)got[i] - (double)want[i]);
-        if (!(diff <= tolerance(d, want[i]))) /* NaN too */
-            worst = std::max(worst, std::isnan(diff) ? INFINITY : diff / tolerance(d, want[i]));
-    }
-    return worst;
+    const T *x = static_cast<const T *>(p->x), *x2 = static_cast<const T *>(p->x2);
+    T *y = static_cast<T *>(p->y);
+    const int cols = (int)p->cols;
+    if constexpr (INPUTS == 1)
+        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP_EXP>>(
+            p, plan, 1, x, y, p->rows, cols, plan.sp));
+    else
+        return status_of(launch_planned<softmax_backward_single_read<T, VEC, RP, MAP>>(
+            p, plan, 2, x, x2, y, p->rows, cols, plan.sp));
 }
 
-template <class T> static std::vector<float> read_output(const T *y, size_t n)
+template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS>
+static void add_plan(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
+                     const RowPlan &plan)
 {
-    std::vector<T> raw(n);
-    CUDA_CHECK(cudaMemcpy(raw.data(), y, n * sizeof(T), cudaMemcpyDeviceToHost));
-    std::vector<float> out(n);
-    for (size_t i = 0; i < n; i++) {
-        if constexpr (std::is_same_v<T, float>)
-            out[i] = raw[i];
-        else if constexpr (std::is_same_v<T, __half>)
-            out[i] = __half2float(raw[i]);
-        else
-            out[i] = __bfloat162float(raw[i]);
+    const std::string name = plan_name(prefix, plan, VEC, RP) + (KEEP_EXP ? "" : "_twice");
+    for (const Config &c : out)
+        if (c.name == name)
+            return; /* two choices that came to the same plan */
+    if (plan.map == RowMap::warp)
+        out.push_back({name, [=] {
+                           return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP_EXP, INPUTS>(
+                               p, plan);
+                       }});
+    else if (plan.map == RowMap::block)
+        out.push_back(
+            {name, [=] {
+                 return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP_EXP, INPUTS>(p, plan);
+             }});
+    else
+        out.push_back(
+            {name, [=] {
+                 return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP_EXP, INPUTS>(p,
+                                                                                             plan);
+             }});
+}
+
+/* a warp per row, LANE packs a lane: blocks of 128 and 256 threads */
+template <class T, int VEC, int LANE, bool KEEP_EXP, int INPUTS>
+static void add_warp_plans(std::vector<Config> &out, const wb_problem *p, const std::string &prefix)
+{
+    const long packs = packs_of(p, VEC);
+    if (packs > LANE * kWarp || (LANE > 1 && packs <= LANE / 2 * kWarp))
+        return; /* not the fewest packs a lane that hold the row */
+    for (unsigned b : {128u, (unsigned)kWarpBlockThreads})
+        add_plan<T, VEC, LANE, KEEP_EXP, INPUTS>(out, p, prefix, {RowMap::warp, LANE, b, 1, 0});
+}
+
+/* RP packs a thread in registers: for blocks of 128 to 512 threads, the
+ * fewest blocks that hold the row in registers alone, and the smaller
+ * clusters (1, 2, 4, 8) that hold it with up to three times as much again in
+ * shared memory */
+template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS>
+static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
+                            const std::string &prefix, bool clusters)
+{
+    const long packs = packs_of(p, VEC);
+    const long threads = threads_for(packs, RP);
+    for (long b : {128L, 256L, 512L}) {
+        const long fewest = (threads + b - 1) / b; /* blocks, registers alone */
+        if (fewest <= kMaxClusterBlocksNonPortable && (fewest == 1 || clusters)) {
+            const long block = threads_for(threads, (int)fewest); /* shared evenly */
+            const RowMap map = fewest == 1 ? RowMap::block : RowMap::cluster;
+            add_plan<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix,
+                                                   {map, 0, (unsigned)block, (unsigned)fewest, 0});
+        }
+        for (long c : {1L, 2L, 4L, 8L}) {
+            if (c >= fewest || (c > 1 && !clusters))
+                continue;
+            const long sp = (packs + b * c - 1) / (b * c) - RP;
+            if (sp <= 0 || sp > 3 * RP)
+                continue;
+            const RowMap map = c == 1 ? RowMap::block : RowMap::cluster;
+            add_plan<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix,
+                                                   {map, 0, (unsigned)b, (unsigned)c, (int)sp});
+        }
     }
-    return out;
+}
+
+template <class T, int VEC>
+static void add_on_chip(std::vector<Config> &out, const wb_problem *p, bool clusters)
+{
+    constexpr int E32 = 32 / VEC; /* packs a thread: 16, 32 and 64 elements */
+    add_warp_plans<T, VEC, 1, true, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 2, true, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 4, true, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 8, true, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 4, false, 1>(out, p, "chip"); /* the 1024-column rows */
+    add_warp_plans<T, VEC, 8, false, 1>(out, p, "chip");
+    add_block_plans<T, VEC, E32 / 2, true, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, true, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 * 2, true, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, false, 1>(out, p, "chip", clusters);
+}
+
+template <class T, int VEC>
+static void add_backward_single_read(std::vector<Config> &out, const wb_problem *p, bool clusters)
+{
+    constexpr int E16 = 16 / VEC; /* packs of each input a thread: 8, 16 and 32 elements */
+    add_warp_plans<T, VEC, 1, true, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 2, true, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 4, true, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 8, true, 2>(out, p, "bwd");
+    if constexpr (E16 >= 2)
+        add_block_plans<T, VEC, E16 / 2, true, 2>(out, p, "bwd", clusters);
+    add_block_plans<T, VEC, E16, true, 2>(out, p, "bwd", clusters);
+    add_block_plans<T, VEC, E16 * 2, true, 2>(out, p, "bwd", clusters);
+}
+
+/* ---- timing, checking, printing --------------------------------------------------- */
+
+/* what one op of one shape compares with: the reference output and its tolerance */
+struct Check {
+    const void *want;
+    const void *scale; /* the backward's y, else nullptr */
+    float rel, scale_rel, floor;
+};
+
+static Check tolerance_of(wb_dtype d, const void *want, const void *scale)
+{
+    /* float32: the two kernels' roundings, a relative 1e-5; 16-bit: two units in
+     * the last place of the output; the backward adds |y| times its dot
+     * product's rounding, summed in another order */
+    const float rel = d == WB_F32 ? 1e-5f : d == WB_F16 ? 2.0f / 1024 : 2.0f / 128;
+    const float floor = d == WB_F32 ? 1e-12f : d == WB_F16 ? 1.2e-7f : 1e-30f;
+    return {want, scale, rel, scale ? 1e-4f : 0.0f, floor};
 }
 
 static bool any_mismatch = false;
+
+struct Result {
+    std::string name, status; /* "ok", "MISMATCH" or "skipped: why" */
+    float ms;
+    double worst; /* largest difference from the reference over its tolerance */
+};
+
+template <class T>
+static double worst_of(const Timer &timer, const T *got, size_t n, const Check &c, unsigned *worst)
+{
+    CUDA_CHECK(cudaMemsetAsync(worst, 0, sizeof *worst, timer.stream));
+    worst_ratio<T><<<1024, 256, 0, timer.stream>>>(got, static_cast<const T *>(c.want),
+                                                   static_cast<const T *>(c.scale), (long)n, c.rel,
+                                                   c.scale_rel, c.floor, worst);
+    CUDA_CHECK(cudaGetLastError());
+    unsigned bits = 0;
+    CUDA_CHECK(cudaMemcpy(&bits, worst, sizeof bits, cudaMemcpyDeviceToHost));
+    float w;
+    memcpy(&w, &bits, sizeof w);
+    return w;
+}
+
+/* Runs each configuration once into `out` (poisoned first) and checks it against
+ * the reference, which the first configuration writes; then times it. */
+template <class T>
+static std::vector<Result> run_configs(const Timer &timer, const std::vector<Config> &configs,
+                                       T *out, T *reference, size_t n, Check check, unsigned *worst,
+                                       const std::string &what)
+{
+    std::vector<Result> results;
+    bool have_reference = false;
+    for (const Config &c : configs) {
+        current_case = what + " " + c.name;
+        CUDA_CHECK(cudaMemsetAsync(out, 0xff, n * sizeof(T), timer.stream)); /* NaN */
+        const cudaError_t launched = c.launch();
+        if (launched != cudaSuccess) {
+            (void)cudaGetLastError(); /* a launch that was refused leaves no sticky error */
+            results.push_back(
+                {c.name, std::string("skipped: ") + cudaGetErrorName(launched), NAN, 0});
+            continue;
+        }
+        CUDA_CHECK(cudaStreamSynchronize(timer.stream));
+        double w = 0;
+        if (!have_reference) {
+            CUDA_CHECK(cudaMemcpyAsync(reference, out, n * sizeof(T), cudaMemcpyDeviceToDevice,
+                                       timer.stream));
+            have_reference = true;
+        } else {
+            w = worst_of(timer, out, n, check, worst);
+        }
+        results.push_back({c.name, w > 1 ? "MISMATCH" : "ok", median_ms(timer, c.launch), w});
+        any_mismatch |= w > 1;
+    }
+    return results;
+}
+
+static void print_results(std::vector<Result> results, const char *op, const std::string &what,
+                          wb_dtype dtype, Shape shape, double bytes, double copy_gbps, FILE *tsv)
+{
+    float best_lesson = INFINITY;
+    for (const Result &r : results)
+        if (r.name.rfind("lesson_", 0) == 0 && r.status != "MISMATCH" && !std::isnan(r.ms))
+            best_lesson = std::min(best_lesson, r.ms);
+    std::stable_sort(results.begin(), results.end(), [](const Result &a, const Result &b) {
+        return std::isnan(b.ms) ? !std::isnan(a.ms) : a.ms < b.ms;
+    });
+    printf("\n%s %s (copy %.0f GB/s)\n", op, what.c_str(), copy_gbps);
+    printf("  %-40s %9s %8s %7s %8s\n", "config", "ms", "GB/s", "%copy", "vs_best");
+    for (const Result &r : results) {
+        const double gbps = bytes / r.ms / 1e6;
+        if (std::isnan(r.ms))
+            printf("  %-40s  %s\n", r.name.c_str(), r.status.c_str());
+        else
+            printf("  %-40s %9.4f %8.0f %6.1f%% %7.3fx%s\n", r.name.c_str(), r.ms, gbps,
+                   100.0 * gbps / copy_gbps, best_lesson / r.ms,
+                   r.status == "ok" ? "" : "  MISMATCH");
+        if (tsv)
+            fprintf(tsv, "%s\t%ld\t%ld\t%s\t%s\t%.5f\t%.1f\t%.2f\t%.4f\t%.3g\t%s\n",
+                    wb_dtype_name(dtype), shape.rows, shape.cols, op, r.name.c_str(), r.ms, gbps,
+                    100.0 * gbps / copy_gbps, best_lesson / r.ms, r.worst, r.status.c_str());
+    }
+}
 
 template <class T, int VEC>
 static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool clusters, FILE *tsv)
 {
     const size_t n = (size_t)shape.rows * (size_t)shape.cols;
-    T *x = nullptr, *y = nullptr;
-    char what[96];
-    snprintf(what, sizeof what, "%s %ldx%ld", wb_dtype_name(dtype), shape.rows, shape.cols);
-    current_case = what;
+    char what_c[96];
+    snprintf(what_c, sizeof what_c, "%s %ldx%ld", wb_dtype_name(dtype), shape.rows, shape.cols);
+    const std::string what = what_c;
+    current_case = what + " allocating buffers";
+    /* x, then y = softmax(x), the forward's reference and the backward's y;
+     * dy; out, every configuration's output; dx_want, the backward's reference */
+    T *x = nullptr, *y = nullptr, *dy = nullptr, *out = nullptr, *dx_want = nullptr;
+    unsigned *worst = nullptr;
     CUDA_CHECK(cudaMalloc(&x, n * sizeof(T)));
     CUDA_CHECK(cudaMalloc(&y, n * sizeof(T)));
-    fill_inputs<T><<<1024, 256, 0, timer.stream>>>(x, (long)n);
+    CUDA_CHECK(cudaMalloc(&dy, n * sizeof(T)));
+    CUDA_CHECK(cudaMalloc(&out, n * sizeof(T)));
+    CUDA_CHECK(cudaMalloc(&dx_want, n * sizeof(T)));
+    CUDA_CHECK(cudaMalloc(&worst, sizeof *worst));
+    fill_inputs<T><<<1024, 256, 0, timer.stream>>>(x, (long)n, 0u);
+    fill_inputs<T><<<1024, 256, 0, timer.stream>>>(dy, (long)n, 0x5bd1e995u);
     CUDA_CHECK(cudaGetLastError());
 
     wb_problem p{};
     p.x = x;
-    p.y = y;
+    p.y = out;
     p.rows = shape.rows;
     p.cols = shape.cols;
     p.dtype = dtype;
     p.stream = timer.stream;
     const wb_problem *pp = &p;
 
-    std::vector<Config> configs = {
-        {"copy",
-         [=] {
-             return cudaMemcpyAsync(y, x, n * sizeof(T), cudaMemcpyDeviceToDevice, timer.stream);
-         }},
+    /* the ceiling: a copy of the input, bytes read plus bytes written */
+    current_case = what + " copy";
+    const float copy_ms = median_ms(timer, [=] {
+        return cudaMemcpyAsync(out, x, n * sizeof(T), cudaMemcpyDeviceToDevice, timer.stream);
+    });
+    const double copy_gbps = 2.0 * (double)n * sizeof(T) / copy_ms / 1e6;
+    if (tsv)
+        fprintf(tsv, "%s\t%ld\t%ld\tcopy\tcopy\t%.5f\t%.1f\t100.00\t\t0\tok\n",
+                wb_dtype_name(dtype), shape.rows, shape.cols, copy_ms, copy_gbps);
+
+    /* forward */
+    std::vector<Config> forward = {
         {"lesson_safe", [=] { return status_of(launch_softmax_safe(pp)); }},
         {"lesson_online", [=] { return status_of(launch_softmax_online(pp)); }},
     };
-    if (shape.cols <= WEEK2_SINGLE_READ_MAX_COLS)
-        configs.push_back(
-            {"lesson_single_read", [=] { return status_of(launch_softmax_single_read(pp)); }});
-    add_online<T, VEC>(configs, pp);
-    add_single<T, VEC, 16 / VEC>(configs, pp, clusters);
-    add_single<T, VEC, 32 / VEC>(configs, pp, clusters);
     if (shape.cols <= WEEK2_SINGLE_READ_MAX_COLS) {
-        configs.push_back(
+        forward.push_back(
+            {"lesson_single_read", [=] { return status_of(launch_softmax_single_read(pp)); }});
+        forward.push_back(
             {"lesson_pipelined", [=] { return status_of(launch_softmax_pipelined(pp)); }});
-        add_pipelined<T, VEC, 2>(configs, pp, clusters);
-        add_pipelined<T, VEC, 4>(configs, pp, clusters);
-        add_pipelined<T, VEC, 8>(configs, pp, clusters);
     }
+    if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
+        const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kOnChipRules);
+        const std::string chose = plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) +
+                                  (kOnChipKeepExp ? "" : "_twice");
+        forward.push_back(
+            {"lesson_on_chip=" + chose, [=] { return status_of(launch_softmax_on_chip(pp)); }});
+    }
+    add_online<T, VEC>(forward, pp);
+    add_single<T, VEC, 16 / VEC>(forward, pp, clusters);
+    add_single<T, VEC, 32 / VEC>(forward, pp, clusters);
+    if (shape.cols <= WEEK2_SINGLE_READ_MAX_COLS) {
+        add_pipelined<T, VEC, 2>(forward, pp, clusters);
+        add_pipelined<T, VEC, 4>(forward, pp, clusters);
+        add_pipelined<T, VEC, 8>(forward, pp, clusters);
+    }
+    if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS)
+        add_on_chip<T, VEC>(forward, pp, clusters);
+    const std::vector<Result> fwd =
+        run_configs(timer, forward, out, y, n, tolerance_of(dtype, y, nullptr), worst, what);
+    print_results(fwd, "softmax", what, dtype, shape, 2.0 * (double)n * sizeof(T), copy_gbps, tsv);
 
-    std::vector<float> want;
-    std::vector<Result> results;
-    for (const Config &c : configs) {
-        current_case = std::string(what) + " " + c.name;
-        CUDA_CHECK(cudaMemsetAsync(y, 0xff, n * sizeof(T), timer.stream)); /* NaN */
-        CUDA_CHECK(c.launch());
-        CUDA_CHECK(cudaStreamSynchronize(timer.stream));
-        double worst = 0;
-        if (c.name != "copy") {
-            std::vector<float> got = read_output(y, n);
-            if (want.empty())
-                want = got; /* lesson_safe, the first softmax */
-            else
-                worst = worst_difference(dtype, got, want);
-        }
-        results.push_back({c.name, median_ms(timer, c.launch), worst});
+    /* backward: dy, and y the forward's reference output */
+    p.x = dy;
+    p.x2 = y;
+    std::vector<Config> backward = {
+        {"lesson_bwd_fused", [=] { return status_of(launch_softmax_backward_fused(pp)); }},
+    };
+    if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
+        const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kBackwardRules);
+        backward.push_back(
+            {"lesson_bwd_single_read=" + plan_name("bwd", plan, VEC, kBackwardRules.elements / VEC),
+             [=] { return status_of(launch_softmax_backward_single_read(pp)); }});
+        add_backward_single_read<T, VEC>(backward, pp, clusters);
     }
-    const double bytes = 2.0 * (double)n * sizeof(T);
-    const float copy_ms = results[0].ms;
-    float best_lesson = INFINITY;
-    for (const Result &r : results)
-        if (r.name.rfind("lesson_", 0) == 0)
-            best_lesson = std::min(best_lesson, r.ms);
-    std::sort(results.begin() + 1, results.end(),
-              [](const Result &a, const Result &b) { return a.ms < b.ms; });
-    printf("\n%s (copy %.4f ms = %.0f GB/s)\n", what, copy_ms, bytes / copy_ms / 1e6);
-    printf("  %-22s %9s %8s %7s %8s\n", "config", "ms", "GB/s", "%copy", "vs_best");
-    for (const Result &r : results) {
-        if (r.name == "copy")
-            continue;
-        const bool bad = r.worst > 1;
-        any_mismatch |= bad;
-        printf("  %-22s %9.4f %8.0f %6.1f%% %7.3fx%s\n", r.name.c_str(), r.ms, bytes / r.ms / 1e6,
-               100.0 * copy_ms / r.ms, best_lesson / r.ms, bad ? "  MISMATCH" : "");
-        if (tsv)
-            fprintf(tsv, "%s\t%ld\t%ld\t%s\t%.5f\t%.1f\t%.2f\t%.4f\t%.3g\t%s\n",
-                    wb_dtype_name(dtype), shape.rows, shape.cols, r.name.c_str(), r.ms,
-                    bytes / r.ms / 1e6, 100.0 * copy_ms / r.ms, best_lesson / r.ms, r.worst,
-                    bad ? "MISMATCH" : "ok");
-    }
-    current_case = std::string(what) + " freeing buffers";
-    CUDA_CHECK(cudaFree(x));
-    CUDA_CHECK(cudaFree(y));
+    const std::vector<Result> bwd =
+        run_configs(timer, backward, out, dx_want, n, tolerance_of(dtype, dx_want, y), worst, what);
+    print_results(bwd, "softmax_backward", what, dtype, shape, 3.0 * (double)n * sizeof(T),
+                  copy_gbps, tsv);
+
+    current_case = what + " freeing buffers";
+    for (void *b : {(void *)x, (void *)y, (void *)dy, (void *)out, (void *)dx_want, (void *)worst})
+        CUDA_CHECK(cudaFree(b));
 }
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: softmax_sweep [--reps N] [--out FILE.tsv] [--shape RxC]... "
                "[--dtype f32|f16|bf16]...\n"
-               "Times Week 2's softmax launchers against other block sizes, pass directions\n"
-               "and thread block clusters, and checks every output against lesson_safe's.\n"
+               "Times Week 2's softmax launchers, forward and backward, against other block\n"
+               "sizes, pass directions, packs a thread, thread block clusters and shares of\n"
+               "shared memory, and checks every output against the first lesson launcher's.\n"
                "Defaults: the bench shapes 8192x1024 8192x4096 8192x8192 4096x32768\n"
                "1024x131072 65536x1024, all three dtypes, 25 repetitions.\n");
 }
@@ -335,9 +567,11 @@ int main(int argc, char **argv)
         if (!tsv)
             return 2;
         write_provenance(tsv, prop, reps, title);
-        fprintf(tsv, "# gbps counts the input read once and the output written once; pct_copy "
-                     "is the copy's time over this one's; vs_best the best lesson launcher's\n");
-        fprintf(tsv, "dtype\trows\tcols\tconfig\tms\tgbps\tpct_copy\tvs_best\tworst\tstatus\n");
+        fprintf(tsv, "# gbps counts the minimum traffic (forward: x read, y written; backward: "
+                     "dy and y read, dx written); pct_copy is gbps over the copy's; vs_best the "
+                     "best lesson launcher's time over this one's; worst the largest difference "
+                     "from the reference over its tolerance\n");
+        fprintf(tsv, "dtype\trows\tcols\top\tconfig\tms\tgbps\tpct_copy\tvs_best\tworst\tstatus\n");
     }
     for (Shape shape : shapes)
         for (wb_dtype d : dtypes) {
@@ -357,6 +591,6 @@ int main(int argc, char **argv)
     if (out_path)
         printf("\nwrote %s\n", out_path);
     if (any_mismatch)
-        printf("MISMATCH: some configurations differ from lesson_safe (see above)\n");
+        printf("MISMATCH: some configurations differ from the reference (see above)\n");
     return any_mismatch ? 1 : 0;
 }

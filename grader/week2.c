@@ -367,8 +367,14 @@ static const char *softmax_check(const wb_host_case *c, const double *got)
  * per test for the repeated call) would take over 10 GB and tens of seconds
  * per test. 2048 x 32768 stays: 256 MiB of float32 each way, four times the
  * H200's L2, and 128 x 131072 covers the longest rows. 7 x 131073 is one
- * column past the single-read variants' max_cols: they must report it as
- * unsupported, and the others must still get it right. */
+ * column past the max_cols of softmax_single_read and softmax_pipelined, and
+ * 7 x 262145 one past that of softmax_on_chip and softmax_backward_single_read
+ * (7 x 262144 is their longest row): each must report the shape past its limit
+ * as unsupported, and the others must still get it right. Seven rows one past
+ * where those two change their layout under the lesson's first launch rules:
+ * 2049 (a warp's share of a 16-bit row); 8193 and 16385 (one block of 512
+ * threads holds the backward's and the forward's row); 32769 and 65537 (a
+ * cluster's registers alone; past it, shared memory too). */
 static const wb_shape week2_shapes[] = {
     {1, 1},       {1, 8},       {1, 31},      {1, 32},      {1, 255},      {1, 256},
     {1, 1024},    {1, 1025},    {1, 4096},    {1, 8192},    {1, 32768},    {1, 131072},
@@ -378,6 +384,8 @@ static const wb_shape week2_shapes[] = {
     {128, 1024},  {128, 1025},  {128, 4096},  {128, 8192},  {128, 32768},  {128, 131072},
     {2048, 1},    {2048, 8},    {2048, 31},   {2048, 32},   {2048, 255},   {2048, 256},
     {2048, 1024}, {2048, 1025}, {2048, 4096}, {2048, 8192}, {2048, 32768}, {7, 131073},
+    {7, 2049},    {7, 8193},    {7, 16385},   {7, 32769},   {7, 65537},    {7, 262144},
+    {7, 262145},
 };
 
 /* The issue's benchmark shapes: the PyTorch comparison (bench/torch_softmax.py)

@@ -246,7 +246,7 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     return (int)cudaGetLastError();
 }
 
-#line 764 "lessons/week1-reduction.nw"
+#line 766 "lessons/week1-reduction.nw"
 constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
 constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
 
@@ -270,7 +270,7 @@ template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 796 "lessons/week1-reduction.nw"
+#line 798 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
  * this one is number `rank` (0 <= rank < team, team >= 8: the head and the
  * tail are shorter than a pack, at most 7 elements). */
@@ -309,7 +309,7 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 846 "lessons/week1-reduction.nw"
+#line 848 "lessons/week1-reduction.nw"
 /* The total of the team's v, valid in the team's first thread. Every thread
  * of the block must call it: a team wider than a warp meets at a barrier. */
 template <class Op, int TEAM>
@@ -335,7 +335,7 @@ __device__ __forceinline__ float team_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 879 "lessons/week1-reduction.nw"
+#line 881 "lessons/week1-reduction.nw"
 template <class Op, int TEAM, class T>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_teams(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
@@ -354,7 +354,16 @@ __global__ void __launch_bounds__(BEST_BLOCK)
             y[row] = from_float<T>(v);
     }
 }
-#line 911 "lessons/week1-reduction.nw"
+#line 913 "lessons/week1-reduction.nw"
+/* The arrival counters start at zero: cleared by a kernel on the launcher's
+ * stream, because a launcher queues kernels and nothing else. */
+__global__ void clear_counters(unsigned *__restrict__ counters, long n)
+{
+    const long step = (long)gridDim.x * blockDim.x;
+    for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n; i += step)
+        counters[i] = 0;
+}
+
 /* All of an SM's 2048 thread slots: at most 32 registers a thread. */
 constexpr int BEST_BLOCKS_PER_SM = 2048 / BEST_BLOCK;
 
@@ -389,7 +398,7 @@ __global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 964 "lessons/week1-reduction.nw"
+#line 975 "lessons/week1-reduction.nw"
 constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
 constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
 constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
@@ -463,7 +472,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 1044 "lessons/week1-reduction.nw"
+#line 1055 "lessons/week1-reduction.nw"
 template <class Op, class T>
 static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
                                 cudaStream_t stream)
@@ -492,7 +501,7 @@ static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long 
     }
     return cudaGetLastError();
 }
-#line 1081 "lessons/week1-reduction.nw"
+#line 1093 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -513,9 +522,9 @@ template <class Op, class T> static int run_best(const wb_problem *p)
         return (int)cudaErrorInvalidValue;
     float *partials = static_cast<float *>(p->workspace);
     unsigned *arrivals = reinterpret_cast<unsigned *>(partials + rows * plan.parts);
-    err = cudaMemsetAsync(arrivals, 0, (size_t)rows * sizeof(unsigned), p->stream);
-    if (err != cudaSuccess)
-        return (int)err;
+    const long clear_blocks = ceil_div(rows, BEST_BLOCK);
+    const unsigned clear_grid = clear_blocks < 1024 ? (unsigned)clear_blocks : 1024u;
+    clear_counters<<<clear_grid, BEST_BLOCK, 0, p->stream>>>(arrivals, rows);
     reduce_rows_by_blocks<Op>
         <<<grid, BEST_BLOCK, 0, p->stream>>>(x, y, rows, cols, plan.parts, partials, arrivals);
     return (int)cudaGetLastError();
@@ -532,7 +541,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1270 "lessons/week1-reduction.nw"
+#line 1283 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -612,7 +621,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1352 "lessons/week1-reduction.nw"
+#line 1365 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},

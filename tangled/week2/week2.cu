@@ -1,4 +1,4 @@
-#line 109 "lessons/week2-online-softmax.nw"
+#line 117 "lessons/week2-online-softmax.nw"
 /* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
 #include <cooperative_groups.h>
 #include <cuda_bf16.h>
@@ -16,7 +16,7 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 169 "lessons/week2-online-softmax.nw"
+#line 182 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
@@ -28,6 +28,8 @@ constexpr int kClusterBlock = 512;        /* variant 3: threads a block of a clu
 constexpr int kClusterBlocks = 4;         /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8;      /* the portable limit of a thread block cluster */
 constexpr int kPipelinedBlock = 512;      /* variant 5: threads a block, at most */
+constexpr int kOnChipBlockMax = 512;      /* variants 6 and 7: threads a block, at most */
+constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
 /* Thread block clusters exist from sm_90 (Hopper) on. The kernels are built for
  * older GPUs too; there the cluster code is left out, and the launcher, which
@@ -43,7 +45,7 @@ __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 209 "lessons/week2-online-softmax.nw"
+#line 224 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -121,7 +123,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 299 "lessons/week2-online-softmax.nw"
+#line 314 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -148,7 +150,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 339 "lessons/week2-online-softmax.nw"
+#line 354 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -181,7 +183,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 388 "lessons/week2-online-softmax.nw"
+#line 403 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -212,7 +214,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 945 "lessons/week2-online-softmax.nw"
+#line 960 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -232,7 +234,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 420 "lessons/week2-online-softmax.nw"
+#line 435 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -254,7 +256,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 646 "lessons/week2-online-softmax.nw"
+#line 661 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -268,7 +270,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 673 "lessons/week2-online-softmax.nw"
+#line 688 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -288,7 +290,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 455 "lessons/week2-online-softmax.nw"
+#line 470 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -353,7 +355,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 541 "lessons/week2-online-softmax.nw"
+#line 556 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -388,7 +390,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 718 "lessons/week2-online-softmax.nw"
+#line 733 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -412,7 +414,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 833 "lessons/week2-online-softmax.nw"
+#line 848 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -467,7 +469,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 890 "lessons/week2-online-softmax.nw"
+#line 905 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -479,7 +481,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 1052 "lessons/week2-online-softmax.nw"
+#line 1067 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -515,7 +517,202 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1165 "lessons/week2-online-softmax.nw"
+#line 1239 "lessons/week2-online-softmax.nw"
+/* Slot k of this thread in stash `array` of `slots` slots a thread: side by
+ * side with the same slot of the block's other threads. */
+template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
+{
+    extern __shared__ __align__(16) unsigned char on_chip_shared[];
+    return reinterpret_cast<P *>(on_chip_shared) + (long)array * slots * blockDim.x + threadIdx.x;
+}
+
+/* 16 bytes from device memory to shared memory with no register on the way
+ * (cp.async, LDGSTS): in flight, it costs the thread nothing */
+template <typename P> __device__ __forceinline__ void copy_to_shared_async(P *dst, const P *src)
+{
+    static_assert(sizeof(P) == 16, "cp.async.cg copies 16 bytes");
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    const unsigned to = (unsigned)__cvta_generic_to_shared(dst);
+    const size_t from = __cvta_generic_to_global(src);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(to), "l"(from) : "memory");
+#else
+    *dst = *src;
+#endif
+}
+
+/* this thread's copies have landed; "memory": no shared load moves above it */
+__device__ __forceinline__ void wait_copies_to_shared()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_all;" ::: "memory");
+#endif
+}
+#line 1275 "lessons/week2-online-softmax.nw"
+/* Every thread of a cluster arrives as the kernel starts; the wait in
+ * cluster_allreduce_pushed then means "every block is running". Relaxed: it
+ * orders no memory accesses, so it costs nothing now. */
+template <RowMap MAP> __device__ __forceinline__ void announce_cluster_start()
+{
+#if WEEK2_CLUSTERS
+    if constexpr (MAP == RowMap::cluster)
+        __cluster_barrier_arrive_relaxed();
+#endif
+}
+
+#if WEEK2_CLUSTERS
+/* v: this block's total, in every thread; every thread ends with the cluster's */
+template <typename V, typename Op>
+__device__ __forceinline__ V cluster_allreduce_pushed(V v, Op op, V identity)
+{
+    __shared__ V totals[kMaxClusterBlocksNonPortable]; /* slot k: block k's total */
+    cg::cluster_group cluster = cg::this_cluster();
+    const int blocks = (int)cluster.num_blocks();
+    __cluster_barrier_wait(); /* the start's phase: every block of the cluster is running */
+    if ((int)threadIdx.x < blocks)
+        *cluster.map_shared_rank(&totals[cluster.block_rank()], threadIdx.x) = v;
+    cluster.sync(); /* the arrival releases the pushes, the wait acquires them */
+    const int lane = threadIdx.x % kWarp;
+    v = lane < blocks ? totals[lane] : identity; /* this block's own copy: no second wait */
+    return warp_allreduce(v, op);
+}
+#endif
+
+/* every thread of the row ends with op over all of their values */
+template <RowMap MAP, typename V, typename Op>
+__device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
+{
+    if constexpr (MAP != RowMap::cluster) {
+        return row_allreduce<MAP>(v, op, identity);
+    } else {
+#if WEEK2_CLUSTERS
+        v = row_allreduce<RowMap::block>(v, op, identity);
+        return cluster_allreduce_pushed(v, op, identity);
+#else
+        __trap();
+        return v;
+#endif
+    }
+}
+#line 1333 "lessons/week2-online-softmax.nw"
+/* a thread's share of one input: RP packs in registers, sp in shared memory */
+template <typename P, int RP> struct Share {
+    P held[RP];
+    P *stash; /* this thread's first slot; unused by a warp per row */
+};
+
+template <int VEC> struct Floats {
+    float v[VEC];
+};
+
+template <typename T, int VEC>
+__device__ __forceinline__ Floats<VEC> floats_of(const Pack<T, VEC> &pk)
+{
+    Floats<VEC> f;
+    unpack(pk, f.v);
+    return f;
+}
+
+/* every load of this thread's share of src (stash `array` of the block's) */
+template <RowMap MAP, typename P, int RP>
+__device__ __forceinline__ void load_share(Share<P, RP> &s, const P *src, RowGroup g, int nvec,
+                                           int array, int sp)
+{
+    if constexpr (MAP != RowMap::warp) {
+        s.stash = shared_stash<P>(array, sp);
+        for (int k = 0; k < sp; k++) {
+            const int i = g.rank + (RP + k) * g.size;
+            if (i < nvec)
+                copy_to_shared_async(&s.stash[k * blockDim.x], &src[i]);
+        }
+    }
+    load_batch(src, g.rank, g.size, nvec, s.held);
+}
+
+/* f(slot, i, floats...) for each pack i of the row these shares hold */
+template <RowMap MAP, int RP, typename F, typename... S>
+__device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f, const S &...s)
+{
+#pragma unroll
+    for (int k = 0; k < RP; k++)
+        if (g.rank + k * g.size < nvec)
+            f(k, g.rank + k * g.size, floats_of(s.held[k])...);
+    if constexpr (MAP != RowMap::warp)
+        for (int k = 0; k < sp; k++) {
+            const int i = g.rank + (RP + k) * g.size;
+            if (i < nvec)
+                f(-1, i, floats_of(s.stash[k * blockDim.x])...);
+        }
+}
+#line 1387 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
+    softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
+{
+    using P = Pack<T, VEC>;
+    announce_cluster_start<MAP>();
+    const RowGroup g = row_group<MAP>();
+    if (g.row >= rows)
+        return; /* a whole warp of the last block, never part of a cluster */
+    const T *xr = x + g.row * cols;
+    T *yr = y + g.row * cols;
+    const RowSplit rs = split_row<T, VEC>(xr, cols); /* the launcher checked y aligns like x */
+    P *dst = reinterpret_cast<P *>(yr + rs.head);
+    Share<P, RP> xs;
+    load_share<MAP>(xs, reinterpret_cast<const P *>(xr + rs.head), g, rs.nvec, 0, sp);
+    const bool has_edge = g.rank < edge_count(rs, cols);
+    const float edge = has_edge ? to_float(xr[edge_index(rs, g.rank)]) : -INFINITY;
+    if constexpr (MAP != RowMap::warp)
+        wait_copies_to_shared(); /* only this thread's own copies: no barrier */
+
+    /* this thread's maximum, no exponential yet */
+    float mt = edge;
+    visit_shares<MAP, RP>(
+        g, rs.nvec, sp,
+        [&](int, int, Floats<VEC> v) {
+#pragma unroll
+            for (int j = 0; j < VEC; j++)
+                mt = fmaxf(mt, v.v[j]);
+        },
+        xs);
+
+    /* e = e^(x - mt), kept in registers for the packs there (unless KEEP_EXP is
+     * false: then the write computes it again, for fewer registers); its sum */
+    const float base = mt == -INFINITY ? 0.0f : mt; /* only -inf here: every term is 0 */
+    float e[KEEP_EXP ? RP : 1][VEC];
+    const float edge_e = exp_shifted(edge, base);
+    float s = edge_e;
+    visit_shares<MAP, RP>(
+        g, rs.nvec, sp,
+        [&](int slot, int, Floats<VEC> v) {
+#pragma unroll
+            for (int j = 0; j < VEC; j++) {
+                const float t = exp_shifted(v.v[j], base);
+                if (KEEP_EXP && slot >= 0)
+                    e[KEEP_EXP ? slot : 0][j] = t;
+                s += t;
+            }
+        },
+        xs);
+
+    /* (m, s) of the row: one merge; then y = e^(x - mt) e^(mt - m) / s */
+    const MaxSum none = {-INFINITY, 0.0f};
+    const MaxSum row = row_allreduce_pushed<MAP>(MaxSum{mt, s}, MergeOp(), none);
+    const float scale = mt == -INFINITY ? 0.0f : exp_shifted(mt, row.m) / row.s;
+    visit_shares<MAP, RP>(
+        g, rs.nvec, sp,
+        [&](int slot, int i, Floats<VEC> v) {
+#pragma unroll
+            for (int j = 0; j < VEC; j++)
+                v.v[j] = (KEEP_EXP && slot >= 0 ? e[KEEP_EXP ? slot : 0][j]
+                                                : exp_shifted(v.v[j], base)) *
+                         scale;
+            dst[i] = repack<T>(v.v);
+        },
+        xs);
+    if (has_edge)
+        yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
+}
+#line 1494 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -576,8 +773,61 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1263 "lessons/week2-online-softmax.nw"
-static long round_up(long n, long m)
+#line 1620 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, int RP, RowMap MAP>
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
+    softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
+                                 T *__restrict__ dx, long rows, int cols, int sp)
+{
+    using P = Pack<T, VEC>;
+    announce_cluster_start<MAP>();
+    const RowGroup g = row_group<MAP>();
+    if (g.row >= rows)
+        return;
+    const long offset = g.row * cols;
+    const T *dyr = dy + offset, *yr = y + offset;
+    T *dxr = dx + offset;
+    const RowSplit rs = split_row<T, VEC>(yr, cols); /* the launcher checked they align alike */
+    P *dst = reinterpret_cast<P *>(dxr + rs.head);
+    Share<P, RP> dys, ys;
+    load_share<MAP>(dys, reinterpret_cast<const P *>(dyr + rs.head), g, rs.nvec, 0, sp);
+    load_share<MAP>(ys, reinterpret_cast<const P *>(yr + rs.head), g, rs.nvec, 1, sp);
+    const bool has_edge = g.rank < edge_count(rs, cols);
+    const int edge_j = has_edge ? edge_index(rs, g.rank) : 0;
+    const float edge_dy = has_edge ? to_float(dyr[edge_j]) : 0.0f;
+    const float edge_y = has_edge ? to_float(yr[edge_j]) : 0.0f;
+    if constexpr (MAP != RowMap::warp)
+        wait_copies_to_shared(); /* only this thread's own copies: no barrier */
+
+    // SOLUTION BEGIN: the row's dot product d = sum_j dy_j y_j, from what this thread holds, in every thread
+    //: float d = 0.0f;
+    float d = edge_dy * edge_y;
+    visit_shares<MAP, RP>(
+        g, rs.nvec, sp,
+        [&](int, int, Floats<VEC> dyv, Floats<VEC> yv) {
+#pragma unroll
+            for (int j = 0; j < VEC; j++)
+                d = fmaf(dyv.v[j], yv.v[j], d);
+        },
+        dys, ys);
+    d = row_allreduce_pushed<MAP>(d, SumOp(), 0.0f);
+    // SOLUTION END
+
+    /* dx = y (dy - d), from the same registers and shared memory */
+    visit_shares<MAP, RP>(
+        g, rs.nvec, sp,
+        [&](int, int i, Floats<VEC> dyv, Floats<VEC> yv) {
+#pragma unroll
+            for (int j = 0; j < VEC; j++)
+                yv.v[j] *= dyv.v[j] - d;
+            dst[i] = repack<T>(yv.v);
+        },
+        dys, ys);
+    if (has_edge)
+        dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
+}
+#line 1697 "lessons/week2-online-softmax.nw"
+static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
 }
@@ -609,7 +859,7 @@ constexpr int single_read_packs(int vec, bool clustered)
     return vec == 1 ? 16 : clustered ? 32 / vec : kBatch;
 }
 
-static long threads_for(long packs, int packs_per_thread)
+static constexpr long threads_for(long packs, int packs_per_thread)
 {
     return round_up((packs + packs_per_thread - 1) / packs_per_thread, kWarp);
 }
@@ -644,7 +894,88 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1351 "lessons/week2-online-softmax.nw"
+#line 1794 "lessons/week2-online-softmax.nw"
+struct PlanRules {
+    int warp_packs;  /* a warp per row while a lane holds at most this many packs */
+    int warp_block;  /* threads a block of warps that take a row each */
+    int elements;    /* elements of each input a thread holds in registers */
+    int lone_block;  /* threads of the largest block that takes a row alone */
+    int block;       /* threads a block of a cluster, at most */
+    int cluster_max; /* blocks a cluster, at most; past 8 is a non-portable size */
+};
+constexpr PlanRules kOnChipRules = {8, 256, 32, 512, 256, 8};   /* variant 6 */
+constexpr PlanRules kBackwardRules = {8, 256, 16, 512, 256, 8}; /* variant 7 */
+constexpr bool kOnChipKeepExp = true; /* variant 6 keeps e^(x - mt) in registers for the write */
+constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
+
+constexpr bool block_size_holds(int threads)
+{
+    return threads > 0 && threads % kWarp == 0 && threads <= kOnChipBlockMax;
+}
+
+constexpr bool rules_hold(const PlanRules &r)
+{
+    const bool warps =
+        r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8;
+    const bool packs = r.elements > 0 && r.elements % 8 == 0; /* whole 16-byte packs */
+    const bool blocks = block_size_holds(r.warp_block) && r.warp_block <= kWarpBlockThreads &&
+                        block_size_holds(r.lone_block) && block_size_holds(r.block);
+    return warps && packs && blocks && r.cluster_max >= 1 &&
+           r.cluster_max <= kMaxClusterBlocksNonPortable;
+}
+static_assert(rules_hold(kOnChipRules) && rules_hold(kBackwardRules),
+              "a warp holds 1, 2, 4 or 8 packs a lane; blocks of whole warps up to "
+              "kOnChipBlockMax threads; clusters up to 16 blocks");
+
+struct RowPlan {
+    RowMap map;
+    int lane_packs;   /* RowMap::warp: packs a lane holds (1, 2, 4 or 8) */
+    unsigned block;   /* threads a block */
+    unsigned cluster; /* blocks a row: 1 unless RowMap::cluster */
+    int sp;           /* packs of each input a thread keeps in shared memory */
+};
+
+/* a row of `packs` packs of `vec` elements */
+static constexpr RowPlan plan_row(long packs, int vec, const PlanRules &r)
+{
+    const int rp = r.elements / vec;
+    if (packs <= (long)r.warp_packs * kWarp) {
+        int lane = 1;
+        while ((long)lane * kWarp < packs)
+            lane *= 2;
+        return {RowMap::warp, lane, (unsigned)r.warp_block, 1, 0};
+    }
+    const long threads = threads_for(packs, rp);
+    if (threads <= r.lone_block)
+        return {RowMap::block, 0, (unsigned)threads, 1, 0};
+    const long blocks = (threads + r.block - 1) / r.block;
+    if (blocks <= r.cluster_max) { /* registers alone, the threads shared evenly */
+        const long block = threads_for(threads, (int)blocks);
+        return {RowMap::cluster, 0, (unsigned)block, (unsigned)blocks, 0};
+    }
+    const long team = (long)r.cluster_max * r.block; /* the rest in shared memory */
+    const long per_thread = (packs + team - 1) / team;
+    const int sp = (int)(per_thread - rp);
+    return {RowMap::cluster, 0, (unsigned)r.block, (unsigned)r.cluster_max, sp};
+}
+
+/* the shared memory a plan asks of a block, for `inputs` arrays of 16-byte packs */
+static constexpr long plan_shared_bytes(const RowPlan &plan, int inputs)
+{
+    return (long)inputs * plan.sp * plan.block * 16;
+}
+
+/* the longest row fits an H200's (and H100's) 227 KB a block, in every type */
+constexpr long kHopperSharedPerBlock = 232448;
+constexpr bool longest_row_fits(const PlanRules &r, int inputs)
+{
+    const long most = kHopperSharedPerBlock - kStaticSharedReserve;
+    return plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 4, 4, r), inputs) <= most &&
+           plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 8, 8, r), inputs) <= most;
+}
+static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
+              "the longest row must fit a cluster's registers and shared memory");
+#line 1898 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -733,7 +1064,6 @@ static cudaError_t device_has_clusters(bool &yes)
 
 /* cluster blocks per cluster: a launch attribute, which the triple-chevron
  * syntax has no place for */
-template <typename T>
 static cudaLaunchConfig_t cluster_config(const wb_problem *p, unsigned grid, unsigned block,
                                          unsigned cluster, cudaLaunchAttribute &attribute)
 {
@@ -761,7 +1091,7 @@ static int launch_clustered(void (*kernel)(const T *, T *, long, int), const wb_
     if (!clusters)
         return WB_UNSUPPORTED; /* before sm_90 a row must fit one block */
     cudaLaunchAttribute attribute;
-    cudaLaunchConfig_t config = cluster_config<T>(p, grid, block, cluster, attribute);
+    cudaLaunchConfig_t config = cluster_config(p, grid, block, cluster, attribute);
     err = cudaLaunchKernelEx(&config, kernel, static_cast<const T *>(p->x), static_cast<T *>(p->y),
                              p->rows, (int)p->cols);
     return err != cudaSuccess ? (int)err : launch_status();
@@ -802,7 +1132,7 @@ static cudaError_t resident_row_groups(const wb_problem *p, unsigned block, unsi
     int count = 0;
     if (MAP == RowMap::cluster) {
         cudaLaunchAttribute attribute;
-        cudaLaunchConfig_t config = cluster_config<T>(p, cluster, block, cluster, attribute);
+        cudaLaunchConfig_t config = cluster_config(p, cluster, block, cluster, attribute);
         err = cudaOccupancyMaxActiveClusters(&count, kernel, &config);
         groups = count;
     } else {
@@ -921,10 +1251,151 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 142 "lessons/week2-online-softmax.nw"
+#line 2185 "lessons/week2-online-softmax.nw"
+struct PreparedKernel {
+    int device = -1;
+    long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
+};
+
+template <auto KERNEL> static cudaError_t prepare_kernel(long &shared_max)
+{
+    static PreparedKernel known; /* one per kernel; the grader calls from one thread */
+    int device = 0, optin = 0;
+    bool clusters = false;
+    cudaError_t err = cudaGetDevice(&device);
+    if (err != cudaSuccess || known.device == device) {
+        shared_max = known.shared_max;
+        return err;
+    }
+    err = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+    const long most = std::max(0L, (long)optin - kStaticSharedReserve);
+    if (err == cudaSuccess && most > 0)
+        err = cudaFuncSetAttribute(KERNEL, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)most);
+    if (err == cudaSuccess)
+        err = device_has_clusters(clusters);
+    if (err == cudaSuccess && clusters)
+        err = cudaFuncSetAttribute(KERNEL, cudaFuncAttributeNonPortableClusterSizeAllowed, 1);
+    if (err != cudaSuccess)
+        return err;
+    known = {device, most};
+    shared_max = most;
+    return cudaSuccess;
+}
+
+/* KERNEL(args...) as the plan says, with `inputs` stashes of plan.sp packs a thread */
+template <auto KERNEL, typename... Args>
+static int launch_planned(const wb_problem *p, const RowPlan &plan, int inputs, Args... args)
+{
+    long shared_max = 0;
+    cudaError_t err = prepare_kernel<KERNEL>(shared_max);
+    if (err != cudaSuccess)
+        return (int)err;
+    const long shared = plan_shared_bytes(plan, inputs);
+    if (shared > shared_max)
+        return WB_UNSUPPORTED; /* this GPU's shared memory cannot hold the rest of the row */
+    const long rows_per_block = plan.map == RowMap::warp ? plan.block / kWarp : 1;
+    const long grid = (p->rows + rows_per_block - 1) / rows_per_block * plan.cluster;
+    if (grid > INT_MAX)
+        return WB_UNSUPPORTED;
+    const bool clustered = plan.map == RowMap::cluster;
+    if (clustered) {
+        bool clusters = false;
+        err = device_has_clusters(clusters);
+        if (err != cudaSuccess)
+            return (int)err;
+        if (!clusters)
+            return WB_UNSUPPORTED; /* before sm_90 a row must fit one block */
+    }
+    cudaLaunchAttribute attribute;
+    cudaLaunchConfig_t config =
+        cluster_config(p, (unsigned)grid, plan.block, plan.cluster, attribute);
+    config.dynamicSmemBytes = (size_t)shared;
+    config.numAttrs = clustered ? 1 : 0;
+    err = cudaLaunchKernelEx(&config, KERNEL, args...);
+    return err != cudaSuccess ? (int)err : launch_status();
+}
+
+/* one instantiation of each kernel, launched with a plan (the sweep calls these too) */
+template <typename T, int VEC, int RP, RowMap MAP> struct OnChipKernel {
+    static int launch(const wb_problem *p, const RowPlan &plan)
+    {
+        const T *x = static_cast<const T *>(p->x);
+        T *y = static_cast<T *>(p->y);
+        return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipKeepExp>>(
+            p, plan, 1, x, y, p->rows, (int)p->cols, plan.sp);
+    }
+};
+
+template <typename T, int VEC, int RP, RowMap MAP> struct BackwardSingleReadKernel {
+    static int launch(const wb_problem *p, const RowPlan &plan)
+    {
+        return launch_planned<softmax_backward_single_read<T, VEC, RP, MAP>>(
+            p, plan, 2, static_cast<const T *>(p->x), static_cast<const T *>(p->x2),
+            static_cast<T *>(p->y), p->rows, (int)p->cols, plan.sp);
+    }
+};
+
+/* the instantiation a plan names: its packs a lane for a warp per row, else RP */
+template <template <typename, int, int, RowMap> class K, typename T, int VEC, int RP>
+static int launch_plan(const wb_problem *p, const RowPlan &plan)
+{
+    if (plan.map == RowMap::block)
+        return K<T, VEC, RP, RowMap::block>::launch(p, plan);
+    if (plan.map == RowMap::cluster)
+        return K<T, VEC, RP, RowMap::cluster>::launch(p, plan);
+    switch (plan.lane_packs) {
+    case 1:
+        return K<T, VEC, 1, RowMap::warp>::launch(p, plan);
+    case 2:
+        return K<T, VEC, 2, RowMap::warp>::launch(p, plan);
+    case 4:
+        return K<T, VEC, 4, RowMap::warp>::launch(p, plan);
+    case 8:
+        return K<T, VEC, 8, RowMap::warp>::launch(p, plan);
+    default:
+        return WB_UNSUPPORTED;
+    }
+}
+
+template <typename T, int VEC> struct OnChipLauncher {
+    static int run(const wb_problem *p)
+    {
+        // SOLUTION BEGIN: delete this guard once merge is written
+        //: return WB_NOT_IMPLEMENTED;
+        // SOLUTION END
+        if (p->cols > WEEK2_ON_CHIP_MAX_COLS)
+            return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
+        if constexpr (VEC == 1) {
+            return WB_UNSUPPORTED; /* shared memory takes 16-byte packs: arrays must align alike */
+        } else {
+            constexpr int RP = kOnChipRules.elements / VEC;
+            const RowPlan plan = plan_row((p->cols + VEC - 1) / VEC, VEC, kOnChipRules);
+            return launch_plan<OnChipKernel, T, VEC, RP>(p, plan);
+        }
+    }
+};
+
+template <typename T, int VEC> struct BackwardSingleReadLauncher {
+    static int run(const wb_problem *p)
+    {
+        // SOLUTION BEGIN: delete this guard once the dot product of softmax_backward_single_read is written
+        //: return WB_NOT_IMPLEMENTED;
+        // SOLUTION END
+        if (p->cols > WEEK2_ON_CHIP_MAX_COLS)
+            return WB_UNSUPPORTED;
+        if constexpr (VEC == 1) {
+            return WB_UNSUPPORTED;
+        } else {
+            constexpr int RP = kBackwardRules.elements / VEC;
+            const RowPlan plan = plan_row((p->cols + VEC - 1) / VEC, VEC, kBackwardRules);
+            return launch_plan<BackwardSingleReadKernel, T, VEC, RP>(p, plan);
+        }
+    }
+};
+#line 155 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1632 "lessons/week2-online-softmax.nw"
+#line 2331 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -941,11 +1412,19 @@ extern "C" int launch_softmax_pipelined(const wb_problem *p)
 {
     return dispatch<PipelinedLauncher>(p);
 }
+extern "C" int launch_softmax_on_chip(const wb_problem *p)
+{
+    return dispatch<OnChipLauncher>(p);
+}
 extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
     return dispatch<BackwardLauncher>(p);
 }
-#line 1662 "lessons/week2-online-softmax.nw"
+extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
+{
+    return dispatch<BackwardSingleReadLauncher>(p);
+}
+#line 2369 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
@@ -957,8 +1436,13 @@ extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_pipelined", "softmax", launch_softmax_pipelined, WB_ALL_DTYPES,
      WEEK2_SINGLE_READ_MAX_COLS, NULL,
      "single read, each row group looping over rows with the next row's loads in flight"},
+    {"softmax_on_chip", "softmax", launch_softmax_on_chip, WB_ALL_DTYPES, WEEK2_ON_CHIP_MAX_COLS,
+     NULL, "single read, one exp an element; long rows in a cluster's registers and shared memory"},
     {"softmax_backward_fused", "softmax_backward", launch_softmax_backward_fused, WB_ALL_DTYPES, 0,
      NULL, "dx = y (dy - sum(dy y)), one kernel, a warp or a block per row"},
+    {"softmax_backward_single_read", "softmax_backward", launch_softmax_backward_single_read,
+     WB_ALL_DTYPES, WEEK2_ON_CHIP_MAX_COLS, NULL,
+     "dy and y read once, held on chip (a warp, a block or a cluster per row)"},
 };
 extern "C" const int wb_lesson_variant_count =
     (int)(sizeof(wb_lesson_variants) / sizeof(wb_lesson_variants[0]));
