@@ -5,6 +5,7 @@
 #   make week0            tangle lessons/week0-*.nw and build build/week0/grade
 #   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it)
 #   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
+#   make grade-speed      on a GPU: grading time per week and engine, bench/results/<gpu>/grade-speed.json
 #   make book             book/out/index.html and one chapter per week
 #   make book-pdf         book/out/workbook.pdf: the same book through pandoc and LaTeX
 #   make student          dist/student/ and dist/student.tar.gz: the edition without solutions
@@ -78,6 +79,7 @@ CORE_OBJ := $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(REF_CPU_SRC) $(REF_GPU_C)
             $(patsubst %.cu,build/obj/%.o,$(CORE_CU) $(REF_GPU_CU))
 HOST_TESTS := $(patsubst grader/tests/%.c,build/tests/%,$(wildcard grader/tests/test_*.c))
 
+.PHONY: grade-speed
 .PHONY: all setup help test tangle check-tangled $(WEEKS) weeks grade bench book lint clean \
         host-tests host-test-binaries gpu-test-binaries test-mutants bench-tools sweep-rows sweep-softmax
 
@@ -151,6 +153,12 @@ grade: build/$(W)/grade
 	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/$(W).json -- \
 	  build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
 	  --report-dir build/reports $(GRADE_ARGS)
+
+# make grade-speed: on a GPU, how long grading takes, each week in both
+# engines and without the new defences (bench/grade_speed.sh), into
+# bench/results/<gpu>/grade-speed.json
+grade-speed: weeks
+	WB_COMMIT=$(COMMIT) bench/grade_speed.sh bench/results
 
 bench: build/$(W)/grade
 	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/bench/$(W).json -- \
