@@ -301,6 +301,44 @@ def main(argv):
     del src, dst
     print("copy ceiling %.1f GB/s" % ceiling)
 
+    driver = command_output(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"])
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    commit = os.environ.get("WB_COMMIT") or command_output(
+        ["git", "-C", repo, "rev-parse", "--short=12", "HEAD"]) or "unknown"
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def write(results, final):
+        """Each mode's file, rewritten after every shape so that a run stopped
+        by a time limit keeps what it measured."""
+        for mode in opts["modes"]:
+            env = {
+                "gpu": props.name,
+                "cc": "%d.%d" % (props.major, props.minor),
+                "sms": props.multi_processor_count,
+                "l2_bytes": timer.l2_bytes,
+                "driver": driver.splitlines()[0] if driver else "unknown",
+                "cuda_runtime": torch.version.cuda or "unknown",
+                "commit": commit,
+                "date": date,
+                "seed": opts["seed"],
+                "copy_ceiling_gbps": ceiling,
+                "torch": torch.__version__,
+                "torch_mode": mode,
+                "complete": final,
+            }
+            if mode == "compile":
+                env["compile"] = compiler.describe()
+            path = opts["out"] if mode == "eager" else opts["compile_out"]
+            with open(path + ".tmp", "w") as f:
+                json.dump({"schema": "workbook-results/1", "week": "week2", "env": env,
+                           "results": results[mode]}, f, indent=1)
+                f.write("\n")
+            os.replace(path + ".tmp", path)
+            if final:
+                failed = sum(1 for r in results[mode] if not r["passed"])
+                print("wrote %s (%s, %d results, %d failed)" % (path, mode, len(results[mode]),
+                                                               failed))
+
     torch_dtypes = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}
     gen = torch.Generator(device=dev)
     gen.manual_seed(opts["seed"])
@@ -323,36 +361,8 @@ def main(argv):
                     torch.cuda.empty_cache()
             del x, y, dy
             torch.cuda.empty_cache()
-
-    driver = command_output(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"])
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    commit = os.environ.get("WB_COMMIT") or command_output(
-        ["git", "-C", repo, "rev-parse", "--short=12", "HEAD"]) or "unknown"
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for mode in opts["modes"]:
-        env = {
-            "gpu": props.name,
-            "cc": "%d.%d" % (props.major, props.minor),
-            "sms": props.multi_processor_count,
-            "l2_bytes": timer.l2_bytes,
-            "driver": driver.splitlines()[0] if driver else "unknown",
-            "cuda_runtime": torch.version.cuda or "unknown",
-            "commit": commit,
-            "date": date,
-            "seed": opts["seed"],
-            "copy_ceiling_gbps": ceiling,
-            "torch": torch.__version__,
-            "torch_mode": mode,
-        }
-        if mode == "compile":
-            env["compile"] = compiler.describe()
-        path = opts["out"] if mode == "eager" else opts["compile_out"]
-        with open(path, "w") as f:
-            json.dump({"schema": "workbook-results/1", "week": "week2", "env": env,
-                       "results": results[mode]}, f, indent=1)
-            f.write("\n")
-        failed = sum(1 for r in results[mode] if not r["passed"])
-        print("wrote %s (%s, %d results, %d failed)" % (path, mode, len(results[mode]), failed))
+        write(results, False)
+    write(results, True)
     return 0
 
 
