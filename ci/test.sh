@@ -79,7 +79,7 @@ stage tangle-errors ci/tests/tangle_errors.sh
 echo "== build (nvcc, every week)"
 # bench-tools: the sweep programs under bench/ are compiled here and run only
 # by their own targets (make sweep-rows)
-stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries bench-tools
+stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries gpu-test-binaries bench-tools
 # static profile: resources and SASS/PTX checks of grader/weekN.sass (ci/PROFILE.md)
 for lesson in lessons/week*-*.nw; do
     w=$(basename "$lesson" | cut -d- -f1)
@@ -127,11 +127,15 @@ counted ci-files ci/tests/ci_files.sh
 echo "== graders (GPU)"
 for g in build/week*/grade; do
     w=$(basename "$(dirname "$g")")
-    counted "grade-$w" "$g" --quiet --report-dir "build/reports/test"
+    counted "grade-$w" "$g" --quiet --score "grader/$w.score" --report-dir "build/reports/test"
     if grep -q '^skipped: no CUDA device' "$logs/grade-$w.log"; then
         grep '^skipped: no CUDA device' "$logs/grade-$w.log" | head -n 1 | sed "s/^/      $w: /"
     fi
 done
+# the engine: a crash and a hang in one batch fail only their tests; both
+# engines give the same verdicts
+counted engine-recovery ci/tests/engine_recovery.sh
+counted same-verdicts ci/tests/same_verdicts.sh
 if ls grader/mutants/*.cu >/dev/null 2>&1; then
     no_gpu=0
     grep -q '^skipped: no CUDA device' "$logs"/grade-week*.log 2>/dev/null && no_gpu=1
