@@ -3,7 +3,8 @@
 #   make setup            install what is missing (Debian packages) and build all that needs no GPU
 #   make test             tangle check, host tests, every week's build, the book; graders on a GPU
 #   make week0            tangle lessons/week0-*.nw and build build/week0/grade
-#   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it)
+#   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it);
+#                         without WEEK, every week and one summary table
 #   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
 #   make grade-speed      on a GPU: grading time per week and engine, bench/results/<gpu>/grade-speed.json
 #   make book             book/out/index.html and one chapter per week
@@ -149,10 +150,16 @@ GRADE_ARGS = $(if $(VARIANT),--variant $(VARIANT)) $(if $(DTYPE),--dtype $(DTYPE
 # ci/grade-profile.sh runs the grader, then shows each graded variant's static
 # and Nsight Compute figures and adds them to the reports; the grader's exit
 # status (0, 1, 2) is the recipe's.
+# Without WEEK, every week in turn and one summary table (grader/grade-weeks.sh).
+ifeq ($(origin WEEK),file)
+grade: weeks
+	MAKE="$(MAKE)" grader/grade-weeks.sh build/reports $(WEEKS)
+else
 grade: build/$(W)/grade
 	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/$(W).json -- \
 	  build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
 	  --report-dir build/reports $(GRADE_ARGS)
+endif
 
 # make grade-speed: on a GPU, how long grading takes, each week in both
 # engines and without the new defences (bench/grade_speed.sh), into
