@@ -38,6 +38,8 @@ endif
 
 # Check: from pkg-config, or unpacked .debs under CHECK_PREFIX (a GPU machine
 # that cannot install packages).
+# jansson (the grader's JSON reports) the same way, from the same prefix
+JANSSON_LIBS := $(if $(CHECK_PREFIX),-L$(CHECK_PREFIX)/usr/lib/x86_64-linux-gnu) -ljansson
 ifdef CHECK_PREFIX
 CHECK_CFLAGS := -I$(CHECK_PREFIX)/usr/include
 CHECK_LIBS := -L$(CHECK_PREFIX)/usr/lib/x86_64-linux-gnu -lcheck_pic -lsubunit -lrt -lm -lpthread
@@ -58,7 +60,7 @@ COMMIT := $(or $(WB_COMMIT),$(shell git rev-parse --short=12 HEAD 2>/dev/null),u
 INCLUDES := -Igrader -Iref/cpu -Iref/gpu -I$(CUDA_HOME)/include $(CUPTI_INCLUDE)
 CFLAGS := -std=c11 -O2 -g -fopenmp -Wall -Wextra -Werror $(INCLUDES) $(CHECK_CFLAGS)
 NVCCFLAGS := -std=c++17 -O3 -lineinfo $(ARCH_FLAGS) -Xcompiler -Wall,-Wextra $(INCLUDES)
-LDLIBS := $(CHECK_LIBS) $(CUPTI_LIBS) -lgomp -lm
+LDLIBS := $(CHECK_LIBS) $(JANSSON_LIBS) $(CUPTI_LIBS) -lgomp -lm
 
 # ---- what exists -----------------------------------------------------------
 LESSONS := $(sort $(wildcard lessons/week*-*.nw))

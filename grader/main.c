@@ -438,6 +438,9 @@ int main(int argc, char **argv)
         o.filter.require = &score_cfg.require;
     }
 
+    if (o.attach_profile && wb_report_attach_profile(o.attach_profile, err, sizeof err))
+        fprintf(stderr, "grade: --attach-profile: %s (the reports go without it)\n", err);
+
     wb_env env;
     memset(&env, 0, sizeof env);
     env.seed = o.have_seed ? o.seed : wb_fresh_seed();

@@ -6,8 +6,10 @@
 #include "report.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -67,44 +69,83 @@ size_t wbr_utf8_next(const unsigned char *s, size_t len, long *cp)
     return need;
 }
 
-void wbr_json_string(FILE *f, const char *s, size_t cap)
+/* The profile section of --attach-profile, embedded by every writer. */
+static json_t *attached_profile;
+static char *attached_text;
+
+int wb_report_attach_profile(const char *path, char *err, size_t len)
 {
+    json_error_t e;
+    json_t *doc = json_load_file(path, 0, &e);
+    if (!doc) {
+        snprintf(err, len, "%s:%d: %s", path, e.line, e.text);
+        return -1;
+    }
+    json_t *profile = json_object_get(doc, "profile");
+    json_t *text = json_object_get(doc, "text");
+    if (!profile || (text && !json_is_string(text))) {
+        snprintf(err, len, "%s: expected {\"profile\": ..., \"text\": \"...\"} (grader/REPORTS.md)",
+                 path);
+        json_decref(doc);
+        return -1;
+    }
+    json_decref(attached_profile);
+    free(attached_text);
+    attached_profile = json_incref(profile);
+    attached_text = text ? strdup(json_string_value(text)) : NULL;
+    json_decref(doc);
+    return 0;
+}
+
+const json_t *wbr_attached_profile(void)
+{
+    return attached_profile;
+}
+
+const char *wbr_attached_text(void)
+{
+    return attached_text && *attached_text ? attached_text : NULL;
+}
+
+json_t *wbr_json_str(const char *s, size_t cap)
+{
+    /* jansson takes only valid UTF-8: malformed bytes become U+FFFD first */
     const unsigned char *p = (const unsigned char *)s;
-    size_t len = wbr_len(s, cap);
-    fputc('"', f);
+    size_t len = wbr_len(s, cap), k = 0;
+    char *clean = malloc(3 * len + 1);
+    if (!clean)
+        return json_null();
     for (size_t i = 0; i < len;) {
         long cp;
         size_t used = wbr_utf8_next(p + i, len - i, &cp);
-        if (cp < 0) {
-            fputs("\\ufffd", f);
-        } else if (cp == '"') {
-            fputs("\\\"", f);
-        } else if (cp == '\\') {
-            fputs("\\\\", f);
-        } else if (cp == '\n') {
-            fputs("\\n", f);
-        } else if (cp == '\t') {
-            fputs("\\t", f);
-        } else if (cp == '\r') {
-            fputs("\\r", f);
-        } else if (cp < 0x20 || cp == 0x7F) {
-            fprintf(f, "\\u%04lx", cp);
+        if (cp < 0 || cp == 0) {
+            memcpy(clean + k, "\xef\xbf\xbd", 3);
+            k += 3;
         } else {
-            fwrite(p + i, 1, used, f);
+            memcpy(clean + k, p + i, used);
+            k += used;
         }
         i += used;
     }
-    fputc('"', f);
+    json_t *v = json_stringn(clean, k);
+    free(clean);
+    return v ? v : json_null();
 }
 
-void wbr_json_number(FILE *f, double v)
+json_t *wbr_json_num(double v)
 {
     if (!isfinite(v))
-        fputs("null", f);
-    else if (v == floor(v) && fabs(v) < 1e15)
-        fprintf(f, "%.0f", v);
-    else
-        fprintf(f, "%.10g", v);
+        return json_null(); /* JSON has no NaN nor infinity */
+    if (v == floor(v) && fabs(v) < 1e15)
+        return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
+int wbr_json_print(FILE *f, json_t *v)
+{
+    int rc = v ? json_dumpf(v, f, JSON_ENCODE_ANY | JSON_COMPACT) : -1;
+    json_decref(v);
+    return rc;
 }
 
 void wbr_xml_text(FILE *f, const char *s, size_t cap, int attr)

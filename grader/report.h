@@ -39,6 +39,13 @@ int wb_report_table_colour(FILE *f, int colour, const char *week, const wb_env *
 /* Whether wb_report_table would colour f. */
 int wb_report_use_colour(FILE *f);
 
+/* The profile section a profile tool wrote (grader/profile/, --attach-profile):
+ * {"schema": "workbook-profile-section/1", "profile": VALUE, "text": "..."}.
+ * Every report written afterwards carries it: the JSON report under
+ * "profile", the terminal table and Gradescope's output the text. 0, or -1
+ * with "FILE:LINE: why" in err. */
+int wb_report_attach_profile(const char *path, char *err, size_t len);
+
 /* Write DIR/WEEK.json, DIR/WEEK.tap, DIR/WEEK.junit.xml and DIR/results.json
  * (Gradescope), creating DIR if needed. Each file is written to a temporary
  * name in DIR and renamed into place, so a reader never sees half a report.

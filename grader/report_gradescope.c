@@ -70,19 +70,17 @@ static void add_result_line(text *t, const wb_result *r)
     add(t, "\n");
 }
 
-static void write_test(FILE *f, int first, const char *name, int passed, double score,
-                       double max_score, const char *output)
+static void add_test(json_t *tests, const char *name, int passed, double score, double max_score,
+                     const char *output)
 {
-    fputs(first ? "\n    { " : ",\n    { ", f);
-    fputs("\"name\": ", f);
-    wbr_json_string(f, name, strlen(name) + 1);
-    fprintf(f, ", \"status\": \"%s\", \"score\": ", passed ? "passed" : "failed");
-    wbr_json_number(f, score);
-    fputs(", \"max_score\": ", f);
-    wbr_json_number(f, max_score);
-    fputs(", \"visibility\": \"visible\",\n      \"output\": ", f);
-    wbr_json_string(f, output, strlen(output) + 1);
-    fputs(" }", f);
+    json_t *t = json_object();
+    json_object_set_new(t, "name", wbr_json_str(name, strlen(name) + 1));
+    json_object_set_new(t, "status", json_string(passed ? "passed" : "failed"));
+    json_object_set_new(t, "score", wbr_json_num(score));
+    json_object_set_new(t, "max_score", wbr_json_num(max_score));
+    json_object_set_new(t, "visibility", json_string("visible"));
+    json_object_set_new(t, "output", wbr_json_str(output, strlen(output) + 1));
+    json_array_append_new(tests, t);
 }
 
 #define MAX_LISTED 20 /* failures listed per item; the JSON report has them all */
@@ -145,9 +143,8 @@ static int seen_before(const wb_result *r, int i)
     return 0;
 }
 
-static void write_scored_tests(FILE *f, const wb_score *s, const wb_result *r, int n)
+static void scored_tests(json_t *tests, const wb_score *s, const wb_result *r, int n)
 {
-    int first = 1;
     for (int k = 0; k < s->n_items; k++) {
         const wb_score_item *it = &s->items[k];
         char name[160];
@@ -160,8 +157,7 @@ static void write_scored_tests(FILE *f, const wb_score *s, const wb_result *r, i
         int passed = it->spec.kind == WB_SCORE_CORRECTNESS
                          ? it->tests > 0 && it->passed == it->tests
                          : it->note[0] == '\0';
-        write_test(f, first, name, passed, it->points, it->spec.points, text_str(&out));
-        first = 0;
+        add_test(tests, name, passed, it->points, it->spec.points, text_str(&out));
         free(out.p);
     }
     /* a variant the lesson added but the score file does not name */
@@ -182,13 +178,12 @@ static void write_scored_tests(FILE *f, const wb_score *s, const wb_result *r, i
         snprintf(name, sizeof name, "%s: correctness (not scored)", it.spec.variant);
         text out = {0};
         correctness_output(&out, &it, r, n);
-        write_test(f, first, name, it.passed == it.tests, 0, 0, text_str(&out));
-        first = 0;
+        add_test(tests, name, it.passed == it.tests, 0, 0, text_str(&out));
         free(out.p);
     }
 }
 
-static void write_unscored_tests(FILE *f, const wb_result *r, int n)
+static void unscored_tests(json_t *tests, const wb_result *r, int n)
 {
     for (int i = 0; i < n; i++) {
         char name[160];
@@ -201,7 +196,7 @@ static void write_unscored_tests(FILE *f, const wb_result *r, int n)
         } else {
             add_result_line(&out, &r[i]);
         }
-        write_test(f, i == 0, name, passed, passed ? 1 : 0, 1, text_str(&out));
+        add_test(tests, name, passed, passed ? 1 : 0, 1, text_str(&out));
         free(out.p);
     }
 }
@@ -236,28 +231,31 @@ int wb_report_gradescope(FILE *f, const char *week, const wb_env *env, const wb_
             "the same run on the same GPU.\n",
             score->full_at);
 
-    fputs("{\n  \"score\": ", f);
-    wbr_json_number(f, total);
+    const char *profile = wbr_attached_text();
+    if (profile)
+        add(&out, "\n%s", profile);
+    json_t *doc = json_object(), *extra = json_object(), *tests = json_array();
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", env->seed);
+    json_object_set_new(doc, "score", wbr_json_num(total));
     double elapsed = wbr_elapsed_s(env);
-    if (elapsed >= 0) {
-        fputs(",\n  \"execution_time\": ", f);
-        wbr_json_number(f, (double)(long)(elapsed + 0.5));
-    }
-    fputs(",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": \"visible\",\n", f);
-    fputs("  \"output\": ", f);
-    wbr_json_string(f, text_str(&out), out.len + 1);
-    fputs(",\n  \"extra_data\": { \"max_score\": ", f);
-    wbr_json_number(f, max);
-    fputs(", \"week\": ", f);
-    wbr_json_string(f, w, strlen(w) + 1);
-    fprintf(f, ", \"seed\": \"%llu\" },\n", env->seed);
+    if (elapsed >= 0)
+        json_object_set_new(doc, "execution_time", json_integer((json_int_t)(elapsed + 0.5)));
+    json_object_set_new(doc, "visibility", json_string("visible"));
+    json_object_set_new(doc, "stdout_visibility", json_string("visible"));
+    json_object_set_new(doc, "output", wbr_json_str(text_str(&out), out.len + 1));
+    json_object_set_new(extra, "max_score", wbr_json_num(max));
+    json_object_set_new(extra, "week", wbr_json_str(w, strlen(w) + 1));
+    json_object_set_new(extra, "seed", json_string(seed));
+    json_object_set_new(doc, "extra_data", extra);
     free(out.p);
-
-    fputs("  \"tests\": [", f);
     if (score)
-        write_scored_tests(f, score, results, n);
+        scored_tests(tests, score, results, n);
     else
-        write_unscored_tests(f, results, n);
-    fputs("\n  ]\n}\n", f);
-    return ferror(f) ? -1 : 0;
+        unscored_tests(tests, results, n);
+    json_object_set_new(doc, "tests", tests);
+    int rc = json_dumpf(doc, f, JSON_INDENT(2));
+    json_decref(doc);
+    fputc('\n', f);
+    return rc || ferror(f) ? -1 : 0;
 }

@@ -6,6 +6,7 @@
 #ifndef WB_REPORT_INTERNAL_H
 #define WB_REPORT_INTERNAL_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,11 +23,17 @@ size_t wbr_len(const char *s, size_t cap);
  * (then 1 byte is used). */
 size_t wbr_utf8_next(const unsigned char *s, size_t len, long *cp);
 
-/* A JSON string literal, quotes included: control characters escaped,
- * malformed UTF-8 replaced by U+FFFD. */
-void wbr_json_string(FILE *f, const char *s, size_t cap);
-/* A JSON number, or null for NaN and infinities (JSON has neither). */
-void wbr_json_number(FILE *f, double v);
+/* JSON values through jansson, the one JSON writer: a string of at most cap
+ * bytes (malformed UTF-8 and NUL replaced by U+FFFD), a number (an integer
+ * when it is one; null for NaN and infinities, which JSON has not). Each
+ * returns a new reference. */
+json_t *wbr_json_str(const char *s, size_t cap);
+json_t *wbr_json_num(double v);
+/* What --attach-profile loaded (report.h), NULL when nothing was. */
+const json_t *wbr_attached_profile(void);
+const char *wbr_attached_text(void);
+/* Print v as one line of JSON (a YAML scalar in TAP) and drop the reference. */
+int wbr_json_print(FILE *f, json_t *v);
 
 /* XML character data (attr = 0) or an attribute value without its quotes
  * (attr = 1): markup characters escaped, characters XML 1.0 forbids (most

@@ -1,184 +1,165 @@
-/* report_json.c: the JSON report, schema workbook-results/1 (grader/REPORTS.md). */
+/* report_json.c: the JSON report, schema workbook-results/1 (grader/REPORTS.md),
+ * built with jansson. bench/results/<gpu>/weekN.json is the same format. */
 #include <string.h>
 
 #include "dtype.h"
 #include "report.h"
 #include "report_internal.h"
 
-static void key(FILE *f, const char *k)
+/* obj[k] = v, taking v's reference */
+static void put(json_t *obj, const char *k, json_t *v)
 {
-    fprintf(f, "\"%s\": ", k);
+    json_object_set_new(obj, k, v ? v : json_null());
 }
 
-static void str_field(FILE *f, const char *k, const char *s, size_t cap, const char *after)
+#define STR(s) wbr_json_str(WBR_FIELD(s))
+
+static json_t *cstr(const char *s)
 {
-    key(f, k);
-    wbr_json_string(f, s, cap);
-    fputs(after, f);
+    return wbr_json_str(s, strlen(s) + 1);
 }
 
-static void num_field(FILE *f, const char *k, double v, const char *after)
-{
-    key(f, k);
-    wbr_json_number(f, v);
-    fputs(after, f);
-}
-
-/* A timing figure: null when the test was not timed, so no reader mistakes a
+/* A timing figure: null when it was not measured, so no reader mistakes a
  * missing time for an infinitely fast kernel. */
-static void timed_field(FILE *f, const char *k, int have, double v, const char *after)
+static json_t *measured(int have, double v)
 {
-    key(f, k);
-    if (have)
-        wbr_json_number(f, v);
-    else
-        fputs("null", f);
-    fputs(after, f);
+    return have ? wbr_json_num(v) : json_null();
 }
 
-static void bool_field(FILE *f, const char *k, int v, const char *after)
-{
-    fprintf(f, "\"%s\": %s%s", k, v ? "true" : "false", after);
-}
-
-static void write_env(FILE *f, const wb_env *env)
+static json_t *env_object(const wb_env *env)
 {
     char buf[64];
-    fputs("  \"env\": {\n", f);
-    fputs("    ", f);
-    bool_field(f, "have_device", env->have_device, ",\n    ");
-    str_field(f, "gpu", WBR_FIELD(env->device_name), ",\n    ");
-    str_field(f, "gpu_uuid", WBR_FIELD(env->gpu_uuid), ",\n    ");
-    str_field(f, "gpu_index", WBR_FIELD(env->gpu_index), ",\n    ");
+    json_t *o = json_object();
+    put(o, "have_device", json_boolean(env->have_device));
+    put(o, "gpu", STR(env->device_name));
+    put(o, "gpu_uuid", STR(env->gpu_uuid));
+    put(o, "gpu_index", STR(env->gpu_index));
     snprintf(buf, sizeof buf, "%d.%d", env->cc_major, env->cc_minor);
-    str_field(f, "cc", buf, sizeof buf, ",\n    ");
-    num_field(f, "sms", env->sm_count, ",\n    ");
-    num_field(f, "l2_bytes", (double)env->l2_bytes, ",\n    ");
-    str_field(f, "driver", WBR_FIELD(env->driver_string), ",\n    ");
+    put(o, "cc", cstr(buf));
+    put(o, "sms", json_integer(env->sm_count));
+    put(o, "l2_bytes", json_integer(env->l2_bytes));
+    put(o, "driver", STR(env->driver_string));
     wbr_cuda_version(buf, sizeof buf, env->driver_version);
-    str_field(f, "cuda_driver", buf, sizeof buf, ",\n    ");
+    put(o, "cuda_driver", cstr(buf));
     wbr_cuda_version(buf, sizeof buf, env->runtime_version);
-    str_field(f, "cuda_runtime", buf, sizeof buf, ",\n    ");
-    str_field(f, "commit", WBR_FIELD(env->commit), ",\n    ");
-    str_field(f, "date", WBR_FIELD(env->date), ",\n    ");
-    /* Readers that hold numbers as doubles (jq, JavaScript) round seeds past
-     * 2^53, so the exact seed is also given as a string. */
-    fprintf(f, "\"seed\": %llu,\n    \"seed_string\": \"%llu\",\n    ", env->seed, env->seed);
-    timed_field(f, "copy_ceiling_gbps", env->copy_ceiling_gbps > 0, env->copy_ceiling_gbps,
-                ",\n    ");
-    timed_field(f, "read_ceiling_gbps", env->read_ceiling_gbps > 0, env->read_ceiling_gbps,
-                ",\n    ");
-    str_field(f, "engine", WBR_FIELD(env->engine), ",\n    ");
-    num_field(f, "jobs", env->jobs, ",\n    ");
-    str_field(f, "no_device_reason", WBR_FIELD(env->no_device_reason), "\n");
-    fputs("  },\n", f);
+    put(o, "cuda_runtime", cstr(buf));
+    put(o, "commit", STR(env->commit));
+    put(o, "date", STR(env->date));
+    /* readers that hold numbers as doubles (jq, JavaScript) round seeds past
+     * 2^53, so the exact seed is also given as a string */
+    put(o, "seed", json_integer((json_int_t)env->seed));
+    snprintf(buf, sizeof buf, "%llu", env->seed);
+    put(o, "seed_string", cstr(buf));
+    put(o, "copy_ceiling_gbps", measured(env->copy_ceiling_gbps > 0, env->copy_ceiling_gbps));
+    put(o, "read_ceiling_gbps", measured(env->read_ceiling_gbps > 0, env->read_ceiling_gbps));
+    put(o, "engine", STR(env->engine));
+    put(o, "jobs", json_integer(env->jobs));
+    put(o, "no_device_reason", STR(env->no_device_reason));
+    return o;
 }
 
-static void write_result(FILE *f, const wb_env *env, const wb_result *r, int i,
-                         const wb_score *score)
+static json_t *result_object(const wb_env *env, const wb_result *r, int i, const wb_score *score)
 {
-    const char *sep = ", ";
     int timed = wbr_timed(r);
-    fputs("    { ", f);
-    str_field(f, "variant", WBR_FIELD(r->variant), sep);
-    str_field(f, "op", WBR_FIELD(r->op), sep);
-    const char *dt =
-        (int)r->dtype >= 0 && r->dtype < WB_DTYPE_COUNT ? wb_dtype_name(r->dtype) : "unknown";
-    str_field(f, "dtype", dt, strlen(dt) + 1, sep);
-    num_field(f, "rows", (double)r->rows, sep);
-    num_field(f, "cols", (double)r->cols, sep);
-    str_field(f, "kind", WBR_FIELD(r->kind), ",\n      ");
-    bool_field(f, "passed", r->passed && !r->skipped, sep);
-    bool_field(f, "skipped", r->skipped, sep);
-    bool_field(f, "ran", r->ran, sep);
-    const char *cat = wb_category_key(r->category);
-    str_field(f, "category", cat, strlen(cat) + 1, ",\n      ");
-    str_field(f, "message", WBR_FIELD(r->message), ",\n      ");
-    timed_field(f, "ms", timed, r->ms, sep);
-    timed_field(f, "ms_spread", timed, r->ms_spread, sep);
-    timed_field(f, "gbps", timed, r->gbps, sep);
-    timed_field(f, "pct_ceiling", wbr_pct_ceiling(env, r) > 0, wbr_pct_ceiling(env, r), sep);
+    json_t *o = json_object();
+    put(o, "variant", STR(r->variant));
+    put(o, "op", STR(r->op));
+    put(o, "dtype",
+        cstr((int)r->dtype >= 0 && r->dtype < WB_DTYPE_COUNT ? wb_dtype_name(r->dtype)
+                                                             : "unknown"));
+    put(o, "rows", json_integer(r->rows));
+    put(o, "cols", json_integer(r->cols));
+    put(o, "kind", STR(r->kind));
+    put(o, "passed", json_boolean(r->passed && !r->skipped));
+    put(o, "skipped", json_boolean(r->skipped));
+    put(o, "ran", json_boolean(r->ran));
+    put(o, "category", cstr(wb_category_key(r->category)));
+    put(o, "message", STR(r->message));
+    put(o, "ms", measured(timed, r->ms));
+    put(o, "ms_spread", measured(timed, r->ms_spread));
+    put(o, "gbps", measured(timed, r->gbps));
+    double pct = wbr_pct_ceiling(env, r);
+    put(o, "pct_ceiling", measured(pct > 0, pct));
     const char *base = wbr_baseline_name(WBR_FIELD(r->op));
-    key(f, "baseline");
-    if (base)
-        wbr_json_string(f, base, strlen(base) + 1);
-    else
-        fputs("null", f);
-    fputs(sep, f);
-    timed_field(f, "baseline_ms", r->baseline_ms > 0, r->baseline_ms, sep);
-    timed_field(f, "vs_baseline", wbr_vs_baseline(r) > 0, wbr_vs_baseline(r), ",\n      ");
-    num_field(f, "reps", r->reps, sep);
-    num_field(f, "bytes", r->bytes, sep);
-    num_field(f, "max_error", r->max_error, sep);
-    num_field(f, "checked_reps", r->checked_reps, sep);
-    num_field(f, "wall_s", r->wall_s, "");
+    put(o, "baseline", base ? cstr(base) : json_null());
+    put(o, "baseline_ms", measured(r->baseline_ms > 0, r->baseline_ms));
+    double vs = wbr_vs_baseline(r);
+    put(o, "vs_baseline", measured(vs > 0, vs));
+    put(o, "reps", json_integer(r->reps));
+    put(o, "bytes", wbr_json_num(r->bytes));
+    put(o, "max_error", wbr_json_num(r->max_error));
+    put(o, "checked_reps", json_integer(r->checked_reps));
+    put(o, "wall_s", wbr_json_num(r->wall_s));
     if (score) {
         double max_points;
         double points = wb_score_points_for_result(score, i, &max_points);
-        fputs(sep, f);
-        num_field(f, "points", points, sep);
-        num_field(f, "max_points", max_points, "");
+        put(o, "points", wbr_json_num(points));
+        put(o, "max_points", wbr_json_num(max_points));
     }
-    fputs(" }", f);
+    return o;
 }
 
-static void write_score(FILE *f, const wb_score *s)
+static json_t *score_object(const wb_score *s)
 {
-    fputs("  \"score\": {\n    ", f);
-    num_field(f, "total", s->total, ", ");
-    num_field(f, "max", s->max, ",\n    ");
-    fputs("\"rule\": { ", f);
-    num_field(f, "full_at", s->full_at, ", ");
-    fprintf(f, "\"perf_requires\": \"%s\" },\n", s->perf_requires_variant ? "variant" : "test");
-    fputs("    \"items\": [", f);
+    json_t *o = json_object(), *rule = json_object(), *items = json_array();
+    put(o, "total", wbr_json_num(s->total));
+    put(o, "max", wbr_json_num(s->max));
+    put(rule, "full_at", wbr_json_num(s->full_at));
+    put(rule, "perf_requires", cstr(s->perf_requires_variant ? "variant" : "test"));
+    put(o, "rule", rule);
     for (int k = 0; k < s->n_items; k++) {
         const wb_score_item *it = &s->items[k];
         const wb_score_spec *sp = &it->spec;
-        fputs(k ? ",\n      { " : "\n      { ", f);
-        if (sp->kind == WB_SCORE_CORRECTNESS) {
-            fputs("\"kind\": \"correctness\", ", f);
-            str_field(f, "variant", WBR_FIELD(sp->variant), ", ");
-            num_field(f, "tests", it->tests, ", ");
-            num_field(f, "passed", it->passed, ", ");
+        json_t *item = json_object();
+        int correctness = sp->kind == WB_SCORE_CORRECTNESS;
+        put(item, "kind", cstr(correctness ? "correctness" : "performance"));
+        put(item, "variant", STR(sp->variant));
+        if (correctness) {
+            put(item, "tests", json_integer(it->tests));
+            put(item, "passed", json_integer(it->passed));
         } else {
-            fputs("\"kind\": \"performance\", ", f);
-            str_field(f, "variant", WBR_FIELD(sp->variant), ", ");
-            str_field(f, "op", WBR_FIELD(sp->op), ", ");
-            const char *dt = wb_dtype_name(sp->dtype);
-            str_field(f, "dtype", dt, strlen(dt) + 1, ", ");
-            num_field(f, "rows", (double)sp->rows, ", ");
-            num_field(f, "cols", (double)sp->cols, ", ");
-            timed_field(f, "ms", it->ms > 0, it->ms, ", ");
-            timed_field(f, "baseline_ms", it->baseline_ms > 0, it->baseline_ms, ", ");
-            timed_field(f, "ratio", it->ratio > 0, it->ratio, ", ");
+            put(item, "op", STR(sp->op));
+            put(item, "dtype", cstr(wb_dtype_name(sp->dtype)));
+            put(item, "rows", json_integer(sp->rows));
+            put(item, "cols", json_integer(sp->cols));
+            put(item, "ms", measured(it->ms > 0, it->ms));
+            put(item, "baseline_ms", measured(it->baseline_ms > 0, it->baseline_ms));
+            put(item, "ratio", measured(it->ratio > 0, it->ratio));
         }
-        num_field(f, "points", it->points, ", ");
-        num_field(f, "max_points", sp->points, ", ");
-        str_field(f, "note", WBR_FIELD(it->note), " }");
+        put(item, "points", wbr_json_num(it->points));
+        put(item, "max_points", wbr_json_num(sp->points));
+        put(item, "note", STR(it->note));
+        json_array_append_new(items, item);
     }
-    fputs(s->n_items ? "\n    ]\n  },\n" : "]\n  },\n", f);
+    put(o, "items", items);
+    return o;
 }
 
 int wb_report_json(FILE *f, const char *week, const wb_env *env, const wb_result *results, int n,
                    const wb_score *score)
 {
-    const char *w = wbr_week(week, env);
     if (!results)
         n = 0;
-    fputs("{\n  \"schema\": \"workbook-results/1\",\n  ", f);
-    str_field(f, "week", w, strlen(w) + 1, ",\n");
-    write_env(f, env);
+    json_t *doc = json_object(), *list = json_array(), *summary = json_object();
+    put(doc, "schema", cstr("workbook-results/1"));
+    put(doc, "week", cstr(wbr_week(week, env)));
+    put(doc, "env", env_object(env));
     if (score)
-        write_score(f, score);
+        put(doc, "score", score_object(score));
     wbr_counts c = wbr_count(results, n);
-    fprintf(f,
-            "  \"summary\": { \"tests\": %d, \"passed\": %d, \"failed\": %d, \"skipped\": %d },\n",
-            n, c.passed, c.failed, c.skipped);
-    fputs("  \"results\": [", f);
-    for (int i = 0; i < n; i++) {
-        fputs(i ? ",\n" : "\n", f);
-        write_result(f, env, &results[i], i, score);
-    }
-    fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
-    return ferror(f) ? -1 : 0;
+    put(summary, "tests", json_integer(n));
+    put(summary, "passed", json_integer(c.passed));
+    put(summary, "failed", json_integer(c.failed));
+    put(summary, "skipped", json_integer(c.skipped));
+    put(doc, "summary", summary);
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, result_object(env, &results[i], i, score));
+    put(doc, "results", list);
+    const json_t *profile = wbr_attached_profile();
+    if (profile)
+        json_object_set(doc, "profile", (json_t *)profile);
+    int rc = json_dumpf(doc, f, JSON_INDENT(2));
+    json_decref(doc);
+    fputc('\n', f);
+    return rc || ferror(f) ? -1 : 0;
 }

@@ -248,6 +248,9 @@ int wb_report_table_colour(FILE *f, int colour, const char *week, const wb_env *
             colour && c.failed ? RESET : "");
     fprintf(f, "%s%d skipped%s\n", colour && c.skipped ? YELLOW : "", c.skipped,
             colour && c.skipped ? RESET : "");
+    const char *profile = wbr_attached_text();
+    if (profile)
+        fprintf(f, "\n%s%s", profile, profile[strlen(profile) - 1] == '\n' ? "" : "\n");
     return ferror(f) ? -1 : 0;
 }
 

@@ -20,7 +20,7 @@
 static void yaml_number(FILE *f, const char *k, double v)
 {
     fprintf(f, "  %s: ", k);
-    wbr_json_number(f, v);
+    wbr_json_print(f, wbr_json_num(v));
     fputc('\n', f);
 }
 
@@ -29,7 +29,7 @@ static void write_failure_yaml(FILE *f, const wb_result *r)
     fputs("  ---\n", f);
     fprintf(f, "  category: %s\n", wb_category_key(r->category));
     fputs("  message: ", f);
-    wbr_json_string(f, WBR_FIELD(r->message));
+    wbr_json_print(f, wbr_json_str(WBR_FIELD(r->message)));
     fputc('\n', f);
     if (r->max_error != 0)
         yaml_number(f, "max_error", r->max_error);

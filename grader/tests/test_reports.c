@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, unlockpt, ptsname, mkdtemp, setenv */
 
 #include <check.h>
+#include <jansson.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -169,153 +170,16 @@ static int have_tool(const char *name)
 
 /* ---- a strict little JSON validator (RFC 8259) ---- */
 
-typedef struct json_in {
-    const char *p;
-    const char *why;
-} json_in;
-
-static int json_value(json_in *in, int depth);
-
-static void json_ws(json_in *in)
-{
-    while (*in->p == ' ' || *in->p == '\t' || *in->p == '\n' || *in->p == '\r')
-        in->p++;
-}
-
-static int json_fail(json_in *in, const char *why)
-{
-    if (!in->why)
-        in->why = why;
-    return -1;
-}
-
-static int json_string(json_in *in)
-{
-    if (*in->p != '"')
-        return json_fail(in, "expected a string");
-    for (in->p++; *in->p != '"'; in->p++) {
-        unsigned char c = (unsigned char)*in->p;
-        if (c == '\0')
-            return json_fail(in, "unterminated string");
-        if (c < 0x20)
-            return json_fail(in, "raw control character in a string");
-        if (c == '\\') {
-            in->p++;
-            if (*in->p == 'u') {
-                for (int k = 1; k <= 4; k++)
-                    if (!isxdigit((unsigned char)in->p[k]))
-                        return json_fail(in, "bad \\u escape");
-                in->p += 4;
-            } else if (!strchr("\"\\/bfnrt", *in->p) || *in->p == '\0') {
-                return json_fail(in, "bad escape");
-            }
-        }
-    }
-    in->p++;
-    return 0;
-}
-
-static int json_number(json_in *in)
-{
-    const char *p = in->p;
-    if (*p == '-')
-        p++;
-    if (*p == '0')
-        p++;
-    else if (*p >= '1' && *p <= '9')
-        while (isdigit((unsigned char)*p))
-            p++;
-    else
-        return json_fail(in, "bad number");
-    if (*p == '.') {
-        p++;
-        if (!isdigit((unsigned char)*p))
-            return json_fail(in, "bad fraction");
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!isdigit((unsigned char)*p))
-            return json_fail(in, "bad exponent");
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    in->p = p;
-    return 0;
-}
-
-static int json_members(json_in *in, int depth, char open, char close, int keyed)
-{
-    in->p++; /* the opening bracket */
-    (void)open;
-    json_ws(in);
-    if (*in->p == close) {
-        in->p++;
-        return 0;
-    }
-    for (;;) {
-        json_ws(in);
-        if (keyed) {
-            if (json_string(in))
-                return -1;
-            json_ws(in);
-            if (*in->p++ != ':')
-                return json_fail(in, "expected ':'");
-        }
-        if (json_value(in, depth + 1))
-            return -1;
-        json_ws(in);
-        if (*in->p == ',') {
-            in->p++;
-            continue;
-        }
-        if (*in->p == close) {
-            in->p++;
-            return 0;
-        }
-        return json_fail(in, "expected ',' or a closing bracket");
-    }
-}
-
-static int json_value(json_in *in, int depth)
-{
-    if (depth > 64)
-        return json_fail(in, "too deep");
-    json_ws(in);
-    switch (*in->p) {
-    case '{':
-        return json_members(in, depth, '{', '}', 1);
-    case '[':
-        return json_members(in, depth, '[', ']', 0);
-    case '"':
-        return json_string(in);
-    case 't':
-        return strncmp(in->p, "true", 4) == 0 ? (in->p += 4, 0) : json_fail(in, "bad literal");
-    case 'f':
-        return strncmp(in->p, "false", 5) == 0 ? (in->p += 5, 0) : json_fail(in, "bad literal");
-    case 'n':
-        return strncmp(in->p, "null", 4) == 0 ? (in->p += 4, 0) : json_fail(in, "bad literal");
-    default:
-        return json_number(in);
-    }
-}
-
+/* The report parses as JSON: with jansson, the grader's one JSON library,
+ * and with jq where it is installed. */
 static void assert_json_valid(const char *text)
 {
-    json_in in = {text, NULL};
-    int rc = json_value(&in, 0);
-    if (rc == 0) {
-        json_ws(&in);
-        if (*in.p)
-            rc = json_fail(&in, "text after the value");
-    }
-    ck_assert_msg(rc == 0, "invalid JSON (%s) at offset %ld: %.40s", in.why, (long)(in.p - text),
-                  in.p);
+    json_error_t e;
+    json_t *doc = json_loads(text, 0, &e);
+    ck_assert_msg(doc != NULL, "not JSON: line %d: %s", e.line, e.text);
+    json_decref(doc);
     if (have_tool("jq")) {
-        char cmd[256];
+        char cmd[512];
         snprintf(cmd, sizeof cmd, "jq -e . %s >/dev/null", save_tmp(text, ".json"));
         ck_assert_msg(system(cmd) == 0, "jq rejects the JSON");
     }
@@ -435,8 +299,9 @@ START_TEST(test_json_valid_and_escaped)
     assert_json_valid(text);
     ck_assert_ptr_nonnull(strstr(text, "\"schema\": \"workbook-results/1\""));
     ck_assert_ptr_nonnull(strstr(text, "\\\"x\\\""));
-    ck_assert_ptr_nonnull(strstr(text, " \\\\ path\\nline two\\ttab \\u0001\\u001f\\u007f"));
-    ck_assert_ptr_nonnull(strstr(text, "bad \\ufffd byte caf\xc3\xa9"));
+    /* control characters escaped; DEL needs no escape in JSON */
+    ck_assert_ptr_nonnull(strstr(text, " \\\\ path\\nline two\\ttab \\u0001\\u001F\x7f"));
+    ck_assert_ptr_nonnull(strstr(text, "bad \xef\xbf\xbd byte caf\xc3\xa9")); /* U+FFFD */
     ck_assert_ptr_nonnull(strstr(text, "\"max_error\": null")); /* NaN is not JSON */
     ck_assert_ptr_nonnull(strstr(text, "\"seed_string\": \"18446744073709551557\""));
     ck_assert_ptr_null(strstr(text, "nan,"));
@@ -765,6 +630,51 @@ static int dir_has_tmp_files(const char *dir)
     return found;
 }
 
+/* One writer per report: the profile section a profile tool wrote is
+ * embedded by the grader's own writers, and a broken one is refused with
+ * its file and line. (Last in its case: the section stays attached.) */
+START_TEST(test_attach_profile)
+{
+    char err[256];
+    char *bad = strdup(save_tmp("{\"profile\": [1, 2,}\n", ".json"));
+    ck_assert_int_eq(wb_report_attach_profile(bad, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, bad) && strstr(err, ":1:"), "%s", err);
+    ck_assert_int_eq(wb_report_attach_profile("/nonexistent/profile.json", err, sizeof err), -1);
+    char *none = strdup(save_tmp("{\"text\": \"no profile\"}", ".json"));
+    ck_assert_int_eq(wb_report_attach_profile(none, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "expected"), "%s", err);
+    char *good = strdup(save_tmp("{\"schema\": \"workbook-profile-section/1\", \"profile\": "
+                                 "{\"copy\": {\"registers\": 32}}, \"text\": \"profile: copy "
+                                 "uses 32 registers\\n\"}",
+                                 ".json"));
+    ck_assert_int_eq(wb_report_attach_profile(good, err, sizeof err), 0);
+    wb_env env = make_env();
+    wb_result r[N_FIXTURE];
+    make_results(r);
+    char *json = capture(wb_report_json, &env, r, N_FIXTURE, NULL);
+    assert_json_valid(json);
+    if (have_tool("jq"))
+        ck_assert_int_eq(jq_true(json, ".profile.copy.registers == 32"), 0);
+    char *table = capture(wb_report_table, &env, r, N_FIXTURE, NULL);
+    ck_assert_ptr_nonnull(strstr(table, "profile: copy uses 32 registers"));
+    char *gs = capture(wb_report_gradescope, &env, r, N_FIXTURE, NULL);
+    json_t *doc = json_loads(gs, 0, NULL);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_ptr_nonnull(
+        strstr(json_string_value(json_object_get(doc, "output")), "profile: copy uses 32"));
+    json_decref(doc);
+    free(json);
+    free(table);
+    free(gs);
+    unlink(bad);
+    unlink(none);
+    unlink(good);
+    free(bad);
+    free(none);
+    free(good);
+}
+END_TEST
+
 START_TEST(test_write_all)
 {
     wb_env env = make_env();
@@ -846,6 +756,7 @@ static Suite *reports_suite(void)
     TCase *files = tcase_create("files");
     tcase_add_test(files, test_write_all);
     tcase_add_test(files, test_write_all_reports_failure);
+    tcase_add_test(files, test_attach_profile);
     suite_add_tcase(s, files);
     return s;
 }
