@@ -19,24 +19,24 @@ static long below(wb_rng *rng, long n)
     return v < n ? v : n - 1;
 }
 
-wb_derivation wb_random_derivation(const wb_job *job, wb_rng *rng)
+wb_derivation wb_random_derivation(const wb_test *test, wb_rng *rng)
 {
     wb_derivation d = {1, 0, 0, 0};
-    long rows = job->rows;
+    long rows = test->rows;
     if (rows > 1) {
         do
             d.a = 1 + below(rng, rows - 1);
         while (gcd(d.a, rows) != 1);
         d.b = below(rng, rows);
     }
-    d.rotate = below(rng, job->cols);
-    d.negate = job->op->odd && (wb_rng_next(rng) & 1);
+    d.rotate = below(rng, test->cols);
+    d.negate = test->op->odd && (wb_rng_next(rng) & 1);
     return d;
 }
 
-wb_output_map wb_output_map_of(const wb_job *job, const wb_derivation *der)
+wb_output_map wb_output_map_of(const wb_test *test, const wb_derivation *der)
 {
-    wb_output_map m = {job->op->layout, job->rows, job->cols, *der};
+    wb_output_map m = {test->op->layout, test->rows, test->cols, *der};
     return m;
 }
 
@@ -62,8 +62,8 @@ long wb_derived_source(long i, int *negated, const void *ctx)
     }
 }
 
-void wb_describe_derivation(const wb_job *job, const wb_derivation *der, char *buf, size_t len)
+void wb_describe_derivation(const wb_test *test, const wb_derivation *der, char *buf, size_t len)
 {
     snprintf(buf, len, "input rows r <- (%ld r + %ld) mod %ld, columns rotated by %ld%s", der->a,
-             der->b, job->rows, der->rotate, der->negate ? ", sign flipped" : "");
+             der->b, test->rows, der->rotate, der->negate ? ", sign flipped" : "");
 }

@@ -13,12 +13,12 @@
 
 #include <stddef.h>
 
-#include "job.h"
 #include "rng.h"
+#include "test_plan.h"
 #include "trusted_kernels.h"
 
-/* A random derivation for this job's shape and op. */
-wb_derivation wb_random_derivation(const wb_job *job, wb_rng *rng);
+/* A random derivation for this test's shape and op. */
+wb_derivation wb_random_derivation(const wb_test *test, wb_rng *rng);
 
 /* The derivation's mapping of outputs, for wb_expected.source. */
 typedef struct wb_output_map {
@@ -27,12 +27,12 @@ typedef struct wb_output_map {
     wb_derivation der;
 } wb_output_map;
 
-wb_output_map wb_output_map_of(const wb_job *job, const wb_derivation *der);
+wb_output_map wb_output_map_of(const wb_test *test, const wb_derivation *der);
 /* Where output element i of a derived launch comes from in the base output,
  * and whether its sign flipped (ctx: a wb_output_map). */
 long wb_derived_source(long i, int *negated, const void *ctx);
 
 /* "input rows r <- (3 r + 1) mod 7, columns rotated by 2, sign flipped" */
-void wb_describe_derivation(const wb_job *job, const wb_derivation *der, char *buf, size_t len);
+void wb_describe_derivation(const wb_test *test, const wb_derivation *der, char *buf, size_t len);
 
 #endif

@@ -28,25 +28,25 @@ static void default_fill(wb_rng *rng, double *v, size_t n)
     }
 }
 
-static int draw_inputs(const wb_job *job, uint64_t seed, wb_host_data *h)
+static int draw_inputs(const wb_test *test, uint64_t seed, wb_host_data *h)
 {
     wb_rng rng;
     wb_rng_seed(&rng, seed);
-    h->count = (size_t)job->rows * (size_t)job->cols;
-    h->bytes = h->count * wb_dtype_size(job->dtype);
-    for (int k = 0; k < job->op->n_inputs; k++) {
+    h->count = (size_t)test->rows * (size_t)test->cols;
+    h->bytes = h->count * wb_dtype_size(test->dtype);
+    for (int k = 0; k < test->op->n_inputs; k++) {
         h->value[k] = malloc(h->count * sizeof(double));
         h->typed[k] = malloc(h->bytes);
         if (!h->value[k] || !h->typed[k])
             return -1;
-        if (job->op->fill)
-            job->op->fill(&rng, job->dtype, job->rows, job->cols, job->kind, k, h->value[k]);
+        if (test->op->fill)
+            test->op->fill(&rng, test->dtype, test->rows, test->cols, test->kind, k, h->value[k]);
         else
             default_fill(&rng, h->value[k], h->count);
         double *value = h->value[k];
         void *typed = h->typed[k];
         size_t count = h->count;
-        wb_dtype dtype = job->dtype;
+        wb_dtype dtype = test->dtype;
 #pragma omp parallel for schedule(static)
         for (size_t i = 0; i < count; i++)
             value[i] = wb_store(dtype, typed, i, value[i]);
@@ -54,30 +54,30 @@ static int draw_inputs(const wb_job *job, uint64_t seed, wb_host_data *h)
     return 0;
 }
 
-static int reference(const wb_job *job, wb_host_data *h)
+static int reference(const wb_test *test, wb_host_data *h)
 {
-    wb_host_case *hc = &h->hc;
-    hc->dtype = job->dtype;
-    hc->kind = job->kind;
-    hc->rows = job->rows;
-    hc->cols = job->cols;
-    job->op->out_shape(job->rows, job->cols, &hc->out_rows, &hc->out_cols);
+    wb_host_test *hc = &h->hc;
+    hc->dtype = test->dtype;
+    hc->kind = test->kind;
+    hc->rows = test->rows;
+    hc->cols = test->cols;
+    test->op->out_shape(test->rows, test->cols, &hc->out_rows, &hc->out_cols);
     h->out_count = (size_t)hc->out_rows * (size_t)hc->out_cols;
-    h->out_bytes = h->out_count * wb_dtype_size(job->dtype);
-    for (int k = 0; k < job->op->n_inputs; k++)
+    h->out_bytes = h->out_count * wb_dtype_size(test->dtype);
+    for (int k = 0; k < test->op->n_inputs; k++)
         hc->in[k] = h->value[k];
     hc->want = calloc(h->out_count, sizeof(double));
     hc->bound = calloc(h->out_count, sizeof(double));
     if (!hc->want || !hc->bound)
         return -1;
-    job->op->reference(hc);
+    test->op->reference(hc);
     return 0;
 }
 
-int wb_host_prepare(const wb_job *job, uint64_t seed, wb_host_data *h)
+int wb_host_prepare(const wb_test *test, uint64_t seed, wb_host_data *h)
 {
     memset(h, 0, sizeof *h);
-    return draw_inputs(job, seed, h) || reference(job, h) ? -1 : 0;
+    return draw_inputs(test, seed, h) || reference(test, h) ? -1 : 0;
 }
 
 void wb_host_free(wb_host_data *h)
@@ -101,24 +101,24 @@ static struct {
     wb_host_data data;
 } kept;
 
-const wb_host_data *wb_host_for_group(const wb_job *job)
+const wb_host_data *wb_host_for_group(const wb_test *test)
 {
-    if (kept.valid && kept.op_index == job->op_index && kept.kind == job->kind &&
-        kept.dtype == job->dtype && kept.rows == job->rows && kept.cols == job->cols &&
-        kept.seed == job->base_seed)
+    if (kept.valid && kept.op_index == test->op_index && kept.kind == test->kind &&
+        kept.dtype == test->dtype && kept.rows == test->rows && kept.cols == test->cols &&
+        kept.seed == test->base_seed)
         return &kept.data;
     wb_host_free(&kept.data);
     kept.valid = 0;
-    if (wb_host_prepare(job, job->base_seed, &kept.data)) {
+    if (wb_host_prepare(test, test->base_seed, &kept.data)) {
         wb_host_free(&kept.data);
         return NULL;
     }
     kept.valid = 1;
-    kept.op_index = job->op_index;
-    kept.kind = job->kind;
-    kept.dtype = job->dtype;
-    kept.rows = job->rows;
-    kept.cols = job->cols;
-    kept.seed = job->base_seed;
+    kept.op_index = test->op_index;
+    kept.kind = test->kind;
+    kept.dtype = test->dtype;
+    kept.rows = test->rows;
+    kept.cols = test->cols;
+    kept.seed = test->base_seed;
     return &kept.data;
 }

@@ -7,24 +7,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "job.h"
+#include "test_plan.h"
 
 typedef struct wb_host_data {
     double *value[3];
     void *typed[3];
     size_t count, bytes; /* per input */
-    wb_host_case hc;     /* want and bound filled by the op's reference */
+    wb_host_test hc;     /* want and bound filled by the op's reference */
     size_t out_count, out_bytes;
 } wb_host_data;
 
-/* Draw the job's inputs from seed and compute the reference. 0, or -1 when
+/* Draw the test's inputs from seed and compute the reference. 0, or -1 when
  * host memory runs out (h is then safe to free). */
-int wb_host_prepare(const wb_job *job, uint64_t seed, wb_host_data *h);
+int wb_host_prepare(const wb_test *test, uint64_t seed, wb_host_data *h);
 void wb_host_free(wb_host_data *h);
 
-/* The base data of the job's group (inputs from job->base_seed), prepared
+/* The base data of the test's group (inputs from test->base_seed), prepared
  * once and kept for the group's next test in this process: the engine hands
  * a group's tests to one worker in a row. NULL when host memory runs out. */
-const wb_host_data *wb_host_for_group(const wb_job *job);
+const wb_host_data *wb_host_for_group(const wb_test *test);
 
 #endif

@@ -22,18 +22,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "device_case.h"
+#include "device_test.h"
 #include "dtype.h"
 #include "engine.h"
-#include "job.h"
 #include "options.h"
 #include "partial.h"
 #include "probe.h"
 #include "report.h"
 #include "result.h"
-#include "run_case.h"
+#include "run_test.h"
 #include "score.h"
 #include "suite.h"
+#include "test_plan.h"
 #include "worker.h"
 
 #ifndef WB_DEFAULT_COMMIT
@@ -44,7 +44,7 @@ enum { EXIT_ALL_PASSED = 0, EXIT_SOME_FAILED = 1, EXIT_CANNOT_RUN = 2 };
 
 /* The run, as the Check tests and the engine's callbacks see it. */
 static struct {
-    const wb_job *jobs;
+    const wb_test *tests;
     wb_result *results; /* shared with test processes for --isolate test */
     int n;
     wb_engine *engine; /* NULL unless --isolate worker */
@@ -77,12 +77,12 @@ static int test_failed(const wb_result *r)
 
 START_TEST(graded_test)
 {
-    const wb_job *j = &run.jobs[_i];
+    const wb_test *j = &run.tests[_i];
     wb_result *r = &run.results[_i];
     if (run.engine) {
         wb_engine_await(run.engine, _i);
     } else {
-        int rc = wb_run_case(j, j->seed, r);
+        int rc = wb_run_test(j, j->seed, r);
         r->passed = rc == 0 && !r->skipped; /* until the parent merges Check's verdict */
         if (!run.quiet)
             fprintf(stderr, "[%3d/%d] %-44s %s\n", _i + 1, run.n, j->name,
@@ -186,7 +186,7 @@ static size_t describe_test(int test, void *buf, size_t cap, void *ctx)
     (void)ctx;
     wb_worker_desc d;
     memset(&d, 0, sizeof d);
-    d.job = run.jobs[test];
+    d.test = run.tests[test];
     d.settings = wb_settings;
     if (cap < sizeof d)
         return 0;
@@ -198,7 +198,7 @@ static int test_ended(int test, const wb_test_end *end, void *ctx, const char **
 {
     (void)ctx;
     wb_result *r = &run.results[test];
-    int timeout_s = run.jobs[test].timeout_s;
+    int timeout_s = run.tests[test].timeout_s;
     if (end->slot >= 0 && end->kind != WB_END_LOST)
         *r = run.slots[end->slot]; /* its verdict, or its last notes */
     if (end->kind != WB_END_DONE)
@@ -219,7 +219,7 @@ static int test_ended(int test, const wb_test_end *end, void *ctx, const char **
             r, WB_CAT_CRASH, "the test process died: Early exit with return value %d", end->code);
         break;
     case WB_END_LOST:
-        wb_result_for_job(r, &run.jobs[test]);
+        wb_result_for_test(r, &run.tests[test]);
         verdict_without_process(r, WB_CAT_CRASH,
                                 "no worker could run this test (workers kept dying as they "
                                 "started)");
@@ -231,7 +231,7 @@ static int test_ended(int test, const wb_test_end *end, void *ctx, const char **
 
 /* The bytes a test holds on the device at most: inputs twice over for the
  * timing loop, five outputs (checked, kept calls, discard). */
-static double test_device_bytes(const wb_job *j)
+static double test_device_bytes(const wb_test *j)
 {
     long orows, ocols;
     j->op->out_shape(j->rows, j->cols, &orows, &ocols);
@@ -244,8 +244,8 @@ static int start_engine(const wb_options *o, wb_env *env)
 {
     double largest = 0;
     for (int i = 0; i < run.n; i++)
-        if (test_device_bytes(&run.jobs[i]) > largest)
-            largest = test_device_bytes(&run.jobs[i]);
+        if (test_device_bytes(&run.tests[i]) > largest)
+            largest = test_device_bytes(&run.tests[i]);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int jobs = o->jobs ? o->jobs : wb_engine_default_jobs(cpus, env->free_mem_bytes, largest);
     if (jobs > run.n)
@@ -268,7 +268,7 @@ static int start_engine(const wb_options *o, wb_env *env)
     if (!t)
         return -1;
     for (int i = 0; i < run.n; i++)
-        t[i] = run.jobs[i].timeout_s;
+        t[i] = run.tests[i].timeout_s;
     wb_engine_config cfg = {
         .n_tests = run.n,
         .jobs = jobs,
@@ -372,15 +372,15 @@ static int write_bench_results(const wb_options *o, const wb_env *env, const wb_
 }
 
 /* Tests the score file times for points get the bench's full timing budget. */
-static void mark_scored(wb_job *jobs, int n, const wb_score_config *cfg)
+static void mark_scored(wb_test *tests, int n, const wb_score_config *cfg)
 {
     for (int i = 0; i < n; i++)
         for (int k = 0; k < cfg->n_items; k++) {
             const wb_score_spec *s = &cfg->items[k];
-            if (s->kind == WB_SCORE_PERFORMANCE && !strcmp(s->variant, jobs[i].variant->name) &&
-                !strcmp(s->op, jobs[i].op->name) && s->dtype == jobs[i].dtype &&
-                s->rows == jobs[i].rows && s->cols == jobs[i].cols && jobs[i].kind == 0)
-                jobs[i].bench = 1;
+            if (s->kind == WB_SCORE_PERFORMANCE && !strcmp(s->variant, tests[i].variant->name) &&
+                !strcmp(s->op, tests[i].op->name) && s->dtype == tests[i].dtype &&
+                s->rows == tests[i].rows && s->cols == tests[i].cols && tests[i].kind == 0)
+                tests[i].bench = 1;
         }
 }
 
@@ -388,8 +388,8 @@ static void run_suite(const wb_options *o)
 {
     Suite *s = suite_create(wb_this_week.name);
     for (int i = 0; i < run.n; i++) {
-        TCase *tc = tcase_create(run.jobs[i].name);
-        tcase_set_timeout(tc, run.jobs[i].timeout_s);
+        TCase *tc = tcase_create(run.tests[i].name);
+        tcase_set_timeout(tc, run.tests[i].timeout_s);
         tcase_add_loop_test(tc, graded_test, i, i + 1);
         tcase_add_unchecked_fixture(tc, NULL, after_test);
         suite_add_tcase(s, tc);
@@ -403,8 +403,8 @@ static void run_suite(const wb_options *o)
         int ran = srunner_ntests_run(sr);
         for (int t = 0; t < ran; t++)
             for (int i = 0; i < run.n; i++)
-                if (!strcmp(tr_tcname(trs[t]), run.jobs[i].name)) {
-                    merge_check_result(&run.results[i], trs[t], run.jobs[i].timeout_s);
+                if (!strcmp(tr_tcname(trs[t]), run.tests[i].name)) {
+                    merge_check_result(&run.results[i], trs[t], run.tests[i].timeout_s);
                     break;
                 }
         free(trs);
@@ -452,10 +452,10 @@ int main(int argc, char **argv)
     static const char *const engine_names[] = {"worker", "test", "in-process"};
     snprintf(env.engine, sizeof env.engine, "%s", engine_names[o.isolation]);
 
-    wb_job *jobs = NULL;
+    wb_test *tests = NULL;
     int n = 0;
-    if (wb_build_jobs(&wb_this_week, wb_lesson_variants, wb_lesson_variant_count, &o.filter, &jobs,
-                      &n, err, sizeof err)) {
+    if (wb_build_tests(&wb_this_week, wb_lesson_variants, wb_lesson_variant_count, &o.filter,
+                       &tests, &n, err, sizeof err)) {
         fprintf(stderr, "grade: %s\n", err);
         return EXIT_CANNOT_RUN;
     }
@@ -464,7 +464,7 @@ int main(int argc, char **argv)
         int kept = 0;
         for (int i = 0; i < n; i++)
             if (i % o.shards == o.shard)
-                jobs[kept++] = jobs[i];
+                tests[kept++] = tests[i];
         n = kept;
     }
     if (n == 0) {
@@ -472,7 +472,7 @@ int main(int argc, char **argv)
         return EXIT_CANNOT_RUN;
     }
     if (have_score)
-        mark_scored(jobs, n, &score_cfg);
+        mark_scored(tests, n, &score_cfg);
 
     wb_result *results = mmap(NULL, (size_t)n * sizeof *results, PROT_READ | PROT_WRITE,
                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -482,8 +482,8 @@ int main(int argc, char **argv)
         return EXIT_CANNOT_RUN;
     }
     for (int i = 0; i < n; i++) {
-        wb_result_for_job(&results[i], &jobs[i]);
-        names[i] = jobs[i].name;
+        wb_result_for_test(&results[i], &tests[i]);
+        names[i] = tests[i].name;
     }
 
     printf("%s: %d tests; seed %llu (GRADER_SEED=%llu reproduces this run)\n", wb_this_week.name, n,
@@ -507,7 +507,7 @@ int main(int argc, char **argv)
         wb_settings.read_ceiling_gbps = env.read_ceiling_gbps;
         wb_settings.runtime_guard = o.runtime_guard;
         wb_settings.timing_checks = o.timing_checks;
-        run.jobs = jobs;
+        run.tests = tests;
         run.results = results;
         run.n = n;
         run.names = names;
@@ -556,7 +556,7 @@ int main(int argc, char **argv)
         failed += test_failed(&results[i]);
     }
     printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
-    free(jobs);
+    free(tests);
     free(names);
     return exit_code;
 }

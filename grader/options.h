@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "job.h"
+#include "test_plan.h"
 
 /* How tests are isolated from each other. */
 typedef enum {

@@ -26,8 +26,8 @@
 
 #include <stddef.h>
 
-#include "job.h"
 #include "result.h"
+#include "test_plan.h"
 
 #define WB_SCORE_MAX_ITEMS 128
 #define WB_SCORE_NOTE_LEN  160

@@ -42,7 +42,7 @@ typedef enum { WB_TRAFFIC_COPY = 0, WB_TRAFFIC_READ = 1 } wb_traffic;
 
 /* The host side of one test: inputs as exact doubles (the values the device
  * sees after rounding to the dtype), the reference output in double. */
-typedef struct wb_host_case {
+typedef struct wb_host_test {
     wb_dtype dtype;
     int kind;                /* 0: the op's ordinary inputs, k: extra_kinds[k - 1] */
     long rows, cols;         /* shape of x */
@@ -52,7 +52,7 @@ typedef struct wb_host_case {
     double *bound;           /* allowed |got - want| per output element, filled by
                               * reference(); left at 0 it means exact (copies, transposes).
                               * grader/tolerance.h derives bounds from dtype and length. */
-} wb_host_case;
+} wb_host_test;
 
 typedef struct wb_op {
     const char *name; /* matches wb_variant.op */
@@ -62,10 +62,10 @@ typedef struct wb_op {
      * the grader rounds each value to the dtype afterwards. NULL: uniform in
      * [-1, 1) scaled and offset at random, never all zeros. */
     void (*fill)(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind, int k, double *v);
-    void (*reference)(wb_host_case *c);
+    void (*reference)(wb_host_test *c);
     /* Optional property check on the learner's output (already converted to
      * double); returns NULL when fine, else a message (static or malloc'd). */
-    const char *(*check)(const wb_host_case *c, const double *got);
+    const char *(*check)(const wb_host_test *c, const double *got);
     /* Fewest bytes a kernel must move for this op: each input read once,
      * the output written once. */
     double (*min_bytes)(wb_dtype dtype, long rows, long cols);

@@ -19,7 +19,7 @@
 
 #include "compare.h"
 #include "cuda_check.h"
-#include "device_case.h"
+#include "device_test.h"
 #include "dtype.h"
 #include "rng.h"
 #include "runtime_guard.h"
@@ -41,9 +41,9 @@ typedef struct kept_call {
 } kept_call;
 
 struct wb_timed_state {
-    const wb_job *job;
+    const wb_test *test;
     const wb_host_data *h;
-    device_case *d;
+    device_test *d;
     wb_devbuf pool[2][3];
     int sets;
     wb_devbuf snaps; /* slots kept, one for the watched call, one discard */
@@ -72,22 +72,22 @@ static long below(wb_rng *rng, long n)
 static uint32_t random_poison(wb_timed_state *t)
 {
     uint32_t hi = 0xFF80u | (uint32_t)(1 + below(&t->rng, 127));
-    uint32_t lo = t->job->dtype == WB_F32 ? 0xFF80u | (uint32_t)(1 + below(&t->rng, 127)) : hi;
+    uint32_t lo = t->test->dtype == WB_F32 ? 0xFF80u | (uint32_t)(1 + below(&t->rng, 127)) : hi;
     return hi << 16 | lo;
 }
 
 static int set_up_call(wb_timed_state *t, wb_problem *p, kept_call *c)
 {
-    c->der = wb_random_derivation(t->job, &t->rng);
+    c->der = wb_random_derivation(t->test, &t->rng);
     c->poison = random_poison(t);
     int set = t->sets > 1 ? (int)(wb_rng_next(&t->rng) & 1) : 0;
     const void **in[3] = {&p->x, &p->x2, &p->x3};
-    size_t esize = wb_dtype_size(t->job->dtype);
-    for (int k = 0; k < t->job->op->n_inputs; k++) {
+    size_t esize = wb_dtype_size(t->test->dtype);
+    for (int k = 0; k < t->test->op->n_inputs; k++) {
         wb_derivation dk = c->der;
         dk.negate = k == 0 && c->der.negate; /* odd in input 0 only */
-        if (wb_derive_input(t->pool[set][k].data, t->d->base[k].data, esize, t->job->rows,
-                            t->job->cols, &dk, p->stream))
+        if (wb_derive_input(t->pool[set][k].data, t->d->base[k].data, esize, t->test->rows,
+                            t->test->cols, &dk, p->stream))
             return -1;
         *in[k] = t->pool[set][k].data;
     }
@@ -165,7 +165,7 @@ static int after_variant(int k, wb_problem *p, double event_ms, double devsync_m
     return t->watching; /* a watched call's time carries the guard's cost */
 }
 
-wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, device_case *d,
+wb_timed_state *wb_timed_prepare(const wb_test *test, const wb_host_data *h, device_test *d,
                                  wb_result *r)
 {
     wb_timed_state *t = calloc(1, sizeof *t);
@@ -173,10 +173,10 @@ wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, devic
         wb_fail(r, WB_CAT_CRASH, "out of host memory");
         return NULL;
     }
-    t->job = job;
+    t->test = test;
     t->h = h;
     t->d = d;
-    wb_rng_seed(&t->rng, job->seed ^ 0x7173d5a1c0ffeeull);
+    wb_rng_seed(&t->rng, test->seed ^ 0x7173d5a1c0ffeeull);
     if (!wb_settings.timing_checks)
         return t;
     char why[200];
@@ -185,7 +185,7 @@ wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, devic
     /* two input sets when they fit, one when memory is short */
     for (t->sets = 0; t->sets < 2; t->sets++) {
         int ok = 1;
-        for (int k = 0; k < job->op->n_inputs && ok; k++)
+        for (int k = 0; k < test->op->n_inputs && ok; k++)
             ok = !wb_devbuf_alloc(&t->pool[t->sets][k], h->bytes, WB_INPUT_GUARD_BYTE);
         if (!ok) {
             cudaGetLastError();
@@ -212,18 +212,18 @@ wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, devic
 
 int wb_timed_run(wb_timed_state *t, wb_result *r)
 {
-    const wb_job *job = t->job;
+    const wb_test *test = t->test;
     wb_problem p = t->d->p;
     wb_time_hooks variant_hooks = {before_variant, around_variant, after_variant, t};
     wb_time_hooks baseline_hooks = {before_baseline, NULL, NULL, t};
     int checks = wb_settings.timing_checks;
     wb_time_plan plan = {
-        .launch = job->variant->launch,
+        .launch = test->variant->launch,
         .p = &p,
         /* a benchmark (or a scored test) gets 200 ms of kernel time; any
          * other test a tenth of that, and at most 20 ms of wall time */
-        .budget_ms = job->bench ? 200.0 : 20.0,
-        .wall_budget_ms = job->bench ? 3000.0 : 20.0,
+        .budget_ms = test->bench ? 200.0 : 20.0,
+        .wall_budget_ms = test->bench ? 3000.0 : 20.0,
         .min_reps = 10,
         .max_reps = 200,
         .warmup = 3,
@@ -235,11 +235,11 @@ int wb_timed_run(wb_timed_state *t, wb_result *r)
     r->ms = t->variant.median_ms;
     r->ms_spread = t->variant.spread;
     r->reps = t->variant.reps;
-    r->bytes = job->op->min_bytes(job->dtype, job->rows, job->cols);
+    r->bytes = test->op->min_bytes(test->dtype, test->rows, test->cols);
     r->gbps = r->ms > 0 ? r->bytes / (r->ms * 1e-3) / 1e9 : 0.0;
-    if (job->op->baseline) {
+    if (test->op->baseline) {
         p = t->d->p;
-        plan.launch = job->op->baseline;
+        plan.launch = test->op->baseline;
         plan.extra_reps = 0;
         plan.hooks = checks ? &baseline_hooks : NULL;
         if (wb_time_loop(&plan, &t->baseline))
@@ -272,14 +272,14 @@ static int check_kept(wb_timed_state *t, wb_result *r)
             rc = wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error reading a timed call's output");
             break;
         }
-        wb_output_map m = wb_output_map_of(t->job, &c.der);
+        wb_output_map m = wb_output_map_of(t->test, &c.der);
         wb_expected e = {h->hc.want, h->hc.bound, wb_derived_source, &m, c.poison};
-        wb_verdict v = wb_compare_expected(t->job->dtype, got, &e, (long)h->out_count);
+        wb_verdict v = wb_compare_expected(t->test->dtype, got, &e, (long)h->out_count);
         if (v.category == WB_CAT_NONE)
             continue;
         char msg[WB_MSG_LEN - 200], how[160];
         wb_verdict_message(&v, h->hc.out_cols, (long)h->out_count, msg, sizeof msg);
-        wb_describe_derivation(t->job, &c.der, how, sizeof how);
+        wb_describe_derivation(t->test, &c.der, how, sizeof how);
         rc = wb_fail(r, WB_CAT_TIMED_MISMATCH, "timed call %d of %d (%s): %s", c.call + 1,
                      t->variant.calls, how, msg);
     }
@@ -303,7 +303,7 @@ int wb_timed_judge(wb_timed_state *t, wb_result *r)
                        wait, t->variant.median_ms);
     if (check_kept(t, r))
         return -1;
-    int reads_only = t->job->op->traffic == WB_TRAFFIC_READ;
+    int reads_only = t->test->op->traffic == WB_TRAFFIC_READ;
     /* a read-only op may go faster than a copy, never faster than the faster of the two */
     double ceiling = wb_settings.copy_ceiling_gbps;
     if (reads_only && wb_settings.read_ceiling_gbps > ceiling)

@@ -17,12 +17,12 @@ static void swapped_shape(long rows, long cols, long *out_rows, long *out_cols)
     *out_cols = rows;
 }
 
-static void copy_reference(wb_host_case *c)
+static void copy_reference(wb_host_test *c)
 {
     ref_copy(c->in[0], c->rows, c->cols, c->want);
 }
 
-static void transpose_reference(wb_host_case *c)
+static void transpose_reference(wb_host_test *c)
 {
     ref_transpose(c->in[0], c->rows, c->cols, c->want);
 }

@@ -126,7 +126,7 @@ static void fill_max(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind
     fill_special_rows(rng, dtype, rows, cols, kind, 1, v);
 }
 
-static void reference_row_sum(wb_host_case *c)
+static void reference_row_sum(wb_host_test *c)
 {
     ref_row_sum(c->in[0], c->rows, c->cols, c->want);
     for (long i = 0; i < c->rows; i++) {
@@ -138,14 +138,14 @@ static void reference_row_sum(wb_host_case *c)
     }
 }
 
-static void reference_row_max(wb_host_case *c)
+static void reference_row_max(wb_host_test *c)
 {
     /* the max is one of the inputs, so it is exact in the input type: the
      * bounds stay 0 */
     ref_row_max(c->in[0], c->rows, c->cols, c->want);
 }
 
-static void reference_array_sum(wb_host_case *c)
+static void reference_array_sum(wb_host_test *c)
 {
     long n = c->rows * c->cols;
     c->want[0] = ref_array_sum(c->in[0], n);

@@ -244,7 +244,7 @@ static double exp_error(double x, double m)
     return 2.0 * fabs(x - m) * LOG2E + 4.0;
 }
 
-static void softmax_reference(wb_host_case *c)
+static void softmax_reference(wb_host_test *c)
 {
     const double eps = wb_dtype_eps(WB_F32);
     long n = c->cols;
@@ -275,7 +275,7 @@ static void softmax_reference(wb_host_case *c)
     }
 }
 
-static void softmax_backward_reference(wb_host_case *c)
+static void softmax_backward_reference(wb_host_test *c)
 {
     const double eps = wb_dtype_eps(WB_F32);
     long n = c->cols;
@@ -300,7 +300,7 @@ static void softmax_backward_reference(wb_host_case *c)
 
 /* ---- the property check ------------------------------------------------ */
 
-static const char *softmax_check(const wb_host_case *c, const double *got)
+static const char *softmax_check(const wb_host_test *c, const double *got)
 {
     static char msg[256];
     long n = c->cols;

@@ -3,11 +3,11 @@
 #ifndef WB_WORKER_H
 #define WB_WORKER_H
 
-#include "device_case.h"
-#include "job.h"
+#include "device_test.h"
+#include "test_plan.h"
 
 typedef struct wb_worker_desc {
-    wb_job job; /* its pointers are the parent's: the worker resolves the indices */
+    wb_test test; /* its pointers are the parent's: the worker resolves the indices */
     wb_run_settings settings;
 } wb_worker_desc;
 

@@ -13,27 +13,27 @@
 
 #include "devbuf.h"
 #include "engine.h"
-#include "job.h"
-#include "run_case.h"
+#include "run_test.h"
+#include "test_plan.h"
 #include "worker.h"
 
 typedef struct worker_ctx {
     wb_result *slot;
 } worker_ctx;
 
-static int run_described(int test, const void *desc, size_t len, void *ctx)
+static int run_described(int index, const void *desc, size_t len, void *ctx)
 {
     worker_ctx *w = ctx;
     wb_worker_desc d;
-    (void)test;
+    (void)index;
     if (len != sizeof d)
         _exit(4); /* a grader built from other sources than its workers */
     memcpy(&d, desc, sizeof d);
-    if (wb_job_resolve(&d.job, &wb_this_week, wb_lesson_variants, wb_lesson_variant_count))
+    if (wb_test_resolve(&d.test, &wb_this_week, wb_lesson_variants, wb_lesson_variant_count))
         _exit(4);
     wb_settings = d.settings;
-    wb_result_for_job(w->slot, &d.job);
-    int rc = wb_run_case(&d.job, d.job.seed, w->slot);
+    wb_result_for_test(w->slot, &d.test);
+    int rc = wb_run_test(&d.test, d.test.seed, w->slot);
     w->slot->passed = rc == 0 && !w->slot->skipped;
     return wb_context_usable() ? WB_RUN_OK : WB_RUN_CONTEXT_LOST;
 }

@@ -204,7 +204,7 @@ static int check_variant(wbt_run_state *s)
         return 2;
     }
     size_t out_n = (size_t)s->out_rows * (size_t)s->out_cols;
-    wb_host_case hc = {s->dtype,
+    wb_host_test hc = {s->dtype,
                        s->rows,
                        s->cols,
                        s->out_rows,

@@ -13,7 +13,7 @@
 
 #include "compare.h"
 #include "dtype.h"
-#include "job.h"
+#include "test_plan.h"
 #include "timing.h"
 #include "transpose.h"
 
@@ -245,15 +245,15 @@ static const wb_variant test_variants[] = {
     {"sum_f32", "row_sum", NULL, WB_DT(WB_F32), 0, NULL, "a sum"},
 };
 
-static int build(const wb_filter *f, wb_job **jobs, int *n, char *err)
+static int build(const wb_filter *f, wb_test **jobs, int *n, char *err)
 {
-    return wb_build_jobs(&test_week, test_variants, 2, f, jobs, n, err, 512);
+    return wb_build_tests(&test_week, test_variants, 2, f, jobs, n, err, 512);
 }
 
 START_TEST(every_variant_dtype_and_shape_once)
 {
     wb_filter f = {0};
-    wb_job *jobs;
+    wb_test *jobs;
     int n;
     char err[512];
     ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
@@ -269,7 +269,7 @@ END_TEST
 START_TEST(filters_narrow_the_run)
 {
     wb_filter f = {.variants = "copy_fast", .dtypes = "bf16,f16", .shapes = "9x9,2x3"};
-    wb_job *jobs;
+    wb_test *jobs;
     int n;
     char err[512];
     ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
@@ -288,7 +288,7 @@ END_TEST
 
 START_TEST(bad_filters_say_how_to_fix_them)
 {
-    wb_job *jobs = NULL;
+    wb_test *jobs = NULL;
     int n = 0;
     char err[512];
     wb_filter v = {.variants = "copy_fast,copy_slow"};
@@ -303,7 +303,7 @@ START_TEST(bad_filters_say_how_to_fix_them)
     ck_assert_msg(strstr(err, "'huge' is not a shape"), "%s", err);
     static const wb_variant orphan[] = {{"mystery", "fft", NULL, WB_ALL_DTYPES, 0, NULL, ""}};
     wb_filter all = {0};
-    ck_assert_int_eq(wb_build_jobs(&test_week, orphan, 1, &all, &jobs, &n, err, sizeof err), -1);
+    ck_assert_int_eq(wb_build_tests(&test_week, orphan, 1, &all, &jobs, &n, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "op 'fft'") && strstr(err, "grader/week9.c"), "%s", err);
 }
 END_TEST
@@ -313,7 +313,7 @@ END_TEST
 START_TEST(input_kinds_add_tests_where_they_apply)
 {
     wb_filter f = {.variants = "sum_f32", .shapes = "3x7,1x4096"};
-    wb_job *jobs;
+    wb_test *jobs;
     int n;
     char err[512];
     ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
@@ -343,7 +343,7 @@ START_TEST(requirements_add_dtypes_and_demand_support)
     snprintf(req.limits[0].variant, sizeof req.limits[0].variant, "copy_fast");
     req.limits[0].max_cols = 20;
     wb_filter f = {.require = &req, .shapes = "3x7,15x37"};
-    wb_job *jobs;
+    wb_test *jobs;
     int n;
     char err[512];
     ck_assert_int_eq(build(&f, &jobs, &n, err), 0);
@@ -379,7 +379,7 @@ START_TEST(hidden_shapes_join_their_op_only)
     fprintf(f, "# secret shapes\n17x19\nrow_sum 5x1000003  # one op only\n\n");
     fclose(f);
     wb_filter h = {.hidden = path};
-    wb_job *jobs;
+    wb_test *jobs;
     int n;
     char err[512];
     ck_assert_int_eq(build(&h, &jobs, &n, err), 0);
@@ -401,12 +401,12 @@ END_TEST
 
 START_TEST(seeds_depend_on_the_run_and_the_test_only)
 {
-    uint64_t a = wb_job_seed(42, "copy/f32/1x1");
-    ck_assert(a == wb_job_seed(42, "copy/f32/1x1"));
-    ck_assert(a != wb_job_seed(43, "copy/f32/1x1"));
-    ck_assert(a != wb_job_seed(42, "copy/f16/1x1"));
-    ck_assert_int_ge(wb_job_timeout(8192, 8192, 0), 10 + 16);
-    ck_assert_int_gt(wb_job_timeout(8192, 8192, 1), wb_job_timeout(8192, 8192, 0));
+    uint64_t a = wb_test_seed(42, "copy/f32/1x1");
+    ck_assert(a == wb_test_seed(42, "copy/f32/1x1"));
+    ck_assert(a != wb_test_seed(43, "copy/f32/1x1"));
+    ck_assert(a != wb_test_seed(42, "copy/f16/1x1"));
+    ck_assert_int_ge(wb_test_timeout(8192, 8192, 0), 10 + 16);
+    ck_assert_int_gt(wb_test_timeout(8192, 8192, 1), wb_test_timeout(8192, 8192, 0));
 }
 END_TEST
 

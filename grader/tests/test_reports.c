@@ -12,10 +12,10 @@
 #define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, unlockpt, ptsname, mkdtemp, setenv */
 
 #include <check.h>
-#include <jansson.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,7 +302,7 @@ START_TEST(test_json_valid_and_escaped)
     /* control characters escaped; DEL needs no escape in JSON */
     ck_assert_ptr_nonnull(strstr(text, " \\\\ path\\nline two\\ttab \\u0001\\u001F\x7f"));
     ck_assert_ptr_nonnull(strstr(text, "bad \xef\xbf\xbd byte caf\xc3\xa9")); /* U+FFFD */
-    ck_assert_ptr_nonnull(strstr(text, "\"max_error\": null")); /* NaN is not JSON */
+    ck_assert_ptr_nonnull(strstr(text, "\"max_error\": null"));               /* NaN is not JSON */
     ck_assert_ptr_nonnull(strstr(text, "\"seed_string\": \"18446744073709551557\""));
     ck_assert_ptr_null(strstr(text, "nan,"));
     if (have_tool("jq")) {

@@ -387,8 +387,8 @@ START_TEST(test_requirements_and_documented_limits)
     wb_score_config bad;
     ck_assert_int_eq(wb_score_parse("w.score", "require colours red\n", &bad, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "w.score:1:"));
-    ck_assert_int_eq(
-        wb_score_parse("w.score", "\nlimit copy max_rows 5\n", &bad, err, sizeof err), -1);
+    ck_assert_int_eq(wb_score_parse("w.score", "\nlimit copy max_rows 5\n", &bad, err, sizeof err),
+                     -1);
     ck_assert_ptr_nonnull(strstr(err, "w.score:2: expected `limit VARIANT max_cols N`"));
     ck_assert_int_eq(wb_score_parse("w.score", "require dtypes f64\n", &bad, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "unknown dtype `f64`"));

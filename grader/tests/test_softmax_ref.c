@@ -129,7 +129,7 @@ END_TEST
 typedef struct {
     long rows, cols;
     double *x, *want, *bound;
-    wb_host_case hc;
+    wb_host_test hc;
 } forward_case;
 
 static void draw_forward(forward_case *f, wb_dtype dt, long rows, long cols, uint64_t seed)
@@ -148,7 +148,7 @@ static void draw_forward(forward_case *f, wb_dtype dt, long rows, long cols, uin
     for (size_t i = 0; i < n; i++)
         f->x[i] = wb_store(dt, typed, i, f->x[i]);
     free(typed);
-    wb_host_case hc = {.dtype = dt,
+    wb_host_test hc = {.dtype = dt,
                        .rows = rows,
                        .cols = cols,
                        .out_rows = rows,
@@ -325,7 +325,7 @@ START_TEST(backward_bound_holds_for_float32_arithmetic)
             dy[i] = wb_store(dt, typed, i, dy[i]);
             y[i] = wb_store(dt, typed, i, y[i]);
         }
-        wb_host_case hc = {.dtype = dt,
+        wb_host_test hc = {.dtype = dt,
                            .rows = ROWS,
                            .cols = COLS,
                            .out_rows = ROWS,

@@ -1,18 +1,18 @@
 /* run_case.h: the body of one graded test, run in an engine worker, in a
  * process of its own (--isolate test) or in the grader (--no-fork). It
  * touches CUDA; the engine's parent never does. */
-#ifndef WB_RUN_CASE_H
-#define WB_RUN_CASE_H
+#ifndef WB_RUN_TEST_H
+#define WB_RUN_TEST_H
 
 #include <stdint.h>
 
-#include "job.h"
 #include "result.h"
+#include "test_plan.h"
 
-/* Runs the job and fills r (which lives in memory shared with the parent,
+/* Runs the test and fills r (which lives in memory shared with the parent,
  * so whatever was recorded survives a crash). Returns 0 when the test
  * passed or was reported unsupported, -1 when it failed. */
-int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r);
+int wb_run_test(const wb_test *test, uint64_t seed, wb_result *r);
 
 /* After a test: 1 when this process's CUDA context still works, 0 after a
  * sticky error (the worker must then exit and a fresh one take over). */

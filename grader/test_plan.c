@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-#include "job.h"
+#include "test_plan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -183,7 +183,7 @@ static int shapes_for(const wb_op *op, const wb_filter *f, shape_list *l, char *
     return 0;
 }
 
-int wb_job_timeout(long rows, long cols, int timed)
+int wb_test_timeout(long rows, long cols, int timed)
 {
     double mega = (double)rows * (double)cols / (1 << 20);
     int t = 10 + (int)(mega / 4.0); /* about 1 s of host work per 4 Mi elements */
@@ -201,7 +201,7 @@ uint64_t wb_fresh_seed(void)
     return s & 0xffffffffffffull; /* short enough to type */
 }
 
-uint64_t wb_job_seed(uint64_t run_seed, const char *name)
+uint64_t wb_test_seed(uint64_t run_seed, const char *name)
 {
     uint64_t h = 1469598103934665603ull ^ run_seed; /* FNV-1a over the name */
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
@@ -220,7 +220,7 @@ static long variant_limit(const wb_requirements *req, const char *variant)
     return 0;
 }
 
-void wb_result_for_job(wb_result *r, const wb_job *j)
+void wb_result_for_test(wb_result *r, const wb_test *j)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->variant, sizeof r->variant, "%s", j->variant->name);
@@ -232,7 +232,7 @@ void wb_result_for_job(wb_result *r, const wb_job *j)
         snprintf(r->kind, sizeof r->kind, "%s", j->op->extra_kinds[j->kind - 1].name);
 }
 
-int wb_job_resolve(wb_job *j, const wb_week *week, const wb_variant *variants, int n_variants)
+int wb_test_resolve(wb_test *j, const wb_week *week, const wb_variant *variants, int n_variants)
 {
     if (j->variant_index < 0 || j->variant_index >= n_variants || j->op_index < 0 ||
         j->op_index >= week->n_ops)
@@ -246,7 +246,7 @@ int wb_job_resolve(wb_job *j, const wb_week *week, const wb_variant *variants, i
  * per launch, derivation.h). A whole-array reduction does not: its one
  * output would be the same for every variant, whatever the derivation, so
  * each variant draws its own. */
-static void group_key(const wb_job *j, char *key, size_t len)
+static void group_key(const wb_test *j, char *key, size_t len)
 {
     int used = snprintf(key, len, "%s/%s/%ldx%ld/%d", j->op->name, wb_dtype_name(j->dtype), j->rows,
                         j->cols, j->kind);
@@ -254,26 +254,26 @@ static void group_key(const wb_job *j, char *key, size_t len)
         snprintf(key + used, len - (size_t)used, "/%s", j->variant->name);
 }
 
-static void assign_groups(wb_job *jobs, int n, uint64_t run_seed)
+static void assign_groups(wb_test *tests, int n, uint64_t run_seed)
 {
     int groups = 0;
     for (int i = 0; i < n; i++) {
         char key[200], other[200];
-        group_key(&jobs[i], key, sizeof key);
-        jobs[i].group = -1;
-        for (int k = 0; k < i && jobs[i].group < 0; k++) {
-            group_key(&jobs[k], other, sizeof other);
+        group_key(&tests[i], key, sizeof key);
+        tests[i].group = -1;
+        for (int k = 0; k < i && tests[i].group < 0; k++) {
+            group_key(&tests[k], other, sizeof other);
             if (!strcmp(key, other))
-                jobs[i].group = jobs[k].group;
+                tests[i].group = tests[k].group;
         }
-        if (jobs[i].group < 0)
-            jobs[i].group = groups++;
-        jobs[i].base_seed = wb_job_seed(run_seed, key);
+        if (tests[i].group < 0)
+            tests[i].group = groups++;
+        tests[i].base_seed = wb_test_seed(run_seed, key);
     }
 }
 
-int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variants,
-                  const wb_filter *f, wb_job **jobs_out, int *n_out, char *err, size_t errlen)
+int wb_build_tests(const wb_week *week, const wb_variant *variants, int n_variants,
+                   const wb_filter *f, wb_test **tests_out, int *n_out, char *err, size_t errlen)
 {
     char bad[128];
     variant_set vs = {variants, n_variants};
@@ -291,7 +291,7 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
         snprintf(err, errlen, "'%s' is not a shape; write ROWSxCOLS, e.g. 255x257", bad);
         return -1;
     }
-    wb_job *jobs = NULL;
+    wb_test *tests = NULL;
     int n = 0, cap = 0;
     for (int vi = 0; vi < n_variants; vi++) {
         const wb_variant *v = &variants[vi];
@@ -303,13 +303,13 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
                      "variant '%s' computes op '%s', which %s's grader suite does not know "
                      "(grader/%s.c lists the ops)",
                      v->name, v->op, week->name, week->name);
-            free(jobs);
+            free(tests);
             return -1;
         }
         shape_list shapes = {0};
         if (shapes_for(op, f, &shapes, err, errlen)) {
             free(shapes.v);
-            free(jobs);
+            free(tests);
             return -1;
         }
         unsigned required = f->require ? f->require->dtypes : 0;
@@ -325,16 +325,16 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
                         continue;
                     if (n == cap) {
                         cap = cap ? 2 * cap : 64;
-                        wb_job *grown = realloc(jobs, (size_t)cap * sizeof *grown);
+                        wb_test *grown = realloc(tests, (size_t)cap * sizeof *grown);
                         if (!grown) {
                             free(shapes.v);
-                            free(jobs);
+                            free(tests);
                             snprintf(err, errlen, "out of memory");
                             return -1;
                         }
-                        jobs = grown;
+                        tests = grown;
                     }
-                    wb_job *j = &jobs[n++];
+                    wb_test *j = &tests[n++];
                     memset(j, 0, sizeof *j);
                     j->variant = v;
                     j->op = op;
@@ -346,7 +346,7 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
                     j->kind = kind;
                     j->timed = f->timed || f->bench;
                     j->bench = f->bench;
-                    j->timeout_s = wb_job_timeout(j->rows, j->cols, j->timed);
+                    j->timeout_s = wb_test_timeout(j->rows, j->cols, j->timed);
                     j->undeclared = !(v->dtypes & WB_DT(d));
                     j->must_support =
                         f->require && f->require->all_shapes && (limit <= 0 || j->cols <= limit);
@@ -354,13 +354,13 @@ int wb_build_jobs(const wb_week *week, const wb_variant *variants, int n_variant
                                         wb_dtype_name((wb_dtype)d), j->rows, j->cols);
                     if (k && used > 0 && (size_t)used < sizeof j->name)
                         snprintf(j->name + used, sizeof j->name - (size_t)used, "/%s", k->name);
-                    j->seed = wb_job_seed(f->seed, j->name);
+                    j->seed = wb_test_seed(f->seed, j->name);
                 }
         }
         free(shapes.v);
     }
-    assign_groups(jobs, n, f->seed);
-    *jobs_out = jobs;
+    assign_groups(tests, n, f->seed);
+    *tests_out = tests;
     *n_out = n;
     return 0;
 }

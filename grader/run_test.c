@@ -6,7 +6,7 @@
  * then the timing phase (timed_check.c). Host work runs without the GPU lock,
  * device work under the shared lock, timing under the exclusive one. */
 #define _POSIX_C_SOURCE 200809L
-#include "run_case.h"
+#include "run_test.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 
 #include "compare.h"
 #include "cuda_check.h"
-#include "device_case.h"
+#include "device_test.h"
 #include "dtype.h"
 #include "engine.h"
 #include "host_data.h"
@@ -46,12 +46,12 @@ static wb_derivation for_input(const wb_derivation *der, int k)
     return dk;
 }
 
-int wb_case_prepare(const wb_job *job, device_case *d, const wb_derivation *der)
+int wb_test_prepare(const wb_test *test, device_test *d, const wb_derivation *der)
 {
-    size_t esize = wb_dtype_size(job->dtype);
-    for (int k = 0; k < job->op->n_inputs; k++) {
+    size_t esize = wb_dtype_size(test->dtype);
+    for (int k = 0; k < test->op->n_inputs; k++) {
         wb_derivation dk = for_input(der, k);
-        if (wb_derive_input(d->in[k].data, d->base[k].data, esize, job->rows, job->cols, &dk,
+        if (wb_derive_input(d->in[k].data, d->base[k].data, esize, test->rows, test->cols, &dk,
                             d->p.stream))
             return -1;
     }
@@ -65,29 +65,30 @@ int wb_case_prepare(const wb_job *job, device_case *d, const wb_derivation *der)
 
 /* The output in the base's order (what a property check reads): element i
  * of the launch is element source(i) of the base. */
-static void unmap_output(const wb_job *job, const wb_derivation *der, const void *got, long n,
+static void unmap_output(const wb_test *test, const wb_derivation *der, const void *got, long n,
                          double *out)
 {
-    wb_output_map m = wb_output_map_of(job, der);
+    wb_output_map m = wb_output_map_of(test, der);
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) {
         int negated = 0;
         long from = wb_derived_source(i, &negated, &m);
-        double v = wb_load(job->dtype, got, (size_t)i);
+        double v = wb_load(test->dtype, got, (size_t)i);
         out[from] = negated ? -v : v;
     }
 }
 
-wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_guard_finding *seen)
+wb_category wb_test_launch(const wb_test *test, device_test *d, wb_result *r,
+                           wb_guard_finding *seen)
 {
     if (seen)
         wb_guard_begin(d->p.stream);
-    int rc = job->variant->launch(&d->p);
+    int rc = test->variant->launch(&d->p);
     if (seen)
         wb_guard_end(seen);
     if (rc == WB_UNSUPPORTED) {
         snprintf(r->message, sizeof r->message, "the variant reports it cannot handle %ldx%ld %s",
-                 job->rows, job->cols, wb_dtype_name(job->dtype));
+                 test->rows, test->cols, wb_dtype_name(test->dtype));
         return WB_CAT_UNSUPPORTED;
     }
     if (rc == WB_NOT_IMPLEMENTED) {
@@ -117,11 +118,11 @@ wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_g
     return WB_CAT_NONE;
 }
 
-static int check_fences(const wb_job *job, device_case *d, wb_result *r)
+static int check_fences(const wb_test *test, device_test *d, wb_result *r)
 {
     const wb_devbuf *fenced[5] = {&d->out, &d->work, &d->in[0], &d->in[1], &d->in[2]};
     const char *what[5] = {"output y", "workspace", "input 0", "input 1", "input 2"};
-    for (int b = 0; b < 2 + job->op->n_inputs; b++) {
+    for (int b = 0; b < 2 + test->op->n_inputs; b++) {
         long off;
         int found;
         if (!fenced[b]->base)
@@ -137,29 +138,29 @@ static int check_fences(const wb_job *job, device_case *d, wb_result *r)
     return 0;
 }
 
-int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
+int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                    const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r)
 {
-    if (check_fences(job, d, r))
+    if (check_fences(test, d, r))
         return -1;
-    for (int k = 0; k < job->op->n_inputs; k++) {
+    for (int k = 0; k < test->op->n_inputs; k++) {
         wb_derivation dk = for_input(der, k);
         long first = -1;
-        if (wb_check_derived(d->in[k].data, d->base[k].data, wb_dtype_size(job->dtype), job->rows,
-                             job->cols, &dk, d->p.stream, &first))
+        if (wb_check_derived(d->in[k].data, d->base[k].data, wb_dtype_size(test->dtype), test->rows,
+                             test->cols, &dk, d->p.stream, &first))
             return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         if (first >= 0)
             return wb_fail(r, WB_CAT_INPUT_MODIFIED,
                            "input %d was modified: x[%ld][%ld] (flat %ld) differs after the launch",
-                           k, first / job->cols, first % job->cols, first);
+                           k, first / test->cols, first % test->cols, first);
     }
     cudaError_t err = cudaMemcpy(got, d->out.data, h->out_bytes, cudaMemcpyDeviceToHost);
     if (err != cudaSuccess)
         return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
     long n = (long)h->out_count;
-    wb_output_map m = wb_output_map_of(job, der);
+    wb_output_map m = wb_output_map_of(test, der);
     wb_expected e = {h->hc.want, h->hc.bound, wb_derived_source, &m, WB_POISON_PATTERN};
-    wb_verdict v = wb_compare_expected(job->dtype, got, &e, n);
+    wb_verdict v = wb_compare_expected(test->dtype, got, &e, n);
     if (v.max_error > r->max_error)
         r->max_error = v.max_error;
     if (v.category != WB_CAT_NONE) {
@@ -170,12 +171,12 @@ int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
                        wrong_as != WB_CAT_NONE ? "on a repeated call with fresh inputs: " : "",
                        msg);
     }
-    if (job->op->check) {
+    if (test->op->check) {
         double *in_base_order = malloc((size_t)n * sizeof(double));
         if (!in_base_order)
             return wb_fail(r, WB_CAT_CRASH, "out of host memory");
-        unmap_output(job, der, got, n, in_base_order);
-        const char *why = job->op->check(&h->hc, in_base_order);
+        unmap_output(test, der, got, n, in_base_order);
+        const char *why = test->op->check(&h->hc, in_base_order);
         free(in_base_order);
         if (why)
             return wb_fail(r, WB_CAT_PROPERTY, "%s", why);
@@ -185,15 +186,15 @@ int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
 
 /* The output of one more launch with the input guards filled with `byte`,
  * into out; 0, or -1 when that launch itself failed (no conclusion). */
-static int launch_with_guards(const wb_job *job, device_case *d, unsigned char byte, void *out,
+static int launch_with_guards(const wb_test *test, device_test *d, unsigned char byte, void *out,
                               size_t bytes)
 {
     wb_result scratch = {0};
-    for (int k = 0; k < job->op->n_inputs; k++)
+    for (int k = 0; k < test->op->n_inputs; k++)
         if (wb_devbuf_refill_guards(&d->in[k], byte))
             return -1;
     if (wb_devbuf_fill(&d->out, WB_POISON_BYTE) ||
-        wb_case_launch(job, d, &scratch, NULL) != WB_CAT_NONE)
+        wb_test_launch(test, d, &scratch, NULL) != WB_CAT_NONE)
         return -1;
     return cudaMemcpy(out, d->out.data, bytes, cudaMemcpyDeviceToHost) == cudaSuccess ? 0 : -1;
 }
@@ -201,20 +202,20 @@ static int launch_with_guards(const wb_job *job, device_case *d, unsigned char b
 /* A wrong answer that changes when only the bytes around the inputs change
  * (and comes back when they do) was read from outside the inputs. A kernel
  * whose output varies from run to run (float atomics) gives no conclusion. */
-static int reads_outside_inputs(const wb_job *job, device_case *d, const void *got, size_t bytes,
+static int reads_outside_inputs(const wb_test *test, device_test *d, const void *got, size_t bytes,
                                 long *first_diff)
 {
     if (!d->in[0].guard)
         return 0; /* --no-guards: compute-sanitizer's memcheck watches instead */
     unsigned char *zero = malloc(bytes), *again = malloc(bytes);
     int outside = 0;
-    if (zero && again && !launch_with_guards(job, d, 0x00, zero, bytes) &&
-        !launch_with_guards(job, d, WB_INPUT_GUARD_BYTE, again, bytes) &&
+    if (zero && again && !launch_with_guards(test, d, 0x00, zero, bytes) &&
+        !launch_with_guards(test, d, WB_INPUT_GUARD_BYTE, again, bytes) &&
         !memcmp(again, got, bytes) && memcmp(zero, got, bytes)) {
         size_t i = 0;
         while (zero[i] == ((const unsigned char *)got)[i])
             i++;
-        *first_diff = (long)(i / wb_dtype_size(job->dtype));
+        *first_diff = (long)(i / wb_dtype_size(test->dtype));
         outside = 1;
     }
     free(zero);
@@ -227,13 +228,14 @@ static int is_value_failure(wb_category c)
     return c == WB_CAT_WRONG || c == WB_CAT_NAN || c == WB_CAT_PROPERTY;
 }
 
-static int alloc_case(const wb_job *job, const wb_host_data *h, device_case *d, wb_result *r)
+static int alloc_device_test(const wb_test *test, const wb_host_data *h, device_test *d,
+                             wb_result *r)
 {
-    d->p.dtype = job->dtype;
-    d->p.rows = job->rows;
-    d->p.cols = job->cols;
+    d->p.dtype = test->dtype;
+    d->p.rows = test->rows;
+    d->p.cols = test->cols;
     const void **in[3] = {&d->p.x, &d->p.x2, &d->p.x3};
-    for (int k = 0; k < job->op->n_inputs; k++) {
+    for (int k = 0; k < test->op->n_inputs; k++) {
         if (wb_devbuf_alloc(&d->in[k], h->bytes, WB_INPUT_GUARD_BYTE))
             return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         *in[k] = d->in[k].data;
@@ -241,7 +243,7 @@ static int alloc_case(const wb_job *job, const wb_host_data *h, device_case *d, 
     if (wb_devbuf_alloc(&d->out, h->out_bytes, WB_CANARY_BYTE))
         return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
     d->p.y = d->out.data;
-    size_t work = job->variant->workspace ? job->variant->workspace(&d->p) : 0;
+    size_t work = test->variant->workspace ? test->variant->workspace(&d->p) : 0;
     if (work) {
         if (wb_devbuf_alloc(&d->work, work, WB_CANARY_BYTE))
             return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
@@ -253,7 +255,7 @@ static int alloc_case(const wb_job *job, const wb_host_data *h, device_case *d, 
     return 0;
 }
 
-static void free_case(device_case *d)
+static void free_device_test(device_test *d)
 {
     /* after a sticky error these fail too; the worker is replaced anyway */
     for (int k = 0; k < 3; k++)
@@ -265,9 +267,9 @@ static void free_case(device_case *d)
     memset(d, 0, sizeof *d);
 }
 
-static int unsupported(const wb_job *job, wb_result *r, const char *why)
+static int unsupported(const wb_test *test, wb_result *r, const char *why)
 {
-    if (job->must_support)
+    if (test->must_support)
         return wb_fail(r, WB_CAT_MISSING_SUPPORT,
                        "%.400s, and the week requires every graded shape (its score file's "
                        "'require shapes' line)",
@@ -281,17 +283,17 @@ static int unsupported(const wb_job *job, wb_result *r, const char *why)
 
 /* The checked launch, watched by the run-time guard; 0 when it passed,
  * 1 when the variant answered unsupported (reported), -1 failed. */
-static int checked_launch(const wb_job *job, const wb_host_data *h, device_case *d,
+static int checked_launch(const wb_test *test, const wb_host_data *h, device_test *d,
                           const wb_derivation *der, void *got, wb_result *r)
 {
     char why[200];
     int watch = wb_settings.runtime_guard && wb_guard_ready(why, sizeof why);
     wb_guard_finding seen = {0};
-    wb_category c = wb_case_launch(job, d, r, watch ? &seen : NULL);
+    wb_category c = wb_test_launch(test, d, r, watch ? &seen : NULL);
     if (c == WB_CAT_UNSUPPORTED) {
         char what[WB_MSG_LEN];
         memcpy(what, r->message, sizeof what);
-        return unsupported(job, r, what) ? -1 : 1;
+        return unsupported(test, r, what) ? -1 : 1;
     }
     if (c != WB_CAT_NONE) {
         r->category = c;
@@ -299,10 +301,10 @@ static int checked_launch(const wb_job *job, const wb_host_data *h, device_case 
     }
     if (seen.category != WB_CAT_NONE)
         return wb_fail(r, seen.category, "%s", seen.message);
-    if (!wb_case_verify(job, h, d, der, got, WB_CAT_NONE, r))
+    if (!wb_test_verify(test, h, d, der, got, WB_CAT_NONE, r))
         return 0;
     long at;
-    if (is_value_failure(r->category) && reads_outside_inputs(job, d, got, h->out_bytes, &at))
+    if (is_value_failure(r->category) && reads_outside_inputs(test, d, got, h->out_bytes, &at))
         return wb_fail(r, WB_CAT_READ_OOB,
                        "the output changes when only the bytes just outside the inputs change "
                        "(first at flat index %ld): the kernel reads past an input's bounds",
@@ -320,17 +322,17 @@ static struct {
     wb_devbuf in[3];
 } device_base;
 
-static const wb_devbuf *base_for(const wb_job *job, const wb_host_data *h, wb_result *r)
+static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_result *r)
 {
-    if (device_base.valid && device_base.op_index == job->op_index &&
-        device_base.kind == job->kind && device_base.dtype == job->dtype &&
-        device_base.rows == job->rows && device_base.cols == job->cols &&
-        device_base.seed == job->base_seed)
+    if (device_base.valid && device_base.op_index == test->op_index &&
+        device_base.kind == test->kind && device_base.dtype == test->dtype &&
+        device_base.rows == test->rows && device_base.cols == test->cols &&
+        device_base.seed == test->base_seed)
         return device_base.in;
     for (int k = 0; k < 3; k++)
         wb_devbuf_release(&device_base.in[k]);
     device_base.valid = 0;
-    for (int k = 0; k < job->op->n_inputs; k++) {
+    for (int k = 0; k < test->op->n_inputs; k++) {
         if (wb_devbuf_alloc(&device_base.in[k], h->bytes, WB_INPUT_GUARD_BYTE) ||
             cudaMemcpy(device_base.in[k].data, h->typed[k], h->bytes, cudaMemcpyHostToDevice) !=
                 cudaSuccess) {
@@ -340,12 +342,12 @@ static const wb_devbuf *base_for(const wb_job *job, const wb_host_data *h, wb_re
         }
     }
     device_base.valid = 1;
-    device_base.op_index = job->op_index;
-    device_base.kind = job->kind;
-    device_base.dtype = job->dtype;
-    device_base.rows = job->rows;
-    device_base.cols = job->cols;
-    device_base.seed = job->base_seed;
+    device_base.op_index = test->op_index;
+    device_base.kind = test->kind;
+    device_base.dtype = test->dtype;
+    device_base.rows = test->rows;
+    device_base.cols = test->cols;
+    device_base.seed = test->base_seed;
     return device_base.in;
 }
 
@@ -356,70 +358,70 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static int run_case(const wb_job *job, uint64_t seed, wb_result *r);
+static int run_case(const wb_test *test, uint64_t seed, wb_result *r);
 
-int wb_run_case(const wb_job *job, uint64_t seed, wb_result *r)
+int wb_run_test(const wb_test *test, uint64_t seed, wb_result *r)
 {
     double began = now_s();
-    int rc = run_case(job, seed, r);
+    int rc = run_case(test, seed, r);
     r->wall_s = now_s() - began;
     return rc;
 }
 
-static int run_case(const wb_job *job, uint64_t seed, wb_result *r)
+static int run_case(const wb_test *test, uint64_t seed, wb_result *r)
 {
     const wb_host_data *h = NULL;
-    device_case d = {0};
+    device_test d = {0};
     wb_timed_state *timed = NULL;
     void *got = NULL;
     int rc = -1, locked = 0;
     wb_rng rng;
     wb_rng_seed(&rng, seed);
     /* the checked launch's derivation, and the repeated call's */
-    wb_derivation checked = wb_random_derivation(job, &rng);
-    wb_derivation repeated = wb_random_derivation(job, &rng);
+    wb_derivation checked = wb_random_derivation(test, &rng);
+    wb_derivation repeated = wb_random_derivation(test, &rng);
 
     r->ran = 1;
-    if (job->undeclared) {
+    if (test->undeclared) {
         wb_fail(r, WB_CAT_MISSING_SUPPORT,
                 "the week requires %s, which this variant's dtypes mask leaves out (declare it "
                 "in wb_lesson_variants[] and handle it in the launcher)",
-                wb_dtype_name(job->dtype));
+                wb_dtype_name(test->dtype));
         return -1;
     }
-    if (job->variant->max_cols > 0 && job->cols > job->variant->max_cols) {
+    if (test->variant->max_cols > 0 && test->cols > test->variant->max_cols) {
         char why[160];
         snprintf(why, sizeof why, "rows longer than %ld (the variant's max_cols)",
-                 job->variant->max_cols);
-        return unsupported(job, r, why);
+                 test->variant->max_cols);
+        return unsupported(test, r, why);
     }
     /* host work first, without the GPU: other workers use it meanwhile */
-    if (!(h = wb_host_for_group(job)) || !(got = malloc(h->out_bytes ? h->out_bytes : 1))) {
-        wb_fail(r, WB_CAT_CRASH, "out of host memory for %ldx%ld", job->rows, job->cols);
+    if (!(h = wb_host_for_group(test)) || !(got = malloc(h->out_bytes ? h->out_bytes : 1))) {
+        wb_fail(r, WB_CAT_CRASH, "out of host memory for %ldx%ld", test->rows, test->cols);
         goto done;
     }
     if (wb_gpu_acquire(WB_GPU_SHARED))
         goto done;
     locked = 1;
-    if (!(d.base = base_for(job, h, r)) || alloc_case(job, h, &d, r))
+    if (!(d.base = base_for(test, h, r)) || alloc_device_test(test, h, &d, r))
         goto done;
-    if (wb_case_prepare(job, &d, &checked)) {
+    if (wb_test_prepare(test, &d, &checked)) {
         wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
-    int result = checked_launch(job, h, &d, &checked, got, r);
+    int result = checked_launch(test, h, &d, &checked, got, r);
     if (result != 0) {
         rc = result > 0 ? 0 : -1;
         goto done;
     }
-    if (!job->timed) {
+    if (!test->timed) {
         r->passed = 1;
         r->category = WB_CAT_NONE;
         rc = 0;
         goto done;
     }
 
-    if (!(timed = wb_timed_prepare(job, h, &d, r)))
+    if (!(timed = wb_timed_prepare(test, h, &d, r)))
         goto done;
     wb_gpu_release();
     locked = 0;
@@ -435,16 +437,16 @@ static int run_case(const wb_job *job, uint64_t seed, wb_result *r)
 
     /* the call after many: fresh inputs must give fresh, right results, so a
      * kernel that skips work when called again is caught */
-    if (wb_case_prepare(job, &d, &repeated)) {
+    if (wb_test_prepare(test, &d, &repeated)) {
         wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
-    wb_category c = wb_case_launch(job, &d, r, NULL);
+    wb_category c = wb_test_launch(test, &d, r, NULL);
     if (c != WB_CAT_NONE) {
         r->category = c;
         goto done;
     }
-    if (wb_case_verify(job, h, &d, &repeated, got, WB_CAT_REPEAT_MISMATCH, r) ||
+    if (wb_test_verify(test, h, &d, &repeated, got, WB_CAT_REPEAT_MISMATCH, r) ||
         wb_timed_judge(timed, r))
         goto done;
     r->passed = 1;
@@ -452,7 +454,7 @@ static int run_case(const wb_job *job, uint64_t seed, wb_result *r)
     rc = 0;
 done:
     wb_timed_free(timed);
-    free_case(&d);
+    free_device_test(&d);
     if (locked)
         wb_gpu_release();
     free(got);

@@ -1,7 +1,7 @@
-/* device_case.h: a test's buffers on the device and the steps run_case.c and
+/* device_test.h: a test's buffers on the device and the steps run_case.c and
  * timed_check.c share: uploading, poisoning, one checked launch, verifying. */
-#ifndef WB_DEVICE_CASE_H
-#define WB_DEVICE_CASE_H
+#ifndef WB_DEVICE_TEST_H
+#define WB_DEVICE_TEST_H
 
 #include <stdint.h>
 
@@ -10,11 +10,11 @@
 #include "host_data.h"
 #include "result.h"
 
-typedef struct device_case {
+typedef struct device_test {
     const wb_devbuf *base; /* the group's base inputs (never given to a launcher) */
     wb_devbuf in[3], out, work;
     wb_problem p;
-} device_case;
+} device_test;
 
 /* What run_case needs from the run (set by main.c, or by a worker from
  * what the parent sent it). */
@@ -32,17 +32,18 @@ int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
 
 /* Derive the launch's inputs from the base (derivation.h) and poison the
  * output and workspace. */
-int wb_case_prepare(const wb_job *job, device_case *d, const wb_derivation *der);
+int wb_test_prepare(const wb_test *test, device_test *d, const wb_derivation *der);
 /* Launch once and wait for the whole device; the category of what went
  * wrong (UNSUPPORTED and NOT_IMPLEMENTED included, with r's message), or NONE.
  * With `seen`, the run-time guard watches the launcher's call (and only it)
  * and *seen gets what it found. */
 typedef struct wb_guard_finding wb_guard_finding;
-wb_category wb_case_launch(const wb_job *job, device_case *d, wb_result *r, wb_guard_finding *seen);
+wb_category wb_test_launch(const wb_test *test, device_test *d, wb_result *r,
+                           wb_guard_finding *seen);
 /* Guards, unchanged inputs, then values against the base reference read
  * through the launch's derivation; 0 or -1 (r says why; a wrong value is
  * reported as wrong_as when that is not NONE). */
-int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
+int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                    const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r);
 
 /* The timing phase (timed_check.c). Prepare allocates what the loop needs
@@ -51,7 +52,7 @@ int wb_case_verify(const wb_job *job, const wb_host_data *h, device_case *d,
  * again, after the fresh-input re-check); free is safe at any point. Each
  * returns 0, or -1 with r's verdict set. */
 typedef struct wb_timed_state wb_timed_state;
-wb_timed_state *wb_timed_prepare(const wb_job *job, const wb_host_data *h, device_case *d,
+wb_timed_state *wb_timed_prepare(const wb_test *test, const wb_host_data *h, device_test *d,
                                  wb_result *r);
 int wb_timed_run(wb_timed_state *t, wb_result *r);
 int wb_timed_judge(wb_timed_state *t, wb_result *r);
