@@ -138,7 +138,7 @@ static void draw_input(wbt_run_state *s, int k, void *typed, double *value)
     wb_rng_seed(&rng, 20261129u + (uint64_t)k);
     size_t n = (size_t)s->rows * (size_t)s->cols;
     if (s->op->fill)
-        s->op->fill(&rng, s->dtype, s->rows, s->cols, k, value);
+        s->op->fill(&rng, s->dtype, s->rows, s->cols, 0, k, value);
     else
         for (size_t i = 0; i < n; i++)
             value[i] = 2.0 * wb_rng_uniform(&rng) - 1.0;
@@ -204,14 +204,14 @@ static int check_variant(wbt_run_state *s)
         return 2;
     }
     size_t out_n = (size_t)s->out_rows * (size_t)s->out_cols;
-    wb_host_test hc = {s->dtype,
-                       s->rows,
-                       s->cols,
-                       s->out_rows,
-                       s->out_cols,
-                       {s->in[0], s->in[1], s->in[2]},
-                       calloc(out_n, sizeof(double)),
-                       calloc(out_n, sizeof(double))};
+    wb_host_test hc = {.dtype = s->dtype,
+                       .rows = s->rows,
+                       .cols = s->cols,
+                       .out_rows = s->out_rows,
+                       .out_cols = s->out_cols,
+                       .in = {s->in[0], s->in[1], s->in[2]},
+                       .want = calloc(out_n, sizeof(double)),
+                       .bound = calloc(out_n, sizeof(double))};
     if (!hc.want || !hc.bound) {
         fprintf(stderr, "trace: out of memory for the reference\n");
         return 1;
