@@ -16,19 +16,25 @@
  * exits 1. An `@fatal` from an earlier stage also makes it exit 1.
  *
  * Usage: nwback [-emit FILE.nw] [-shared FILE.nw]... [-tangled-prefix DIR]
- *               [-usemap MAPFILE]
+ *               [-index FILE]
  *   -emit FILE     the file (as named by @file) to write; default: the first
  *   -shared FILE   chunks first defined in FILE may be unused here (they are
  *                  shared with other chapters); repeatable
  *   -tangled-prefix DIR   root chunks are shown as DIR/<stem>/NAME
  *                  (default "tangled")
- *   -usemap MAP    write chunk uses inside code as placeholder identifiers and
- *                  MAP as lines "PLACEHOLDER<TAB>HTML link" (see below)
+ *   -index FILE    write chunk uses inside code as placeholder identifiers,
+ *                  and FILE, tab-separated lines:
+ *                    use PLACEHOLDER CHUNK HREF   (HREF empty: never defined)
+ *                    ident NAME KIND PAGE ANCHOR  (KIND: kernel, launcher,
+ *                                                  device, type or other)
+ *                    defn NAME CHUNK PART PAGE ANCHOR  (a chunk defining NAME;
+ *                                                  PART empty if it has one part)
  * Pages: FILE's page is its basename up to the first '-' (or up to ".nw")
  * plus ".html"; links to chunks defined in another file point at that page.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -604,36 +610,28 @@ static void sb_chunk_link(strbuf *o, int blk, int with_part)
 }
 
 /* Code blocks cannot hold links, and a chunk name inside code confuses the
- * highlighter (an apostrophe opens a character literal). With -usemap, a use
+ * highlighter (an apostrophe opens a character literal). With -index, a use
  * is written as a placeholder identifier the highlighter leaves alone, and
- * the map file gives, per placeholder, the HTML link that build.sh puts in
- * its place after pandoc has run. */
-static FILE *usemap;
+ * the index file names, per placeholder, the chunk and where it is defined;
+ * the book's filter (book/filters/chunks.lua) puts the link or the name in
+ * its place. */
+static FILE *indexfile;
 static int nplaceholders;
 
-static void html_escape(FILE *f, const char *s)
+/* s as one TSV field: tabs and newlines would split the record */
+static void tsv_field(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
+    for (; *s; s++)
+        fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+}
+
+/* "page.html#anchor" for a block in another file, "#anchor" in this one */
+static void write_href(FILE *f, const block *d)
+{
+    if (d->file != emit_file)
+        tsv_field(f, files[d->file].page);
+    fputc('#', f);
+    tsv_field(f, d->anchor);
 }
 
 static void write_use_placeholder(strbuf *code, const char *name)
@@ -641,22 +639,12 @@ static void write_use_placeholder(strbuf *code, const char *name)
     int id = ++nplaceholders;
     int c = find_name(name);
     sb_printf(code, "NWUSE7Q%dZ", id);
-    fprintf(usemap, "NWUSE7Q%dZ\t", id);
-    if (c >= 0 && names[c].ndefs) {
-        const block *d = &blocks[names[c].defs[0]];
-        fputs("<a class=\"chunk-use\" href=\"", usemap);
-        if (d->file != emit_file)
-            html_escape(usemap, files[d->file].page);
-        fputs("#", usemap);
-        html_escape(usemap, d->anchor);
-        fputs("\">\xE2\x9F\xA8", usemap);
-        html_escape(usemap, name);
-        fputs("\xE2\x9F\xA9</a>\n", usemap);
-    } else {
-        fputs("<span class=\"chunk-use\">\xE2\x9F\xA8", usemap);
-        html_escape(usemap, name);
-        fputs("\xE2\x9F\xA9</span>\n", usemap);
-    }
+    fprintf(indexfile, "use\tNWUSE7Q%dZ\t", id);
+    tsv_field(indexfile, name);
+    fputc('\t', indexfile);
+    if (c >= 0 && names[c].ndefs)
+        write_href(indexfile, &blocks[names[c].defs[0]]);
+    fputc('\n', indexfile);
 }
 
 static const char *code_class(const block *b)
@@ -751,7 +739,7 @@ static void write_code(strbuf *o, int blk)
         else if (s->kind == SEG_NL)
             sb_puts(&code, "\n");
         else if (s->kind == SEG_USE) {
-            if (usemap)
+            if (indexfile)
                 write_use_placeholder(&code, s->s);
             else {
                 sb_puts(&code, "\xE2\x9F\xA8");
@@ -1035,10 +1023,120 @@ static void write_indexes(strbuf *o)
     free(ids);
 }
 
+/* ---- the index file: what each identifier is and where it is defined ------ */
+
+/* The code of a block as one line: " " before each line, uses as <<name>> */
+static void block_code_line(strbuf *o, const block *b)
+{
+    sb_puts(o, " ");
+    for (size_t k = 0; k < b->nsegs; k++) {
+        const seg *s = &b->segs[k];
+        if (s->kind == SEG_TEXT)
+            sb_puts(o, s->s);
+        else if (s->kind == SEG_NL)
+            sb_puts(o, " ");
+        else if (s->kind == SEG_USE)
+            sb_printf(o, "<<%s>>", s->s);
+    }
+}
+
+/* Does the extended regular expression PREFIX + NAME + SUFFIX match TEXT?
+ * (NAME with its regex characters escaped.) On a match, *at is its start. */
+static int matches(const char *prefix, const char *name, const char *suffix, const char *text,
+                   size_t *at)
+{
+    strbuf re = {0};
+    sb_puts(&re, prefix);
+    for (const char *p = name; *p; p++) {
+        if (strchr("[]\\.^$*+?(){}|", *p))
+            sb_putn(&re, "\\", 1);
+        sb_putn(&re, p, 1);
+    }
+    sb_puts(&re, suffix);
+    regex_t rx;
+    regmatch_t m;
+    int hit = 0;
+    if (regcomp(&rx, sb_str(&re), REG_EXTENDED) == 0) {
+        hit = regexec(&rx, text, 1, &m, 0) == 0;
+        if (hit && at)
+            *at = (size_t)m.rm_so;
+        regfree(&rx);
+    }
+    free(re.p);
+    return hit;
+}
+
+/* What NAME is, from the code of the chunk that declares it with %def:
+ * launcher (named launch_*), type (also "struct alignas(16) NAME {"), kernel
+ * (__global__), device (__device__) or other. For a function, the declaration is the text from the last ';',
+ * '{' or '}' before "NAME(" (or "NAME<"). */
+static const char *ident_kind(const char *name, const char *code)
+{
+    size_t at;
+    if (strncmp(name, "launch_", 7) == 0)
+        return "launcher";
+    if (matches("(struct|class|union|enum|enum class)[ \t]+", name, "([^A-Za-z0-9_]|$)", code,
+                NULL) ||
+        matches("(struct|class|union)[ \t][^;{}]*[^A-Za-z0-9_]", name, "[ \t]*\\{", code, NULL) ||
+        matches("using[ \t]+", name, "[ \t]*=", code, NULL) ||
+        matches("typedef[^;]*[^A-Za-z0-9_]", name, "[ \t]*;", code, NULL))
+        return "type";
+    if (!matches("[^A-Za-z0-9_]", name, "[ \t]*(\\(|<)", code, &at))
+        return "other";
+    strbuf decl = {0};
+    sb_putn(&decl, code, at + 1);
+    const char *start = sb_str(&decl);
+    for (const char *p = start; *p; p++)
+        if (*p == ';' || *p == '{' || *p == '}')
+            start = p + 1;
+    const char *kind = strstr(start, "__global__")   ? "kernel"
+                       : strstr(start, "__device__") ? "device"
+                                                     : "other";
+    free(decl.p);
+    return kind;
+}
+
+/* Lines "ident NAME KIND PAGE ANCHOR" for every identifier this file
+ * indexes, each followed by "defn NAME CHUNK PART PAGE ANCHOR" for the
+ * chunks that define it (PART empty when the chunk has one definition). */
+static void write_ident_index(FILE *f)
+{
+    for (size_t i = 0; i < nidents; i++) {
+        const identinfo *id = &idents[i];
+        if (!id->anchor)
+            continue;
+        const block *decl = NULL;
+        for (size_t k = 0; k < id->ndefs && !decl; k++)
+            if (blocks[id->defs[k]].file == emit_file)
+                decl = &blocks[id->defs[k]];
+        strbuf code = {0};
+        block_code_line(&code, decl);
+        fputs("ident\t", f);
+        tsv_field(f, id->ident);
+        fprintf(f, "\t%s\t%s\t", ident_kind(id->ident, sb_str(&code)), files[emit_file].page);
+        tsv_field(f, id->anchor);
+        fputc('\n', f);
+        free(code.p);
+        for (size_t k = 0; k < id->ndefs; k++) {
+            const block *d = &blocks[id->defs[k]];
+            fputs("defn\t", f);
+            tsv_field(f, id->ident);
+            fputc('\t', f);
+            tsv_field(f, d->name);
+            fputc('\t', f);
+            if (names[d->chunk].ndefs > 1)
+                fprintf(f, "%d", d->part);
+            fprintf(f, "\t%s\t", files[d->file].page);
+            tsv_field(f, d->anchor);
+            fputc('\n', f);
+        }
+    }
+}
+
 static void usage(void)
 {
     fputs("usage: nwback [-emit FILE.nw] [-shared FILE.nw]... [-tangled-prefix DIR]"
-          " [-usemap MAP] < pipeline\n",
+          " [-index FILE] < pipeline\n",
           stderr);
     exit(2);
 }
@@ -1056,9 +1154,9 @@ int main(int argc, char **argv)
             shared[nshared++] = argv[++i];
         } else if (strcmp(argv[i], "-tangled-prefix") == 0 && i + 1 < argc)
             tangled_prefix = argv[++i];
-        else if (strcmp(argv[i], "-usemap") == 0 && i + 1 < argc) {
-            usemap = fopen(argv[++i], "w");
-            if (!usemap) {
+        else if (strcmp(argv[i], "-index") == 0 && i + 1 < argc) {
+            indexfile = fopen(argv[++i], "w");
+            if (!indexfile) {
                 perror(argv[i]);
                 return 1;
             }
@@ -1104,8 +1202,10 @@ int main(int argc, char **argv)
     }
     write_indexes(&o);
     fputs(sb_str(&o), stdout);
-    if (usemap && fclose(usemap) != 0) {
-        perror("nwback: writing the use map");
+    if (indexfile)
+        write_ident_index(indexfile);
+    if (indexfile && fclose(indexfile) != 0) {
+        perror("nwback: writing the index file");
         return 1;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -106,7 +106,9 @@ stage lint make --no-print-directory lint
 
 echo "== book"
 stage book make --no-print-directory book
-[ -x book/tests/run.sh ] && counted book-tests book/tests/run.sh
+for t in book/tests/test_*.sh; do
+    counted "book-$(basename "$t" .sh)" "$t"
+done
 
 echo "== graders (GPU)"
 for g in build/week*/grade; do
