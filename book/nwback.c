@@ -22,6 +22,9 @@
  *                  shared with other chapters); repeatable
  *   -tangled-prefix DIR   root chunks are shown as DIR/<stem>/NAME
  *                  (default "tangled")
+ *   -check-prose   write no Markdown; report each measurement typed in the
+ *                  prose (a percentage, GB/s, a time, a ratio) outside a
+ *                  figure, as FILE:LINE, and exit 1 if there is one
  *   -index FILE    write chunk uses inside code as placeholder identifiers,
  *                  and FILE, tab-separated lines:
  *                    use PLACEHOLDER CHUNK HREF   (HREF empty: never defined)
@@ -669,6 +672,141 @@ static int is_root(const block *b)
     return names[b->chunk].nusers == 0;
 }
 
+/* ---- figures in the prose ---------------------------------------------------
+ * The inline figure form (book/README.md, "Figures in the prose"): a pandoc
+ * span [TEXT]{.fig ATTRIBUTES} whose number book/filters/figures.lua takes
+ * from bench/results, and [TEXT]{.given} for a number that is not measured
+ * (a datasheet value, a target, a prediction). nwback stamps each figure with
+ * its lesson line (line=N) for the filter's messages, and -check-prose finds
+ * measurements typed outside both. */
+static const char *const figure_attrs = "{.fig";
+static const char *const given_attrs = "{.given";
+
+/* a percentage, a bandwidth, a time, or a ratio (1.5x, 1.37 times) */
+static const char *const typed_measurement =
+    "(^|[^0-9A-Za-z_.])([0-9]+(\\.[0-9]+)? "
+    "?(%|GB/s|TB/s|MB/s|ms|\xC2\xB5s|us|ns)|[0-9]+(\\.[0-9]+)?(x|\xC3\x97)"
+    "|[0-9]+\\.[0-9]+ times)([^0-9A-Za-z_]|$)";
+
+/* text, with line=LINE added to each figure's attributes */
+static void sb_text_stamped(strbuf *o, const char *text, int line)
+{
+    const char *at;
+    size_t n = strlen(figure_attrs);
+    while ((at = strstr(text, figure_attrs)) != NULL) {
+        sb_putn(o, text, (size_t)(at - text) + n);
+        sb_printf(o, " line=%d", line);
+        text = at + n;
+    }
+    sb_puts(o, text);
+}
+
+/* blank (to spaces, newlines kept) s[from, to) */
+static void blank(char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to && s[i]; i++)
+        if (s[i] != '\n')
+            s[i] = ' ';
+}
+
+/* blank what is not prose: code spans, math, and the figure and given spans */
+static void blank_non_prose(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            i++;
+        } else if (s[i] == '`' || s[i] == '$') {
+            size_t run = 1;
+            while (i + run < n && s[i + run] == s[i])
+                run++;
+            for (size_t j = i + run; j + run <= n; j++) {
+                size_t k = 0;
+                while (k < run && s[j + k] == s[i])
+                    k++;
+                if (k == run) {
+                    blank(s, i, j + run);
+                    i = j + run - 1;
+                    break;
+                }
+            }
+        } else if (s[i] == ']' && (strncmp(s + i + 1, figure_attrs, strlen(figure_attrs)) == 0 ||
+                                   strncmp(s + i + 1, given_attrs, strlen(given_attrs)) == 0)) {
+            size_t open = i, depth = 0;
+            while (open > 0 && !(s[open] == '[' && depth == 1)) {
+                depth += s[open] == ']';
+                depth -= s[open] == '[';
+                open--;
+            }
+            const char *close = strchr(s + i, '}');
+            size_t end = close ? (size_t)(close - s) + 1 : n;
+            blank(s, open, end);
+            i = end - 1;
+        }
+    }
+}
+
+/* -check-prose: print FILE:LINE for every measurement typed in the emitted
+ * file's documentation chunks outside a figure; returns how many */
+static int check_prose(void)
+{
+    regex_t rx;
+    if (regcomp(&rx, typed_measurement, REG_EXTENDED) != 0) {
+        fputs("nwback: cannot compile the typed-measurement pattern\n", stderr);
+        exit(2);
+    }
+    int found = 0;
+    for (size_t i = 0; i < nblocks; i++) {
+        const block *b = &blocks[i];
+        if (b->is_code || b->file != emit_file)
+            continue;
+        strbuf text = {0};
+        int *line_of = NULL; /* lesson line of each line of text */
+        size_t nlines = 0, caplines = 0;
+        int in_quote = 0, last = b->line;
+        for (size_t k = 0; k < b->nsegs; k++) {
+            const seg *sg = &b->segs[k];
+            if (sg->kind == SEG_QUOTE || sg->kind == SEG_ENDQUOTE)
+                in_quote = sg->kind == SEG_QUOTE;
+            else if (sg->kind == SEG_TEXT && !in_quote)
+                sb_puts(&text, sg->s);
+            else if (sg->kind == SEG_NL) {
+                sb_puts(&text, "\n");
+                grow((void **)&line_of, &caplines, nlines, sizeof *line_of);
+                line_of[nlines++] = sg->line;
+            }
+            last = sg->line;
+        }
+        grow((void **)&line_of, &caplines, nlines, sizeof *line_of);
+        line_of[nlines++] = last;
+        char *s = text.p ? text.p : xstrdup("");
+        blank_non_prose(s);
+        char *line = s;
+        for (size_t l = 0; l < nlines && line; l++) {
+            char *next = strchr(line, '\n');
+            if (next)
+                *next = '\0';
+            const char *p = line;
+            regmatch_t m[3];
+            while (regexec(&rx, p, 3, m, p == line ? 0 : REG_NOTBOL) == 0) {
+                fprintf(stderr,
+                        "%s:%d: typed measurement \"%.*s\": take it from bench/results with "
+                        "[]{.fig ...}, or mark a number that is not measured [like this]{.given} "
+                        "(book/README.md)\n",
+                        files[b->file].name, line_of[l], (int)(m[2].rm_eo - m[2].rm_so),
+                        p + m[2].rm_so);
+                found++;
+                p += m[2].rm_eo;
+            }
+            line = next ? next + 1 : NULL;
+        }
+        free(s);
+        free(line_of);
+    }
+    regfree(&rx);
+    return found;
+}
+
 static void write_docs(strbuf *o, const block *b)
 {
     int in_quote = 0;
@@ -693,7 +831,7 @@ static void write_docs(strbuf *o, const block *b)
             if (in_quote)
                 sb_puts(&q, s->s);
             else
-                sb_puts(o, s->s);
+                sb_text_stamped(o, s->s, s->line);
             break;
         case SEG_NL:
             if (in_quote)
@@ -1136,7 +1274,7 @@ static void write_ident_index(FILE *f)
 static void usage(void)
 {
     fputs("usage: nwback [-emit FILE.nw] [-shared FILE.nw]... [-tangled-prefix DIR]"
-          " [-index FILE] < pipeline\n",
+          " [-index FILE] [-check-prose] < pipeline\n",
           stderr);
     exit(2);
 }
@@ -1144,6 +1282,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     const char *emit = NULL;
+    int check = 0;
     const char **shared = NULL;
     size_t nshared = 0, capshared = 0;
     for (int i = 1; i < argc; i++) {
@@ -1154,6 +1293,8 @@ int main(int argc, char **argv)
             shared[nshared++] = argv[++i];
         } else if (strcmp(argv[i], "-tangled-prefix") == 0 && i + 1 < argc)
             tangled_prefix = argv[++i];
+        else if (strcmp(argv[i], "-check-prose") == 0)
+            check = 1;
         else if (strcmp(argv[i], "-index") == 0 && i + 1 < argc) {
             indexfile = fopen(argv[++i], "w");
             if (!indexfile) {
@@ -1189,6 +1330,8 @@ int main(int argc, char **argv)
                 errors == 1 ? "" : "s");
         return 1;
     }
+    if (check)
+        return check_prose() ? 1 : 0;
     assign_ident_anchors();
 
     strbuf o = {0};

@@ -3,6 +3,7 @@
 #
 #   book_args ARGS...   OUT LESSON.nw... [RESULTS_DIR] [--results DIR]: sets
 #                       book_out (OUT), lessons and RESULTS (one GPU's results)
+#   book_check_prose WORK   reports measurements typed in the lessons' prose
 #   book_weave WORK     weaves every lesson to WORK/<stem>.md and its index
 #                       file WORK/<stem>.index (nwback), and writes the page
 #                       list WORK/pages.tsv; exits 1 after reporting every
@@ -24,7 +25,7 @@ REPO_DIR=$(dirname "$BOOK_DIR")
 NOWEB_LIB=${NOWEB_LIB:-/usr/lib/noweb}
 GPU=${GPU:-h200}
 BOOK_TITLE=${BOOK_TITLE:-"CUDA C kernel workbook"}
-BOOK_FILTERS=(results versus profile appendix chunks nav)
+BOOK_FILTERS=(results versus profile appendix figures chunks nav)
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 stem_of() { local b; b=$(basename "$1" .nw); echo "${b%%-*}"; }
@@ -61,28 +62,58 @@ book_args() {
     done
 }
 
-book_weave() {
-    local work=$1 l s failed=0 chapters=() shared=() flags=() inputs f
-    mkdir -p "$work"
-    gcc -std=c11 -Wall -Wextra -O2 -o "$work/nwback" "$BOOK_DIR/nwback.c" || die "cannot compile book/nwback.c"
+# book_split: the lessons as chapters and shared files
+book_split() {
+    local l
+    chapters=() shared=()
     for l in "${lessons[@]}"; do
         case $(basename "$l") in common* | shared*) shared+=("$l") ;; *) chapters+=("$l") ;; esac
     done
+}
+
+# book_nwback WORK: compile the back end into WORK
+book_nwback() {
+    mkdir -p "$1"
+    gcc -std=c11 -Wall -Wextra -O2 -o "$1/nwback" "$BOOK_DIR/nwback.c" || die "cannot compile book/nwback.c"
+}
+
+# book_woven WORK LESSON NWBACK-OPTIONS...: nwback on LESSON, shared files in front
+book_woven() {
+    local work=$1 l=$2 f inputs=() flags=()
+    shift 2
+    for f in "${shared[@]}"; do
+        flags+=(-shared "$f")
+        [ "$f" = "$l" ] || inputs+=("$f")
+    done
+    "$BOOK_DIR/cuda-markup" "${inputs[@]}" "$l" | "$NOWEB_LIB/finduses" | "$NOWEB_LIB/noidx" |
+        "$work/nwback" -emit "$l" "${flags[@]}" "$@"
+}
+
+# book_check_prose WORK: every measurement typed in the lessons' prose,
+# as LESSON:LINE (nwback -check-prose); status 1 if there is one
+book_check_prose() {
+    local l rc=0
+    book_split
+    book_nwback "$1"
+    for l in "${lessons[@]}"; do book_woven "$1" "$l" -check-prose || rc=1; done
+    return $rc
+}
+
+book_weave() {
+    local work=$1 l s failed=0 f
+    book_split
+    book_nwback "$work"
     if [ ${#chapters[@]} -gt 0 ]; then
         mapfile -t chapters < <(for l in "${chapters[@]}"; do printf '%s\t%s\n' "$(stem_of "$l")" "$l"; done |
             sort -V -k1,1 | cut -f2-)
     fi
-    for l in "${shared[@]}"; do flags+=(-shared "$l"); done
     : >"$work/pages.tsv"
     declare -A seen=()
     for l in "${chapters[@]}" "${shared[@]}"; do
         s=$(stem_of "$l")
         [ -z "${seen[$s]:-}" ] || die "$l and ${seen[$s]} would both become $s.html"
         seen[$s]=$l
-        inputs=()
-        for f in "${shared[@]}"; do [ "$f" = "$l" ] || inputs+=("$f"); done
-        if ! "$BOOK_DIR/cuda-markup" "${inputs[@]}" "$l" | "$NOWEB_LIB/finduses" | "$NOWEB_LIB/noidx" |
-            "$work/nwback" -emit "$l" -index "$work/$s.index" "${flags[@]}" >"$work/$s.md"; then
+        if ! book_woven "$work" "$l" -index "$work/$s.index" >"$work/$s.md"; then
             echo "$(basename "$0"): $l: weaving failed (see the messages above)" >&2
             failed=1
         fi

@@ -94,4 +94,43 @@ has "appendix: the provenance lines" '^- Copy ceiling 4300 GB/s$' \
     "$(q -r --arg src x 'include "appendix"; env_lines($src)' $FIX/h200/week9.json)"
 refuse "appendix: a profile is not a results file" q -e 'include "appendix"; is_results' $FIX/h200/week9-profile.json
 
+# ---- figures.jq: the numbers of the prose -------------------------------------------
+files=$(jq -n --slurpfile w $FIX/h200/week7.json --slurpfile t $FIX/h200/week7-torch.json \
+    --slurpfile p $FIX/h200/week9-profile.json --rawfile s $FIX/h200/week7-sweep.tsv \
+    --rawfile l $FIX/h200/week7-team-sweep.log \
+    '{"week7.json": $w[0], "week7-torch.json": $t[0], "week9-profile.json": $p[0],
+      "week7-sweep.tsv": $s, "week7-team-sweep.log": $l}')
+fig() { # fig REQUEST-JSON: the value (to four decimals), or "error: ..."
+    q -r --argjson r "$1" 'include "figures"; figures([{file: "week7.json", "vs-file": "week7.json"} + $r])
+        | if .error then "error: \(.error)" else .value * 10000 | round / 10000 end' <<<"$files"
+}
+same "figures: one row's field" 0.2 "$(fig '{"variant":"softmax_online","dtype":"f32","shape":"8192x1024","field":"ms"}')"
+same "figures: lists of words select several rows, agg= reduces them" "0.12 0.3 2" \
+    "$(for a in min max count; do fig '{"variant":"softmax_safe","dtype":"f32 f16","shape":"8192x1024","field":"ms","agg":"'$a'"}'; done | xargs)"
+has "figures: several rows without agg= are an error" '^error: 2 values' \
+    "$(fig '{"variant":"softmax_safe","dtype":"f32 f16","shape":"8192x1024","field":"ms"}')"
+has "figures: a missing row is an error naming the selection" '^error: no row of week7.json has variant=nope dtype=f32' \
+    "$(fig '{"variant":"nope","dtype":"f32","field":"ms"}')"
+same "figures: variant=best is the fastest that passed (not the faster failed one)" 0.2 \
+    "$(fig '{"variant":"best","op":"softmax","dtype":"f32","shape":"8192x1024","field":"ms"}')"
+has "figures: variant=best needs op=" 'needs op=' "$(fig '{"variant":"best","dtype":"f32","shape":"8192x1024","field":"ms"}')"
+same "figures: fn=speedup against a peer's file (same dtype and shape)" 1.62 \
+    "$(fig '{"fn":"speedup","variant":"best","op":"softmax","dtype":"f32","shape":"8192x1024","vs-file":"week7-torch.json"}')"
+same "figures: fn=longer against another variant" 50 \
+    "$(fig '{"fn":"longer","variant":"softmax_safe","vs-variant":"softmax_online","dtype":"f32","shape":"8192x1024"}')"
+same "figures: agg=count at-least= counts the pairs that reach it" 1 \
+    "$(fig '{"fn":"speedup","variant":"best","op":"softmax","dtype":"f32","shape":"8192x1024 1024x131072","vs-file":"week7-torch.json","agg":"count","at-least":"1.5"}')"
+same "figures: fn=pct_for, the share of the ceiling times= a peer's speed needs" 7.7778 \
+    "$(fig '{"fn":"pct_for","times":"1.5","variant":"softmax_online","dtype":"f32","shape":"8192x1024","vs-file":"week7-torch.json"}')"
+same "figures: scale= multiplies" 200 "$(fig '{"variant":"softmax_online","dtype":"f32","shape":"8192x1024","field":"ms","scale":"1000"}')"
+same "figures: env. fields" 4000 "$(fig '{"field":"env.copy_ceiling_gbps"}')"
+same "figures: a profile's metric and stall" "91.24 12.83" \
+    "$(fig '{"file":"week9-profile.json","variant":"copy","field":"dram_throughput_pct"}') $(fig '{"file":"week9-profile.json","variant":"copy","field":"stall.long_scoreboard"}')"
+same "figures: a sweep's TSV, with the copy of the same bytes" 3355.5 \
+    "$(fig '{"file":"week7-sweep.tsv","config":"lesson_online","dtype":"f32","shape":"8192x1024","field":"copy_gbps"}')"
+same "figures: a sweep's log, per shape and for the whole array" "0.9 0.99" \
+    "$(fig '{"file":"week7-team-sweep.log","config":"team128_u4","dtype":"f32","shape":"8192x8192","field":"vs_cub"}') $(fig '{"file":"week7-team-sweep.log","config":"lesson_best","dtype":"f32","field":"vs_cub"}')"
+has "figures: an unknown function is an error" 'no function fn=nope' \
+    "$(fig '{"fn":"nope","variant":"softmax_online","dtype":"f32","shape":"8192x1024"}')"
+
 finish
