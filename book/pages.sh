@@ -146,7 +146,7 @@ book_static_profiles() {
     [ "$BOOK_STATIC_PROFILE_DIR" = "$REPO_DIR/build" ] || return 0
     while IFS=$'\t' read -r group stem _; do
         if [ "$group" = chapter ] && [ -f "$REPO_DIR/build/$stem/lesson.o" ]; then
-            (cd "$REPO_DIR" && STATIC_PROFILE_QUIET=1 ci/static-profile.sh --if-stale "$stem" >/dev/null 2>&1) || true
+            (cd "$REPO_DIR" && STATIC_PROFILE_QUIET=1 grader/profile/static-profile.sh --if-stale "$stem" >/dev/null 2>&1) || true
         fi
     done <"$1/pages.tsv"
 }

@@ -80,10 +80,10 @@ echo "== build (nvcc, every week)"
 # bench-tools: the sweep programs under bench/ are compiled here and run only
 # by their own targets (make sweep-rows)
 stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries bench-tools
-# static profile: resources and SASS/PTX checks of grader/weekN.sass (ci/PROFILE.md)
+# static profile: resources and SASS/PTX checks of grader/weekN.sass (grader/profile/README.md)
 for lesson in lessons/week*-*.nw; do
     w=$(basename "$lesson" | cut -d- -f1)
-    stage "static-profile-$w" ci/static-profile.sh "$w"
+    stage "static-profile-$w" grader/profile/static-profile.sh "$w"
 done
 
 echo "== host tests (no GPU needed)"
@@ -97,8 +97,8 @@ for t in grader/tests/test_*.sh; do
 done
 counted grader-cli ci/tests/grader_cli.sh
 counted sweep-cli ci/tests/sweep_cli.sh
-counted profile-parsers ci/tests/profile_parsers.sh
-counted grade-profile ci/tests/grade_profile.sh
+counted profile-parsers grader/profile/tests/test_parsers.sh
+counted grade-profile grader/profile/tests/test_grade_profile.sh
 counted student-edition ci/tests/student_edition.sh
 
 echo "== lint"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# ci/profile/lib.sh: helpers shared by ci/static-profile.sh, ci/profile.sh and
-# ci/sanitize.sh (sourced, not run). Plain bash and awk (mawk is enough): the
+# grader/profile/lib.sh: helpers shared by grader/profile/static-profile.sh, grader/profile/profile.sh and
+# grader/profile/sanitize.sh (sourced, not run). Plain bash and awk (mawk is enough): the
 # GPU machine has neither jq nor gawk for certain.
 
 PROFILE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -54,6 +54,16 @@ demangle() {
 kernel_names() {
     awk -f "$PROFILE_LIB_DIR/ptxas-res.awk" "$1" | cut -f2 | awk '!seen[$0]++' |
         demangle | awk -f "$PROFILE_LIB_DIR/demangled.awk" -f "$PROFILE_LIB_DIR/names.awk"
+}
+
+# this_gpu: the name of the GPU a grader started now would use (the first of
+# CUDA_VISIBLE_DEVICES, else device 0), as nvidia-smi names it; nothing
+# without nvidia-smi or a GPU
+this_gpu() {
+    local dev=${CUDA_VISIBLE_DEVICES:-0} out
+    command -v nvidia-smi >/dev/null || return 0
+    out=$(nvidia-smi --query-gpu=name --format=csv,noheader -i "${dev%%,*}" 2>/dev/null) || return 0
+    printf '%s\n' "${out%%$'\n'*}"
 }
 
 # gpu_folder "NVIDIA H200" -> h200, as the grader names bench/results folders

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# profile_parsers.sh: host-side tests of the profile and sanitize tooling
-# (ci/profile/*.awk, ci/static-profile.sh, ci/profile.sh, ci/sanitize.sh) on
+# test_parsers.sh: host-side tests of the profile and sanitize tooling
+# (grader/profile/*.awk, grader/profile/static-profile.sh, grader/profile/profile.sh, grader/profile/sanitize.sh) on
 # hand-written fixtures of ptxas -v, cuobjdump, ncu CSV and compute-sanitizer
-# output (ci/tests/fixtures/profile/), with stand-ins for ncu, nvidia-smi,
+# output (grader/profile/tests/fixtures/profile/), with stand-ins for ncu, nvidia-smi,
 # compute-sanitizer, cuobjdump and the grader. No GPU needed. Runs each awk
 # program under mawk too when it is installed (the GPU machine may have no
-# gawk). Prints "N passed, N failed".
+# gawk). TAP, through ci/tests/tap.sh.
 set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 2
-FIX=ci/tests/fixtures/profile
-P=ci/profile
+cd "$(dirname "$0")/../../.." || exit 2
+FIX=grader/profile/tests/fixtures/profile
+P=grader/profile
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 
 valid_json() { # NAME FILE
-    if ! command -v jq >/dev/null; then ok "$1 (jq not installed: not checked)"; return; fi
-    if jq -e . "$2" >/dev/null 2>"$tmp/jq.err"; then ok "$1"; else bad "$1" "$(cat "$tmp/jq.err"; head -c 2000 "$2")"; fi
+    if ! command -v jq >/dev/null; then skip "$1" "jq not installed"; return; fi
+    if jq -e . "$2" >/dev/null 2>"$tmp/jq.err"; then pass "$1"; else fail "$1" "$(cat "$tmp/jq.err"; head -c 2000 "$2")"; fi
 }
 
 awks=(awk)
@@ -149,13 +149,13 @@ out=$(run_rules "$tmp/p2.tsv" ptx)
 has "rules (PTX): a 4-byte load is not LDG.E.128" '^FAIL copy_vec16: copy_vec16 contains LDG.E.128, ?STG.E.128.*no LDG.E.128, STG.E.128 in its PTX' "$out"
 
 # ---- static-profile.sh end to end, on the SASS path with a stand-in cuobjdump
-mkdir -p "$tmp/repo/build/weekT" "$tmp/repo/ci" "$tmp/repo/grader"
-cp -r ci/profile ci/static-profile.sh "$tmp/repo/ci/"
+mkdir -p "$tmp/repo/build/weekT" "$tmp/repo/grader/profile"
+cp grader/profile/*.sh grader/profile/*.awk "$tmp/repo/grader/profile/"
 cp $FIX/ptxas-v.txt "$tmp/repo/build/weekT/resource-usage.txt"
 echo obj >"$tmp/repo/build/weekT/lesson.o"
 printf '%s\n' '*  spills 0' 'copy_vec16 contains LDG.E.128 STG.E.128' 'copy_vec16 spills 64' \
     'transpose_tiled contains LDS STS BAR' 'transpose_tiled lacks SHFL' >"$tmp/repo/grader/weekT.sass"
-out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" ci/static-profile.sh T 2>&1); rc=$?
+out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" grader/profile/static-profile.sh T 2>&1); rc=$?
 same "static-profile.sh (SASS): exit 0 when every check passes" 0 "$rc"
 has "static-profile.sh (SASS): newest architecture, both resource sources" \
     'Resources from ptxas -v \(build/weekT/resource-usage.txt\) and cuobjdump' "$out"
@@ -163,24 +163,24 @@ has "static-profile.sh (SASS): a spills rule allows a kernel's spills" '^\| copy
 valid_json "static-profile.sh (SASS): JSON valid" "$tmp/repo/build/weekT/static-profile.json"
 has "static-profile.sh (SASS): local memory from cuobjdump" '"local_bytes": 24' "$(cat "$tmp/repo/build/weekT/static-profile.json")"
 printf '%s\n' 'transpose_tiled contains SHFL' >"$tmp/repo/grader/weekT.sass"
-out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" STATIC_PROFILE_QUIET=1 ci/static-profile.sh T 2>&1); rc=$?
+out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" STATIC_PROFILE_QUIET=1 grader/profile/static-profile.sh T 2>&1); rc=$?
 same "static-profile.sh: a new spill fails (exit 1)" 1 "$rc"
 has "static-profile.sh: the failure names kernel and rule" '^FAIL copy_vec16: \* spills 0 \(default\)|^FAIL copy_vec16: \(every kernel\) spills 0' "$out"
 # --if-stale: the JSON of the failing run above is newer than object and rules
 json=$tmp/repo/build/weekT/static-profile.json
 echo stamp >"$json.mark"; touch -r "$json" "$json.mark"
-(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" ci/static-profile.sh --if-stale T >/dev/null 2>&1)
+(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" grader/profile/static-profile.sh --if-stale T >/dev/null 2>&1)
 same "static-profile.sh --if-stale: a current JSON is left alone" "" "$(find "$json" -newer "$json.mark")"
 sleep 1; touch "$tmp/repo/build/weekT/lesson.o"
-(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" ci/static-profile.sh --if-stale T >/dev/null 2>&1)
+(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" grader/profile/static-profile.sh --if-stale T >/dev/null 2>&1)
 same "static-profile.sh --if-stale: a newer object remakes it" "$json" "$(find "$json" -newer "$json.mark")"
-out=$(cd "$tmp/repo" && ci/static-profile.sh 9 2>&1); rc=$?
+out=$(cd "$tmp/repo" && grader/profile/static-profile.sh 9 2>&1); rc=$?
 same "static-profile.sh: a week not built is exit 2" 2 "$rc"
 has "static-profile.sh: ... with the command to build it" 'make week9' "$out"
 
 # ---- profile.sh with stand-ins for ncu, nvidia-smi and the grader
 export PATH="$PWD/$FIX/bin:$PATH"
-out=$(NCU=/nonexistent/ncu GRADE=$FIX/bin/grade RESOURCE_USAGE=$FIX/ptxas-v.txt ci/profile.sh weekT 2>&1); rc=$?
+out=$(NCU=/nonexistent/ncu GRADE=$FIX/bin/grade RESOURCE_USAGE=$FIX/ptxas-v.txt grader/profile/profile.sh weekT 2>&1); rc=$?
 same "profile.sh without ncu: exit 0" 0 "$rc"
 has "profile.sh without ncu: one line saying so" '^profile: weekT: not profiled: Nsight Compute \(ncu\) not found' "$out"
 valid_json "profile.sh without ncu: a JSON that says why" build/reports/weekT-profile.json
@@ -188,7 +188,7 @@ has "profile.sh without ncu: status unavailable" '"status": "unavailable"' "$(ca
 rm -f build/reports/weekT-profile.json
 export FAKE_NCU_CSV=$PWD/$FIX/ncu-raw.csv FAKE_NCU_LOG=$tmp/ncu.log FAKE_NCU_UNKNOWN=smsp__average_warps_issue_stalled_sleeping_per_issue_active.ratio
 out=$(NCU=$PWD/$FIX/bin/ncu GRADE=$FIX/bin/grade RESOURCE_USAGE=$FIX/ptxas-v.txt RESULTS_DIR=$tmp/results \
-    ci/profile.sh weekT 2>&1); rc=$?
+    grader/profile/profile.sh weekT 2>&1); rc=$?
 same "profile.sh: exit 0 when every variant was profiled" 0 "$rc"
 has "profile.sh: only the lesson's kernels are profiled" \
     'kernel-name regex:\^\(\.\*\[\^A-Za-z0-9_\]\)\?\(copy_vec16\|transpose_tiled\)\(\[<\(\]\.\*\)\?\$$' "$(cat "$tmp/ncu.log")"
@@ -210,7 +210,7 @@ export FAKE_SANITIZER_DIR=$PWD/$FIX
 mkdir -p "$tmp/mut/week0_shared_race"
 cp $FIX/bin/grade "$tmp/mut/week0_shared_race/grade"
 out=$(FAKE_SANITIZER_ARGS=$tmp/sanitizer-args COMPUTE_SANITIZER=$PWD/$FIX/bin/compute-sanitizer \
-    GRADE=$tmp/mut/week0_shared_race/grade SANITIZE_TOOLS=racecheck,memcheck,synccheck ci/sanitize.sh 2>&1); rc=$?
+    GRADE=$tmp/mut/week0_shared_race/grade SANITIZE_TOOLS=racecheck,memcheck,synccheck grader/profile/sanitize.sh 2>&1); rc=$?
 same "sanitize.sh: exit 1 when there are findings" 1 "$rc"
 has "sanitize.sh: the grader runs in one process, outputs without guard zones (memcheck sees overruns)" \
     "week0_shared_race/grade --no-fork --no-guards --variant copy " "$(cat "$tmp/sanitizer-args")"
@@ -231,7 +231,7 @@ tapf=build/reports/sanitize-week0_shared_race.tap
 has "sanitize.sh: TAP plan" '^1\.\.6$' "$(cat "$tapf")"
 has "sanitize.sh: TAP failing run" '^not ok 1 - racecheck copy' "$(cat "$tapf")"
 has "sanitize.sh: TAP names the finding" '^  # lessons/week0-copy-transpose.nw:241: racecheck: race in shared memory' "$(cat "$tapf")"
-out=$(COMPUTE_SANITIZER=/nonexistent GRADE=$tmp/mut/week0_shared_race/grade ci/sanitize.sh 2>&1); rc=$?
+out=$(COMPUTE_SANITIZER=/nonexistent GRADE=$tmp/mut/week0_shared_race/grade grader/profile/sanitize.sh 2>&1); rc=$?
 same "sanitize.sh without compute-sanitizer: exit 2, one line" "2" "$rc"
 has "sanitize.sh without compute-sanitizer: says so" '^sanitize: week0_shared_race: not sanitized: compute-sanitizer not found' "$out"
 
@@ -252,7 +252,7 @@ if command -v pandoc >/dev/null && command -v notangle >/dev/null && command -v 
         "$tmp/book/weekT-sample.nw" >/dev/null 2>&1
     has "book: without a committed profile, a visible note" 'No Nsight Compute profile is committed for this GPU' "$(cat "$tmp/book/out/weekT.html")"
 else
-    ok "book: profile section (pandoc, noweb or jq not installed: not checked)"
+    skip "book: profile section" "pandoc, noweb or jq not installed"
 fi
 rm -rf build/reports/sanitize-week0_shared_race.* build/sanitize/week0_shared_race build/profile/weekT
 

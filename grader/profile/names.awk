@@ -1,7 +1,7 @@
 # names.awk: "mangled<TAB>demangled" lines (the demangler's input and output
 # pasted side by side) -> "mangled<TAB>name<TAB>short<TAB>base", with the
 # functions of demangled.awk (load it first):
-#   awk -f ci/profile/demangled.awk -f ci/profile/names.awk
+#   awk -f grader/profile/demangled.awk -f grader/profile/names.awk
 #   name   canonical_name: one spelling whatever the demangler
 #   short  short_name: transpose_tiled<unsigned int, 32, 8, 0>
 #   base   base_name: transpose_tiled

@@ -27,10 +27,10 @@
 # PROFILE_LAUNCHES (most launches profiled per variant, 10), RESULTS_DIR
 # (bench/results).
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 2
-. ci/profile/lib.sh
+cd "$(dirname "$0")/../.." || exit 2
+. grader/profile/lib.sh
 
-usage() { echo "usage: ci/profile.sh WEEK [VARIANT[,VARIANT...]]" >&2; exit 2; }
+usage() { echo "usage: grader/profile/profile.sh WEEK [VARIANT[,VARIANT...]]" >&2; exit 2; }
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 w=week${1#week}
 only=${2:-}
@@ -191,8 +191,8 @@ for line in "${variant_lines[@]}"; do
         continue
     fi
     [ -s "$frags" ] && printf ',\n' >>"$frags"
-    awk -f ci/profile/ncu-csv.awk "$csv" >"$work/$v.tsv"
-    awk -f ci/profile/demangled.awk -f ci/profile/ncu-summary.awk -v kernels="$kernel_bases" -v variant="$v" -v op="$op" \
+    awk -f grader/profile/ncu-csv.awk "$csv" >"$work/$v.tsv"
+    awk -f grader/profile/demangled.awk -f grader/profile/ncu-summary.awk -v kernels="$kernel_bases" -v variant="$v" -v op="$op" \
         -v dtype="$dtype" -v rows="$rows" -v cols="$cols" -v json="$frags.one" "$work/$v.tsv" >>"$table"
     if grep -q '"status": "ok"' "$frags.one"; then
         profiled=$((profiled + 1))

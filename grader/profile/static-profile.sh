@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # static-profile.sh WEEK: what the compiler made of a week's kernels, no GPU needed.
 #
-#   ci/static-profile.sh 0          (or week0; run `make week0` first)
-#   ci/static-profile.sh --if-stale 0   only when the JSON is missing or older
+#   grader/profile/static-profile.sh 0          (or week0; run `make week0` first)
+#   grader/profile/static-profile.sh --if-stale 0   only when the JSON is missing or older
 #                                       than lesson.o or the rules (the book and
 #                                       the grade report call it this way)
 #
@@ -26,13 +26,13 @@
 # picks the architecture when the object holds several (default: the newest);
 # STATIC_PROFILE_ISA=ptx forces the PTX path; SASS_RULES=FILE other rules.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. ci/profile/lib.sh
+cd "$(dirname "$0")/../.."
+. grader/profile/lib.sh
 
 die() { echo "static-profile: $*" >&2; exit 2; }
 if_stale=0
 [ "${1:-}" = --if-stale ] && { if_stale=1; shift; }
-[ $# -eq 1 ] || die "usage: ci/static-profile.sh [--if-stale] WEEK (0, 1, ... or week0, ...)"
+[ $# -eq 1 ] || die "usage: grader/profile/static-profile.sh [--if-stale] WEEK (0, 1, ... or week0, ...)"
 w=week${1#week}
 obj=build/$w/lesson.o
 res=build/$w/resource-usage.txt
@@ -50,13 +50,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ---- resources -------------------------------------------------------------
 : >"$tmp/ptxas.tsv"
-[ -f "$res" ] && awk -f ci/profile/ptxas-res.awk "$res" >"$tmp/ptxas.tsv"
+[ -f "$res" ] && awk -f grader/profile/ptxas-res.awk "$res" >"$tmp/ptxas.tsv"
 cuobjdump=$(find_cuda_tool cuobjdump || true)
 : >"$tmp/cuobj.tsv"
 if [ -n "$cuobjdump" ]; then
     "$cuobjdump" --dump-resource-usage "$obj" >"$out/cuobjdump-resource-usage.txt" 2>&1 \
         || die "$cuobjdump --dump-resource-usage $obj failed: $(tail -n 3 "$out/cuobjdump-resource-usage.txt")"
-    awk -f ci/profile/cuobjdump-res.awk "$out/cuobjdump-resource-usage.txt" >"$tmp/cuobj.tsv"
+    awk -f grader/profile/cuobjdump-res.awk "$out/cuobjdump-resource-usage.txt" >"$tmp/cuobj.tsv"
 fi
 [ -s "$tmp/ptxas.tsv" ] || [ -s "$tmp/cuobj.tsv" ] ||
     die "no resource usage for $w: $res is missing or empty and there is no cuobjdump (rebuild: rm $obj && make $w)"
@@ -73,7 +73,7 @@ isa=${STATIC_PROFILE_ISA:-}
 if [ "$isa" = sass ]; then
     [ -n "$cuobjdump" ] || die "STATIC_PROFILE_ISA=sass needs cuobjdump (CUOBJDUMP=path)"
     "$cuobjdump" -sass "$obj" >"$out/lesson.sass" 2>&1 || die "$cuobjdump -sass $obj failed"
-    awk -f ci/profile/sass-ops.awk "$out/lesson.sass" | awk -F'\t' -v a="$arch" '$1 == a' | cut -f2- >"$tmp/ops-mangled.tsv"
+    awk -f grader/profile/sass-ops.awk "$out/lesson.sass" | awk -F'\t' -v a="$arch" '$1 == a' | cut -f2- >"$tmp/ops-mangled.tsv"
     instructions_from="SASS (cuobjdump -sass $obj, $arch)"
 else
     nvcc=${NVCC:-$(command -v nvcc || echo "$CUDA_HOME/bin/nvcc")}
@@ -81,13 +81,13 @@ else
     "$nvcc" -std=c++17 -O3 -arch="compute_${arch#sm_}" -ptx -Igrader -Iref/cpu -Iref/gpu \
         -I"$CUDA_HOME/include" -I"tangled/$w" "tangled/$w/$w.cu" -o "$out/lesson.ptx" 2>"$tmp/ptx.err" ||
         die "nvcc -ptx tangled/$w/$w.cu failed: $(tail -n 5 "$tmp/ptx.err")"
-    awk -f ci/profile/ptx-ops.awk "$out/lesson.ptx" | cut -f2- >"$tmp/ops-mangled.tsv"
+    awk -f grader/profile/ptx-ops.awk "$out/lesson.ptx" | cut -f2- >"$tmp/ops-mangled.tsv"
     instructions_from="PTX (nvcc -ptx -arch=compute_${arch#sm_}; no cuobjdump here, so SASS opcodes are matched through their PTX counterparts)"
 fi
 
 # ---- names -------------------------------------------------------------------
 { cut -f2 "$tmp/ptxas.tsv"; cut -f2 "$tmp/cuobj.tsv"; cut -f1 "$tmp/ops-mangled.tsv"; } |
-    awk 'NF && !seen[$0]++' | demangle | awk -f ci/profile/demangled.awk -f ci/profile/names.awk >"$tmp/names.tsv"
+    awk 'NF && !seen[$0]++' | demangle | awk -f grader/profile/demangled.awk -f grader/profile/names.awk >"$tmp/names.tsv"
 
 # kernels.tsv: name short base mangled regs smem stack local spill_st spill_ld barriers
 awk -F'\t' -v OFS='\t' -v a="$arch" -v names="$tmp/names.tsv" -v cuobj="$tmp/cuobj.tsv" '
@@ -109,14 +109,14 @@ awk -F'\t' -v OFS='\t' -v a="$arch" -v names="$tmp/names.tsv" -v cuobj="$tmp/cuo
             print nm[m], sh[m], bs[m], m, creg[m], cshr[m], cstk[m], cloc[m], "", "", ""
         }
     }' "$tmp/ptxas.tsv" | sort -t'	' -k3,3 -k2,2 >"$tmp/kernels.tsv"
-awk -f ci/profile/rekey.awk -v map="$tmp/names.tsv" "$tmp/ops-mangled.tsv" >"$tmp/ops.tsv"
+awk -f grader/profile/rekey.awk -v map="$tmp/names.tsv" "$tmp/ops-mangled.tsv" >"$tmp/ops.tsv"
 
 resources="ptxas -v ($res)"
 [ -s "$tmp/ptxas.tsv" ] || resources="cuobjdump --dump-resource-usage (no ptxas -v output: spills read as local memory)"
 [ -s "$tmp/ptxas.tsv" ] && [ -s "$tmp/cuobj.tsv" ] && resources="$resources and cuobjdump --dump-resource-usage"
 
 rc=0
-awk -f ci/profile/rules.awk -v kernels="$tmp/kernels.tsv" -v ops="$tmp/ops.tsv" -v rules="$rules" \
+awk -f grader/profile/rules.awk -v kernels="$tmp/kernels.tsv" -v ops="$tmp/ops.tsv" -v rules="$rules" \
     -v isa="$isa" -v arch="$arch" -v week="$w" -v json="$out/static-profile.json" \
     -v md="$out/static-profile.md" -v resources="$resources" \
     -v instructions_from="$instructions_from" /dev/null >"$tmp/result.txt" || rc=$?

@@ -7,8 +7,9 @@
  * records that name instead of running anything; device queries answer as an
  * H200 would. For every variant, dtype and a handful of shapes it prints
  *
- *     variant<TAB>dtype<TAB>ROWSxCOLS<TAB>return code<TAB>kernel kernel ...
+ *     variant<TAB>dtype<TAB>ROWSxCOLS[+skewed]<TAB>return code<TAB>kernel kernel ...
  *
+ * (+skewed: the inputs 4 bytes off the outputs' 16-byte alignment).
  * ci/tests/student_edition.sh compares the full and the student edition with
  * it: a variant whose kernels changed must return WB_NOT_IMPLEMENTED (-2) in
  * the student edition, and every other variant must launch what it launched
@@ -221,8 +222,13 @@ cudaError_t cudaFuncSetAttribute(const void *f, enum cudaFuncAttribute a, int v)
 int main(void)
 {
     static const char *dtype_name[] = {"f32", "f16", "bf16"};
-    static const long shapes[][2] = {{1, 1},     {33, 65},      {1000, 1000}, {4096, 4096},
-                                     {7, 30000}, {1, 1L << 24}, {65536, 1024}};
+    /* small, odd and ragged shapes, rows of every power of two a launch rule
+     * may switch at, and every week's benchmark shapes */
+    static const long shapes[][2] = {
+        {1, 1},        {33, 65},       {255, 257},    {1000, 1000},  {4096, 4096}, {1000, 64},
+        {1000, 128},   {1000, 256},    {1000, 512},   {1000, 2048},  {100, 16384}, {7, 30000},
+        {2, 40000},    {2, 131072},    {8192, 1024},  {8192, 4096},  {8192, 8192}, {32768, 4096},
+        {4096, 32768}, {1024, 131072}, {65536, 1024}, {1, 1L << 24}, {1, 1L << 28}};
     /* fake device addresses, 256-byte aligned, never dereferenced here */
     char *base = (char *)(uintptr_t)0x7f0000000000ull;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -231,27 +237,32 @@ int main(void)
         for (int d = 0; d < WB_DTYPE_COUNT; d++) {
             if (!(var->dtypes & WB_DT(d)))
                 continue;
-            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-                long rows = shapes[s][0], cols = shapes[s][1];
-                if (var->max_cols && cols > var->max_cols)
-                    continue;
-                wb_problem p;
-                memset(&p, 0, sizeof p);
-                p.dtype = (wb_dtype)d;
-                p.rows = rows, p.cols = cols;
-                p.x = base, p.x2 = base + (1ull << 36), p.x3 = base + (2ull << 36);
-                p.y = base + (3ull << 36);
-                p.workspace = NULL;
-                p.workspace_bytes = var->workspace ? var->workspace(&p) : 0;
-                if (p.workspace_bytes)
-                    p.workspace = base + (4ull << 36);
-                n_launched = 0;
-                int rc = var->launch(&p);
-                printf("%s\t%s\t%ldx%ld\t%d\t", var->name, dtype_name[d], rows, cols, rc);
-                for (int k = 0; k < n_launched; k++)
-                    printf("%s%s", k ? " " : "", launched[k]);
-                printf("\n");
-            }
+            /* skew 1: inputs 4 bytes off the outputs' alignment, so that a
+             * launcher's fallback for unaligned rows runs too */
+            for (int skew = 0; skew < 2; skew++)
+                for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+                    long rows = shapes[s][0], cols = shapes[s][1];
+                    if (var->max_cols && cols > var->max_cols)
+                        continue;
+                    wb_problem p;
+                    memset(&p, 0, sizeof p);
+                    p.dtype = (wb_dtype)d;
+                    p.rows = rows, p.cols = cols;
+                    p.x = base + 4 * skew, p.x2 = base + (1ull << 36) + 4 * skew;
+                    p.x3 = base + (2ull << 36) + 4 * skew;
+                    p.y = base + (3ull << 36);
+                    p.workspace = NULL;
+                    p.workspace_bytes = var->workspace ? var->workspace(&p) : 0;
+                    if (p.workspace_bytes)
+                        p.workspace = base + (4ull << 36);
+                    n_launched = 0;
+                    int rc = var->launch(&p);
+                    printf("%s\t%s\t%ldx%ld%s\t%d\t", var->name, dtype_name[d], rows, cols,
+                           skew ? "+skewed" : "", rc);
+                    for (int k = 0; k < n_launched; k++)
+                        printf("%s%s", k ? " " : "", launched[k]);
+                    printf("\n");
+                }
         }
     }
     return 0;

@@ -1,6 +1,6 @@
 # demangled.awk: functions that read a demangled kernel name however it was
 # demangled (c++filt, cu++filt, ncu), for names.awk and ncu-summary.awk:
-#   awk -f ci/profile/demangled.awk -f ci/profile/names.awk
+#   awk -f grader/profile/demangled.awk -f grader/profile/names.awk
 #
 #   canonical_name(s)  one spelling: an anonymous namespace written
 #                      (anonymous namespace):: whatever hash nvcc gave it or

@@ -2,8 +2,8 @@
 # sanitize.sh [WEEK] : the week's grader tests under compute-sanitizer
 # (`make sanitize [WEEK=N] [VARIANT=v] [GRADE=path]`).
 #
-#   ci/sanitize.sh 1                                    build/week1/grade
-#   GRADE=build/mutants/week0_shared_race/grade ci/sanitize.sh   any grade binary
+#   grader/profile/sanitize.sh 1                                    build/week1/grade
+#   GRADE=build/mutants/week0_shared_race/grade grader/profile/sanitize.sh   any grade binary
 #
 # For each tool (memcheck, racecheck, synccheck, initcheck) and each variant,
 # runs the grader in one process (--no-fork), its outputs allocated to their
@@ -24,10 +24,10 @@
 # SANITIZE_SHAPES (RxC,... for every op), SANITIZE_TIMEOUT (s per run, 600),
 # COMPUTE_SANITIZER (path), CUDA_HOME.
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 2
-. ci/profile/lib.sh
+cd "$(dirname "$0")/../.." || exit 2
+. grader/profile/lib.sh
 
-usage() { echo "usage: ci/sanitize.sh [WEEK]   (or GRADE=path ci/sanitize.sh)" >&2; exit 2; }
+usage() { echo "usage: grader/profile/sanitize.sh [WEEK]   (or GRADE=path grader/profile/sanitize.sh)" >&2; exit 2; }
 [ $# -le 1 ] || usage
 if [ -n "${GRADE:-}" ]; then
     grade=$GRADE
@@ -117,7 +117,7 @@ for tool in ${tools//,/ }; do
             fi
         fi
         n_before=$(wc -l <"$findings")
-        awk -f ci/profile/sanitizer.awk "$log" | in_repository |
+        awk -f grader/profile/sanitizer.awk "$log" | in_repository |
             awk -F'\t' -v OFS='\t' -v t="$tool" -v v="$v" '{ print t, v, $0 }' >>"$findings"
         n_after=$(wc -l <"$findings")
         errors=$(tail -n +$((n_before + 1)) "$findings" | awk -F'\t' '$3 == "error"' | wc -l)

@@ -8,7 +8,7 @@
 #   at 0x000001a0 in /path/lessons/week1-reduction.nw:142:kernel(float*) (before)
 # A path is cut to start at lessons/, tangled/, grader/ or ref/ when it holds
 # one of them, so that it reads as a path in the repository (a bare file name,
-# as newer releases print, is left for ci/sanitize.sh to find). Lines without
+# as newer releases print, is left for grader/profile/sanitize.sh to find). Lines without
 # the "=========" prefix are the program's own output and are skipped.
 function flush() {
     if (msg != "") {
