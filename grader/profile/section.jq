@@ -63,7 +63,7 @@ def aligned:
                | if $n <= 0 then $c elif $i >= 2 and $i <= 6 then (" " * $n) + $c else $c + (" " * $n) end]
     | join("  ") | sub(" +$"; "");
 
-# the lines printed after the verdict table
+# the lines printed after the verdict table (no final newline)
 def text($p):
     ["profile of \($week): per variant, its kernels' resources and its Nsight Compute figures"]
     + ($p.static | if . == null then [] else
@@ -76,6 +76,6 @@ def text($p):
          + (if .this_gpu then "" else "; run make profile WEEK=\($week[4:]) on this GPU" end)] end)
     + $p.notes
     + [$p | [table_rows] | aligned]
-    | join("\n") + "\n";
+    | join("\n");
 
 def section: profile_object as $p | {schema: "workbook-profile-section/1", text: text($p), profile: $p};
