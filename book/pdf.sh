@@ -33,6 +33,8 @@ fi
 
 book_weave "$WORK/md"
 book_env "$WORK/md" "$WORK/img"
+# figures drawn outside the book build (`make figures` puts them in book/out/img)
+cp -n "$BOOK_DIR"/out/img/*.svg "$WORK/img/" 2>/dev/null || true
 book_static_profiles "$WORK/md"
 mapfile -t filters < <(book_filter_args)
 parts=""
