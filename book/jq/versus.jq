@@ -9,12 +9,17 @@ include "common";
 # a peer file's name when it names none itself: PyTorch for torch, else the suffix
 def peer_label: if . == "torch" then "PyTorch" else . end;
 
+# a PyTorch file's name from the mode bench/torch_softmax.py ran it in
+def torch_mode_label: {"eager": "PyTorch", "compile": "torch.compile"}[.];
+
 # the peers in $files ([{src, suffix, doc}]): one per name, where a result's
-# name is its "peer", else the file's env.peer, else the file suffix's label;
-# [{name, src, env, results}] in file order, then first appearance
+# name is its "peer", else the file's env.peer, else its env.torch_mode's
+# label, else the file suffix's label; [{name, src, env, results}] in file
+# order, then first appearance
 def peers($files):
     [ $files[] as $f
-      | def name_of: .peer // $f.doc.env.peer // ($f.suffix | peer_label);
+      | def name_of: .peer // $f.doc.env.peer // ($f.doc.env.torch_mode // "" | torch_mode_label)
+                     // ($f.suffix | peer_label);
         ($f.doc.results | map(name_of) | first_seen)[] as $n
       | { name: $n, src: $f.src, env: $f.doc.env,
           results: [$f.doc.results[] | select(name_of == $n)] } ];

@@ -50,6 +50,9 @@ same "versus: peers are named by the file's suffix, else by its env.peer" '["PyT
 jq '.results[0].peer = "eager" | .results[1].peer = "compiled"' $FIX/h200/week7-torch.json >"$WORK/week7-mixed.json"
 same "versus: one file holds several peers when its results name them" '["eager","compiled","PyTorch"]' \
     "$(peers "$WORK/week7-mixed.json:torch" | jq -c 'map(.name)')"
+jq '.env.torch_mode = "compile" | del(.env.peer)' $FIX/h200/week7-torch-compile.json >"$WORK/week7-torch-inductor.json"
+same "versus: a PyTorch file without env.peer is named by its env.torch_mode" '["torch.compile"]' \
+    "$(peers "$WORK/week7-torch-inductor.json:torch-inductor" | jq -c 'map(.name)')"
 pairs=$(q -c --slurpfile L $FIX/h200/week7.json --argjson p "$two" -n 'include "versus"; pairs("softmax"; $L[0]; $p)')
 same "versus: one pair per dtype and shape any peer measured, by dtype then row length" \
     '["f32 8192x1024","f32 65536x1024","f32 4096x32768","f32 1024x131072","f16 8192x1024","f16 65536x1024","f16 1024x131072"]' \
