@@ -149,18 +149,20 @@ host-tests: $(HOST_TESTS)
 GRADE_ARGS = $(if $(VARIANT),--variant $(VARIANT)) $(if $(DTYPE),--dtype $(DTYPE)) \
              $(if $(SHAPE),--shape $(SHAPE)) $(if $(SEED),--seed $(SEED))
 
-# ci/grade-profile.sh runs the grader, then shows each graded variant's static
-# and Nsight Compute figures and adds them to the reports; the grader's exit
-# status (0, 1, 2) is the recipe's.
-# Without WEEK, every week in turn and one summary table (grader/grade-weeks.sh).
+# The profile section (grader/profile/grade-profile.sh: each variant's static
+# and Nsight Compute figures) is written first; the grader prints it after its
+# verdict and embeds it in its reports (--attach-profile FILE), so nothing
+# edits a report after the grader wrote it. The grader's exit status (0, 1, 2)
+# is the recipe's. Without WEEK, every week in turn and one summary table
+# (grader/grade-weeks.sh).
 ifeq ($(origin WEEK),file)
 grade: weeks
 	MAKE="$(MAKE)" grader/grade-weeks.sh build/reports $(WEEKS)
 else
 grade: build/$(W)/grade
-	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/$(W).json -- \
-	  build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
-	  --report-dir build/reports $(GRADE_ARGS)
+	grader/profile/grade-profile.sh $(W) build/reports/$(W).profile.json $(if $(VARIANT),--variant $(VARIANT))
+	WB_COMMIT=$(COMMIT) build/$(W)/grade --time $(if $(wildcard grader/$(W).score),--score grader/$(W).score) \
+	  --attach-profile build/reports/$(W).profile.json --report-dir build/reports $(GRADE_ARGS)
 endif
 
 # make grade-speed: on a GPU, how long grading takes, each week in both
@@ -170,9 +172,9 @@ grade-speed: weeks
 	WB_COMMIT=$(COMMIT) bench/grade_speed.sh bench/results
 
 bench: build/$(W)/grade
-	WB_COMMIT=$(COMMIT) ci/grade-profile.sh --run build/reports/bench/$(W).json -- \
-	  build/$(W)/grade --bench --results-dir bench/results \
-	  --report-dir build/reports/bench $(GRADE_ARGS)
+	grader/profile/grade-profile.sh $(W) build/reports/bench/$(W).profile.json $(if $(VARIANT),--variant $(VARIANT))
+	WB_COMMIT=$(COMMIT) build/$(W)/grade --bench --results-dir bench/results \
+	  --attach-profile build/reports/bench/$(W).profile.json --report-dir build/reports/bench $(GRADE_ARGS)
 
 # ---- bench tools -------------------------------------------------------------
 #   make sweep-rows       on a GPU: week 1 row sum, threads per row x unroll x split vs CUB (build/bench/)
@@ -306,7 +308,7 @@ test:
 
 lint:
 	clang-format --dry-run --Werror grader/*.c grader/*.h grader/tests/*.c ref/cpu/*.[ch] \
-	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard ci/tests/*.c) grader/mutants/*.cu grader/mutants/*.cuh grader/mutants/*.h grader/valid/*.cu \
+	  ref/gpu/*.[ch] $(wildcard ref/gpu/*.cu) $(wildcard grader/profile/*.c) grader/mutants/*.cu grader/mutants/*.cuh grader/mutants/*.h grader/valid/*.cu \
 	  $(wildcard bench/*.cu)
 	ci/lint-lessons.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
@@ -332,8 +334,8 @@ book-pdf: tangle figures
 # ---- end of student edition and PDF ------------------------------------------
 
 # ---- profile and sanitize ---------------------------------------------------
-# (ci/PROFILE.md says what each target reports.) Without WEEK= these run for
-# every week; WEEK=N narrows them to one.
+# (grader/profile/README.md says what each target reports.) Without WEEK=
+# these run for every week; WEEK=N narrows them to one.
 #   make static-profile   registers, shared memory, spills and SASS checks (grader/weekN.sass); no GPU
 #   make profile          on a GPU: Nsight Compute metrics per variant (VARIANT= narrows), bench/results/<gpu>/
 #   make sanitize         on a GPU: compute-sanitizer on small tests; findings at lesson lines (GRADE=path: any grader)
@@ -342,14 +344,14 @@ PROFILE_WEEKS = $(if $(filter file,$(origin WEEK)),$(WEEKS),$(W))
 .PHONY: static-profile profile sanitize
 
 static-profile: $$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/lesson.o)
-	@rc=0; for w in $(PROFILE_WEEKS); do ci/static-profile.sh $$w || rc=1; done; exit $$rc
+	@rc=0; for w in $(PROFILE_WEEKS); do grader/profile/static-profile.sh $$w || rc=1; done; exit $$rc
 
 profile: $$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade)
-	@rc=0; for w in $(PROFILE_WEEKS); do WB_COMMIT=$(COMMIT) ci/profile.sh $$w $(VARIANT) || rc=1; done; exit $$rc
+	@rc=0; for w in $(PROFILE_WEEKS); do WB_COMMIT=$(COMMIT) grader/profile/profile.sh $$w $(VARIANT) || rc=1; done; exit $$rc
 
 sanitize: $$(if $$(GRADE),,$$(foreach w,$$(PROFILE_WEEKS),build/$$(w)/grade))
-	@rc=0; if [ -n "$(GRADE)" ]; then GRADE=$(GRADE) VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh || rc=$$?; \
-	else for w in $(PROFILE_WEEKS); do VARIANT=$(VARIANT) DTYPE=$(DTYPE) ci/sanitize.sh $$w || rc=$$?; done; fi; exit $$rc
+	@rc=0; if [ -n "$(GRADE)" ]; then GRADE=$(GRADE) VARIANT=$(VARIANT) DTYPE=$(DTYPE) grader/profile/sanitize.sh || rc=$$?; \
+	else for w in $(PROFILE_WEEKS); do VARIANT=$(VARIANT) DTYPE=$(DTYPE) grader/profile/sanitize.sh $$w || rc=$$?; done; fi; exit $$rc
 
 # ---- CI files: workflows, pipelines, hooks (book/ci.md) ---------------------
 #   make hooks            install the pre-commit hooks of .pre-commit-config.yaml (Debian's pre-commit)

@@ -16,19 +16,28 @@
  * exits 1. An `@fatal` from an earlier stage also makes it exit 1.
  *
  * Usage: nwback [-emit FILE.nw] [-shared FILE.nw]... [-tangled-prefix DIR]
- *               [-usemap MAPFILE]
+ *               [-index FILE]
  *   -emit FILE     the file (as named by @file) to write; default: the first
  *   -shared FILE   chunks first defined in FILE may be unused here (they are
  *                  shared with other chapters); repeatable
  *   -tangled-prefix DIR   root chunks are shown as DIR/<stem>/NAME
  *                  (default "tangled")
- *   -usemap MAP    write chunk uses inside code as placeholder identifiers and
- *                  MAP as lines "PLACEHOLDER<TAB>HTML link" (see below)
+ *   -check-prose   write no Markdown; report each measurement typed in the
+ *                  prose (a percentage, GB/s, a time, a ratio) outside a
+ *                  figure, as FILE:LINE, and exit 1 if there is one
+ *   -index FILE    write chunk uses inside code as placeholder identifiers,
+ *                  and FILE, tab-separated lines:
+ *                    use PLACEHOLDER CHUNK HREF   (HREF empty: never defined)
+ *                    ident NAME KIND PAGE ANCHOR  (KIND: kernel, launcher,
+ *                                                  device, type or other)
+ *                    defn NAME CHUNK PART PAGE ANCHOR  (a chunk defining NAME;
+ *                                                  PART empty if it has one part)
  * Pages: FILE's page is its basename up to the first '-' (or up to ".nw")
  * plus ".html"; links to chunks defined in another file point at that page.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -604,36 +613,28 @@ static void sb_chunk_link(strbuf *o, int blk, int with_part)
 }
 
 /* Code blocks cannot hold links, and a chunk name inside code confuses the
- * highlighter (an apostrophe opens a character literal). With -usemap, a use
+ * highlighter (an apostrophe opens a character literal). With -index, a use
  * is written as a placeholder identifier the highlighter leaves alone, and
- * the map file gives, per placeholder, the HTML link that build.sh puts in
- * its place after pandoc has run. */
-static FILE *usemap;
+ * the index file names, per placeholder, the chunk and where it is defined;
+ * the book's filter (book/filters/chunks.lua) puts the link or the name in
+ * its place. */
+static FILE *indexfile;
 static int nplaceholders;
 
-static void html_escape(FILE *f, const char *s)
+/* s as one TSV field: tabs and newlines would split the record */
+static void tsv_field(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
+    for (; *s; s++)
+        fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+}
+
+/* "page.html#anchor" for a block in another file, "#anchor" in this one */
+static void write_href(FILE *f, const block *d)
+{
+    if (d->file != emit_file)
+        tsv_field(f, files[d->file].page);
+    fputc('#', f);
+    tsv_field(f, d->anchor);
 }
 
 static void write_use_placeholder(strbuf *code, const char *name)
@@ -641,22 +642,12 @@ static void write_use_placeholder(strbuf *code, const char *name)
     int id = ++nplaceholders;
     int c = find_name(name);
     sb_printf(code, "NWUSE7Q%dZ", id);
-    fprintf(usemap, "NWUSE7Q%dZ\t", id);
-    if (c >= 0 && names[c].ndefs) {
-        const block *d = &blocks[names[c].defs[0]];
-        fputs("<a class=\"chunk-use\" href=\"", usemap);
-        if (d->file != emit_file)
-            html_escape(usemap, files[d->file].page);
-        fputs("#", usemap);
-        html_escape(usemap, d->anchor);
-        fputs("\">\xE2\x9F\xA8", usemap);
-        html_escape(usemap, name);
-        fputs("\xE2\x9F\xA9</a>\n", usemap);
-    } else {
-        fputs("<span class=\"chunk-use\">\xE2\x9F\xA8", usemap);
-        html_escape(usemap, name);
-        fputs("\xE2\x9F\xA9</span>\n", usemap);
-    }
+    fprintf(indexfile, "use\tNWUSE7Q%dZ\t", id);
+    tsv_field(indexfile, name);
+    fputc('\t', indexfile);
+    if (c >= 0 && names[c].ndefs)
+        write_href(indexfile, &blocks[names[c].defs[0]]);
+    fputc('\n', indexfile);
 }
 
 static const char *code_class(const block *b)
@@ -679,6 +670,141 @@ static const char *code_class(const block *b)
 static int is_root(const block *b)
 {
     return names[b->chunk].nusers == 0;
+}
+
+/* ---- figures in the prose ---------------------------------------------------
+ * The inline figure form (book/README.md, "Figures in the prose"): a pandoc
+ * span [TEXT]{.fig ATTRIBUTES} whose number book/filters/figures.lua takes
+ * from bench/results, and [TEXT]{.given} for a number that is not measured
+ * (a datasheet value, a target, a prediction). nwback stamps each figure with
+ * its lesson line (line=N) for the filter's messages, and -check-prose finds
+ * measurements typed outside both. */
+static const char *const figure_attrs = "{.fig";
+static const char *const given_attrs = "{.given";
+
+/* a percentage, a bandwidth, a time, or a ratio (1.5x, 1.37 times) */
+static const char *const typed_measurement =
+    "(^|[^0-9A-Za-z_.])([0-9]+(\\.[0-9]+)? "
+    "?(%|GB/s|TB/s|MB/s|ms|\xC2\xB5s|us|ns)|[0-9]+(\\.[0-9]+)?(x|\xC3\x97)"
+    "|[0-9]+\\.[0-9]+ times)([^0-9A-Za-z_]|$)";
+
+/* text, with line=LINE added to each figure's attributes */
+static void sb_text_stamped(strbuf *o, const char *text, int line)
+{
+    const char *at;
+    size_t n = strlen(figure_attrs);
+    while ((at = strstr(text, figure_attrs)) != NULL) {
+        sb_putn(o, text, (size_t)(at - text) + n);
+        sb_printf(o, " line=%d", line);
+        text = at + n;
+    }
+    sb_puts(o, text);
+}
+
+/* blank (to spaces, newlines kept) s[from, to) */
+static void blank(char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to && s[i]; i++)
+        if (s[i] != '\n')
+            s[i] = ' ';
+}
+
+/* blank what is not prose: code spans, math, and the figure and given spans */
+static void blank_non_prose(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            i++;
+        } else if (s[i] == '`' || s[i] == '$') {
+            size_t run = 1;
+            while (i + run < n && s[i + run] == s[i])
+                run++;
+            for (size_t j = i + run; j + run <= n; j++) {
+                size_t k = 0;
+                while (k < run && s[j + k] == s[i])
+                    k++;
+                if (k == run) {
+                    blank(s, i, j + run);
+                    i = j + run - 1;
+                    break;
+                }
+            }
+        } else if (s[i] == ']' && (strncmp(s + i + 1, figure_attrs, strlen(figure_attrs)) == 0 ||
+                                   strncmp(s + i + 1, given_attrs, strlen(given_attrs)) == 0)) {
+            size_t open = i, depth = 0;
+            while (open > 0 && !(s[open] == '[' && depth == 1)) {
+                depth += s[open] == ']';
+                depth -= s[open] == '[';
+                open--;
+            }
+            const char *close = strchr(s + i, '}');
+            size_t end = close ? (size_t)(close - s) + 1 : n;
+            blank(s, open, end);
+            i = end - 1;
+        }
+    }
+}
+
+/* -check-prose: print FILE:LINE for every measurement typed in the emitted
+ * file's documentation chunks outside a figure; returns how many */
+static int check_prose(void)
+{
+    regex_t rx;
+    if (regcomp(&rx, typed_measurement, REG_EXTENDED) != 0) {
+        fputs("nwback: cannot compile the typed-measurement pattern\n", stderr);
+        exit(2);
+    }
+    int found = 0;
+    for (size_t i = 0; i < nblocks; i++) {
+        const block *b = &blocks[i];
+        if (b->is_code || b->file != emit_file)
+            continue;
+        strbuf text = {0};
+        int *line_of = NULL; /* lesson line of each line of text */
+        size_t nlines = 0, caplines = 0;
+        int in_quote = 0, last = b->line;
+        for (size_t k = 0; k < b->nsegs; k++) {
+            const seg *sg = &b->segs[k];
+            if (sg->kind == SEG_QUOTE || sg->kind == SEG_ENDQUOTE)
+                in_quote = sg->kind == SEG_QUOTE;
+            else if (sg->kind == SEG_TEXT && !in_quote)
+                sb_puts(&text, sg->s);
+            else if (sg->kind == SEG_NL) {
+                sb_puts(&text, "\n");
+                grow((void **)&line_of, &caplines, nlines, sizeof *line_of);
+                line_of[nlines++] = sg->line;
+            }
+            last = sg->line;
+        }
+        grow((void **)&line_of, &caplines, nlines, sizeof *line_of);
+        line_of[nlines++] = last;
+        char *s = text.p ? text.p : xstrdup("");
+        blank_non_prose(s);
+        char *line = s;
+        for (size_t l = 0; l < nlines && line; l++) {
+            char *next = strchr(line, '\n');
+            if (next)
+                *next = '\0';
+            const char *p = line;
+            regmatch_t m[3];
+            while (regexec(&rx, p, 3, m, p == line ? 0 : REG_NOTBOL) == 0) {
+                fprintf(stderr,
+                        "%s:%d: typed measurement \"%.*s\": take it from bench/results with "
+                        "[]{.fig ...}, or mark a number that is not measured [like this]{.given} "
+                        "(book/README.md)\n",
+                        files[b->file].name, line_of[l], (int)(m[2].rm_eo - m[2].rm_so),
+                        p + m[2].rm_so);
+                found++;
+                p += m[2].rm_eo;
+            }
+            line = next ? next + 1 : NULL;
+        }
+        free(s);
+        free(line_of);
+    }
+    regfree(&rx);
+    return found;
 }
 
 static void write_docs(strbuf *o, const block *b)
@@ -705,7 +831,7 @@ static void write_docs(strbuf *o, const block *b)
             if (in_quote)
                 sb_puts(&q, s->s);
             else
-                sb_puts(o, s->s);
+                sb_text_stamped(o, s->s, s->line);
             break;
         case SEG_NL:
             if (in_quote)
@@ -751,7 +877,7 @@ static void write_code(strbuf *o, int blk)
         else if (s->kind == SEG_NL)
             sb_puts(&code, "\n");
         else if (s->kind == SEG_USE) {
-            if (usemap)
+            if (indexfile)
                 write_use_placeholder(&code, s->s);
             else {
                 sb_puts(&code, "\xE2\x9F\xA8");
@@ -1035,10 +1161,120 @@ static void write_indexes(strbuf *o)
     free(ids);
 }
 
+/* ---- the index file: what each identifier is and where it is defined ------ */
+
+/* The code of a block as one line: " " before each line, uses as <<name>> */
+static void block_code_line(strbuf *o, const block *b)
+{
+    sb_puts(o, " ");
+    for (size_t k = 0; k < b->nsegs; k++) {
+        const seg *s = &b->segs[k];
+        if (s->kind == SEG_TEXT)
+            sb_puts(o, s->s);
+        else if (s->kind == SEG_NL)
+            sb_puts(o, " ");
+        else if (s->kind == SEG_USE)
+            sb_printf(o, "<<%s>>", s->s);
+    }
+}
+
+/* Does the extended regular expression PREFIX + NAME + SUFFIX match TEXT?
+ * (NAME with its regex characters escaped.) On a match, *at is its start. */
+static int matches(const char *prefix, const char *name, const char *suffix, const char *text,
+                   size_t *at)
+{
+    strbuf re = {0};
+    sb_puts(&re, prefix);
+    for (const char *p = name; *p; p++) {
+        if (strchr("[]\\.^$*+?(){}|", *p))
+            sb_putn(&re, "\\", 1);
+        sb_putn(&re, p, 1);
+    }
+    sb_puts(&re, suffix);
+    regex_t rx;
+    regmatch_t m;
+    int hit = 0;
+    if (regcomp(&rx, sb_str(&re), REG_EXTENDED) == 0) {
+        hit = regexec(&rx, text, 1, &m, 0) == 0;
+        if (hit && at)
+            *at = (size_t)m.rm_so;
+        regfree(&rx);
+    }
+    free(re.p);
+    return hit;
+}
+
+/* What NAME is, from the code of the chunk that declares it with %def:
+ * launcher (named launch_*), type (also "struct alignas(16) NAME {"), kernel
+ * (__global__), device (__device__) or other. For a function, the declaration is the text from the last ';',
+ * '{' or '}' before "NAME(" (or "NAME<"). */
+static const char *ident_kind(const char *name, const char *code)
+{
+    size_t at;
+    if (strncmp(name, "launch_", 7) == 0)
+        return "launcher";
+    if (matches("(struct|class|union|enum|enum class)[ \t]+", name, "([^A-Za-z0-9_]|$)", code,
+                NULL) ||
+        matches("(struct|class|union)[ \t][^;{}]*[^A-Za-z0-9_]", name, "[ \t]*\\{", code, NULL) ||
+        matches("using[ \t]+", name, "[ \t]*=", code, NULL) ||
+        matches("typedef[^;]*[^A-Za-z0-9_]", name, "[ \t]*;", code, NULL))
+        return "type";
+    if (!matches("[^A-Za-z0-9_]", name, "[ \t]*(\\(|<)", code, &at))
+        return "other";
+    strbuf decl = {0};
+    sb_putn(&decl, code, at + 1);
+    const char *start = sb_str(&decl);
+    for (const char *p = start; *p; p++)
+        if (*p == ';' || *p == '{' || *p == '}')
+            start = p + 1;
+    const char *kind = strstr(start, "__global__")   ? "kernel"
+                       : strstr(start, "__device__") ? "device"
+                                                     : "other";
+    free(decl.p);
+    return kind;
+}
+
+/* Lines "ident NAME KIND PAGE ANCHOR" for every identifier this file
+ * indexes, each followed by "defn NAME CHUNK PART PAGE ANCHOR" for the
+ * chunks that define it (PART empty when the chunk has one definition). */
+static void write_ident_index(FILE *f)
+{
+    for (size_t i = 0; i < nidents; i++) {
+        const identinfo *id = &idents[i];
+        if (!id->anchor)
+            continue;
+        const block *decl = NULL;
+        for (size_t k = 0; k < id->ndefs && !decl; k++)
+            if (blocks[id->defs[k]].file == emit_file)
+                decl = &blocks[id->defs[k]];
+        strbuf code = {0};
+        block_code_line(&code, decl);
+        fputs("ident\t", f);
+        tsv_field(f, id->ident);
+        fprintf(f, "\t%s\t%s\t", ident_kind(id->ident, sb_str(&code)), files[emit_file].page);
+        tsv_field(f, id->anchor);
+        fputc('\n', f);
+        free(code.p);
+        for (size_t k = 0; k < id->ndefs; k++) {
+            const block *d = &blocks[id->defs[k]];
+            fputs("defn\t", f);
+            tsv_field(f, id->ident);
+            fputc('\t', f);
+            tsv_field(f, d->name);
+            fputc('\t', f);
+            if (names[d->chunk].ndefs > 1)
+                fprintf(f, "%d", d->part);
+            fprintf(f, "\t%s\t", files[d->file].page);
+            tsv_field(f, d->anchor);
+            fputc('\n', f);
+        }
+    }
+}
+
 static void usage(void)
 {
     fputs("usage: nwback [-emit FILE.nw] [-shared FILE.nw]... [-tangled-prefix DIR]"
-          " [-usemap MAP] < pipeline\n",
+          " [-index FILE] [-check-prose] < pipeline\n",
           stderr);
     exit(2);
 }
@@ -1046,6 +1282,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     const char *emit = NULL;
+    int check = 0;
     const char **shared = NULL;
     size_t nshared = 0, capshared = 0;
     for (int i = 1; i < argc; i++) {
@@ -1056,9 +1293,11 @@ int main(int argc, char **argv)
             shared[nshared++] = argv[++i];
         } else if (strcmp(argv[i], "-tangled-prefix") == 0 && i + 1 < argc)
             tangled_prefix = argv[++i];
-        else if (strcmp(argv[i], "-usemap") == 0 && i + 1 < argc) {
-            usemap = fopen(argv[++i], "w");
-            if (!usemap) {
+        else if (strcmp(argv[i], "-check-prose") == 0)
+            check = 1;
+        else if (strcmp(argv[i], "-index") == 0 && i + 1 < argc) {
+            indexfile = fopen(argv[++i], "w");
+            if (!indexfile) {
                 perror(argv[i]);
                 return 1;
             }
@@ -1091,6 +1330,8 @@ int main(int argc, char **argv)
                 errors == 1 ? "" : "s");
         return 1;
     }
+    if (check)
+        return check_prose() ? 1 : 0;
     assign_ident_anchors();
 
     strbuf o = {0};
@@ -1104,8 +1345,10 @@ int main(int argc, char **argv)
     }
     write_indexes(&o);
     fputs(sb_str(&o), stdout);
-    if (usemap && fclose(usemap) != 0) {
-        perror("nwback: writing the use map");
+    if (indexfile)
+        write_ident_index(indexfile);
+    if (indexfile && fclose(indexfile) != 0) {
+        perror("nwback: writing the index file");
         return 1;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -16,8 +16,8 @@
 # 2 when a file is missing or not a workbook-results/1 report.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=ci/profile/lib.sh
-. "$here/profile/lib.sh" # gpu_folder: the folder name the grader gives a GPU
+# shellcheck source=grader/profile/lib.sh
+. "$here/../grader/profile/lib.sh" # gpu_folder: the folder name the grader gives a GPU
 
 margin=20 results=bench/results
 usage() { echo "usage: ci/perf-smoke.sh [--margin PCT] [--results DIR] REPORT.json..." >&2; exit 2; }

@@ -80,10 +80,10 @@ echo "== build (nvcc, every week)"
 # bench-tools: the sweep programs under bench/ are compiled here and run only
 # by their own targets (make sweep-rows)
 stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries gpu-test-binaries bench-tools
-# static profile: resources and SASS/PTX checks of grader/weekN.sass (ci/PROFILE.md)
+# static profile: resources and SASS/PTX checks of grader/weekN.sass (grader/profile/README.md)
 for lesson in lessons/week*-*.nw; do
     w=$(basename "$lesson" | cut -d- -f1)
-    stage "static-profile-$w" ci/static-profile.sh "$w"
+    stage "static-profile-$w" grader/profile/static-profile.sh "$w"
 done
 
 echo "== host tests (no GPU needed)"
@@ -97,8 +97,8 @@ for t in grader/tests/test_*.sh; do
 done
 counted grader-cli ci/tests/grader_cli.sh
 counted sweep-cli ci/tests/sweep_cli.sh
-counted profile-parsers ci/tests/profile_parsers.sh
-counted grade-profile ci/tests/grade_profile.sh
+counted profile-parsers grader/profile/tests/test_parsers.sh
+counted grade-profile grader/profile/tests/test_grade_profile.sh
 counted student-edition ci/tests/student_edition.sh
 
 echo "== roster: grading a class in sandboxes, on GPUs and on Slurm (no GPU needed)"
@@ -112,7 +112,9 @@ stage lint make --no-print-directory lint
 
 echo "== book"
 stage book make --no-print-directory book
-[ -x book/tests/run.sh ] && counted book-tests book/tests/run.sh
+for t in book/tests/test_*.sh; do
+    counted "book-$(basename "$t" .sh)" "$t"
+done
 # the trace tool and the figures `make book` drew with it (book/trace/)
 counted trace book/trace/tests/trace.sh
 

@@ -20,8 +20,8 @@ fi
 class=${1:?usage: ci/roster/check-class.sh [--gpu] CLASS OUT}
 out=${2:?usage: ci/roster/check-class.sh [--gpu] CLASS OUT}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=ci/tests/assert.sh
-. "$here/../tests/assert.sh"
+# shellcheck source=ci/tests/tap.sh
+. "$here/../tests/tap.sh"
 
 [ -f "$out/class.csv" ] || { echo "check-class: $out/class.csv: no class CSV" >&2; exit 2; }
 csv=$(<"$out/class.csv")
@@ -33,7 +33,7 @@ row() {
     [ -f "$record" ] || return 0
     start=$(jq -r '[.student, .week, .correctness, .performance, .total, .verdict] | @csv' "$record")
     if [[ $csv != *$'\n'"$start,"* ]]; then
-        bad "$1: class.csv has the record's row" "$(printf 'wanted a row starting %s' "$start")"
+        fail "$1: class.csv has the record's row" "$(printf 'wanted a row starting %s' "$start")"
         return 0
     fi
     jq -r '[.verdict, (.correctness | tostring), .reason] | join("\t")' "$record"
@@ -45,7 +45,7 @@ while IFS=$'\t' read -r student no_gpu on_gpu lost reason; do
     want=$([ "$gpu" = 1 ] && echo "$on_gpu" || echo "$no_gpu")
     got=$(row "$student")
     if [ -z "$got" ]; then
-        bad "$student: a row in class.csv"
+        fail "$student: a row in class.csv"
         continue
     fi
     IFS=$'\t' read -r verdict points why <<<"$got"
@@ -63,13 +63,13 @@ while IFS=$'\t' read -r student no_gpu on_gpu lost reason; do
     dir=$out/students/$student/week0
     if [ -f "$dir/report/results.json" ] && jq -e '.score != null and (.tests | type) == "array"' \
         "$dir/report/results.json" >/dev/null; then
-        ok "$student: Gradescope results.json"
+        pass "$student: Gradescope results.json"
     else
-        bad "$student: Gradescope results.json" "$(ls -l "$dir/report" 2>&1)"
+        fail "$student: Gradescope results.json" "$(ls -l "$dir/report" 2>&1)"
     fi
     case $want in
     passed | failed | no_device)
-        if [ -f "$dir/report/week0.json" ]; then ok "$student: the grader's report"; else bad "$student: the grader's report"; fi
+        if [ -f "$dir/report/week0.json" ]; then pass "$student: the grader's report"; else fail "$student: the grader's report"; fi
         ;;
     esac
 done <"$class/expected.tsv"

@@ -20,7 +20,7 @@
 # shellcheck disable=SC2016 # the expected texts hold GitHub expressions and jq/YAML $ signs, not the shell's
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 FIX=ci/tests/fixtures/ci
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -37,7 +37,7 @@ done
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || missing+=" a git checkout"
 if [ -n "$missing" ]; then
     if [ "${CI:-}" = true ]; then
-        bad "the CI-file checkers are here" "not here:$missing (ci/setup.sh installs the tools)"
+        fail "the CI-file checkers are here" "not here:$missing (ci/setup.sh installs the tools)"
     else
         skip "the CI files" "not here:$missing (ci/setup.sh installs the tools, the npm ones with Node.js 20+)"
     fi
@@ -206,7 +206,7 @@ done < <(yq -r 'to_entries[] | select((.value | type) == "object" and (.value | 
     | select(.value.tags == null or (.value.tags | index("gpu") == null))
     | [.key, (.value.variables.WB_LOCAL_SKIP // "")] | @tsv' <<<"$gitlab")
 if [ ${#jobs[@]} -eq 0 ]; then
-    bad "GitLab: some no-GPU job runs here" "the pipeline has none that make test may run"
+    fail "GitLab: some no-GPU job runs here" "the pipeline has none that make test may run"
 else
     out=$(ci/gitlab-local.sh --file ci/gitlab/.gitlab-ci.yml "${jobs[@]}" 2>&1); rc=$?
     same "GitLab no-GPU jobs (${jobs[*]}): pass in gitlab-ci-local's shell executor" 0 "$rc"

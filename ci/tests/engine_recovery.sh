@@ -7,16 +7,15 @@
 # GPU it says "skipped: no CUDA device".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 grade=build/gpu-tests/week0_engine_recovery/grade
-skipped=0
 for jobs in 1 3; do
     dir=build/gpu-tests/week0_engine_recovery/report-$jobs
     rc=0
     out=$("$grade" --quiet --shape 64x64 --dtype f32 --jobs "$jobs" --report-dir "$dir" 2>&1) || rc=$?
     if grep -q '^skipped: no CUDA device' <<<"$out"; then
         echo "skipped: no CUDA device"
-        skipped=$((skipped + 1))
+        skip "jobs $jobs: the batch" "no CUDA device"
         continue
     fi
     same "jobs $jobs: exit status 1 (some failed)" 1 "$rc"
@@ -27,6 +26,4 @@ for jobs in 1 3; do
     has "jobs $jobs: the illegal address is named" 'illegal memory access' \
         "$(jq -r '.results[2].message' "$dir/week0.json")"
 done
-echo
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish

@@ -8,7 +8,7 @@
 # the table of parts; unknown parts. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

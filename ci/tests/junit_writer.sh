@@ -7,7 +7,7 @@
 # PERL_TEST_HARNESS_DUMP_TAP says, malformed XML, a missing tool. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

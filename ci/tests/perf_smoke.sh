@@ -9,7 +9,7 @@
 # bad input. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 FIX=ci/tests/fixtures/ci/results
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -12,7 +12,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
-# shellcheck source=ci/tests/assert.sh
+# shellcheck source=ci/tests/tap.sh
 . "$here/assert.sh"
 
 for tool in bwrap jq notangle; do
@@ -33,12 +33,12 @@ export GRADER_SEED=20261203 GRADER_HIDDEN=$class/secret/hidden.txt
 export ROSTER_NO_GPU=1
 
 if ! "$repo/ci/roster/make-class.sh" "$class" >"$base/make-class.log" 2>&1; then
-    bad "the test class is generated" "$(tail -n 20 "$base/make-class.log")"
+    fail "the test class is generated" "$(tail -n 20 "$base/make-class.log")"
     finish
     exit 1
 fi
 n=$(wc -l <"$class/roster.csv")
-ok "the test class is generated ($n submissions)"
+pass "the test class is generated ($n submissions)"
 
 # every sandbox step is recorded (its options), then run
 spy=$base/spy.sh
@@ -66,9 +66,9 @@ rc1=$?
 before=$(find "$out/students" -name record.json | sort)
 nbefore=$(grep -c . <<<"$before")
 if [ "$rc1" -ne 0 ] && [ "$nbefore" -ge 3 ] && [ "$nbefore" -lt "$n" ]; then
-    ok "a roster stopped after $nbefore of $n submissions stops (exit $rc1)"
+    pass "a roster stopped after $nbefore of $n submissions stops (exit $rc1)"
 else
-    bad "a roster stopped halfway stops" "exit $rc1, $nbefore records; $(tail -n 5 "$base/run1.log")"
+    fail "a roster stopped halfway stops" "exit $rc1, $nbefore records; $(tail -n 5 "$base/run1.log")"
 fi
 declare -A dates=()
 for r in $before; do dates[$r]=$(jq -r .date "$r"); done
@@ -89,12 +89,8 @@ same "the resumed roster grades only the rest" $((n - nbefore)) "$graded"
 echo "# roster of $n submissions: resumed run took $took s for $((n - nbefore)) of them"
 
 # ---- verdicts, reasons and files: ci/roster/check-class.sh ------------------
-check=$("$repo/ci/roster/check-class.sh" "$class" "$out" 2>&1)
-printf '%s\n' "$check" | grep -v '^[0-9]* passed' | grep -v '^$'
-p=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p' <<<"$check")
-f=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p' <<<"$check")
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-1}))
+check "every submission's verdict, reason and files are the expected ones (ci/roster/check-class.sh)" \
+    "$repo/ci/roster/check-class.sh" "$class" "$out"
 
 # ---- the class report ---------------------------------------------------------
 header=$(head -n 1 "$out/class.csv")

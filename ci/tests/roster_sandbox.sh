@@ -12,7 +12,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 sandbox=$repo/ci/roster/sandbox.sh
-# shellcheck source=ci/tests/assert.sh
+# shellcheck source=ci/tests/tap.sh
 . "$here/assert.sh"
 
 if ! command -v bwrap >/dev/null 2>&1; then
@@ -59,7 +59,7 @@ same "the only network interface is loopback" lo "$(head -n 1 <<<"$out")"
 has "no route out" "Network is unreachable" "$out"
 
 run --wall 30 -- 'ls /proc | grep -c "^[0-9]"'
-if [ "$out" -le 5 ]; then ok "host processes are invisible ($out in /proc)"; else bad "host processes are invisible" "$out"; fi
+if [ "$out" -le 5 ]; then pass "host processes are invisible ($out in /proc)"; else fail "host processes are invisible" "$out"; fi
 
 export SECRET_SEED=12345 GIVEN=yes
 run --env GIVEN --wall 30 -- 'env; ls /proc/self/fd'
@@ -86,7 +86,7 @@ lacks "the file size limit stops a large file" "exit 0" "$out"
 start=$(date +%s)
 run --wall 2 -- 'sleep 60'
 same "the wall-clock limit stops a hang (exit 124)" 124 "$rc"
-if [ $(($(date +%s) - start)) -lt 30 ]; then ok "a hang is stopped soon after the limit"; else bad "a hang is stopped soon after the limit"; fi
+if [ $(($(date +%s) - start)) -lt 30 ]; then pass "a hang is stopped soon after the limit"; else fail "a hang is stopped soon after the limit"; fi
 
 # a process left running in the background dies with the sandbox
 run --wall 30 -- '(setsid bash -c "while :; do date +%s%N >/work/beat; sleep 0.1; done" &) ; sleep 0.5'
@@ -94,7 +94,7 @@ sleep 1
 before=$(cat "$tmp/alice/beat" 2>/dev/null)
 sleep 1
 same "a process left behind dies with the sandbox" "$before" "$(cat "$tmp/alice/beat" 2>/dev/null)"
-[ -n "$before" ] || bad "the background process ran at all"
+[ -n "$before" ] || fail "the background process ran at all"
 
 # run by an ordinary user, bubblewrap makes a user namespace instead
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then

@@ -10,7 +10,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
-# shellcheck source=ci/tests/assert.sh
+# shellcheck source=ci/tests/tap.sh
 . "$here/assert.sh"
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq not installed"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
 
@@ -88,9 +88,9 @@ same "two GPUs: never two submissions at a time on one GPU" "" "$overlap"
 slow_gpu=$(awk '$2 == "slow-ann" { print $1 }' <<<"$ran")
 others=$(awk -v g="$slow_gpu" '$1 != g' <<<"$ran" | wc -l)
 if [ "$others" -ge 6 ]; then
-    ok "two GPUs: the free GPU takes the next submissions ($others of 8 while the slow one ran)"
+    pass "two GPUs: the free GPU takes the next submissions ($others of 8 while the slow one ran)"
 else
-    bad "two GPUs: the free GPU takes the next submissions" "$ran"
+    fail "two GPUs: the free GPU takes the next submissions" "$ran"
 fi
 mismatch=$(jq -r 'select(.cuda_visible_devices != .gpu_index or .gpu_uuid != .scheduled_gpu_uuid) | .student' \
     "$tmp"/two/students/*/week0/record.json)
@@ -108,9 +108,9 @@ roster "$tmp/one" "${students[@]}"
 FAKE_GPUS=$two_h200 CUDA_VISIBLE_DEVICES=1 schedule "$tmp/one"
 same "CUDA_VISIBLE_DEVICES=1: only that GPU is used" "1" "$(cut -d' ' -f1 "$tmp/one/ran.log" | sort -u | xargs)"
 if awk -v a="$two_secs" -v b="$secs" 'BEGIN { exit !(a < 0.85 * b) }'; then
-    ok "two GPUs take less time than one ($two_secs s against $secs s)"
+    pass "two GPUs take less time than one ($two_secs s against $secs s)"
 else
-    bad "two GPUs take less time than one" "$two_secs s against $secs s"
+    fail "two GPUs take less time than one" "$two_secs s against $secs s"
 fi
 
 # ---- different models --------------------------------------------------------
@@ -131,7 +131,7 @@ FAKE_GPUS='' schedule "$tmp/nogpu" --jobs 2
 same "no GPU: every submission graded" 4 "$(wc -l <"$tmp/nogpu/ran.log")"
 same "no GPU: CUDA_VISIBLE_DEVICES is left unset" none "$(cut -d' ' -f1 "$tmp/nogpu/ran.log" | sort -u)"
 overlap=$(sort -k3,3n "$tmp/nogpu/ran.log" | awk 'NR > 1 && $3 < end { n++ } { if ($4 > end) end = $4 } END { print n + 0 }')
-if [ "$overlap" -ge 1 ]; then ok "no GPU, JOBS=2: two builds at a time"; else bad "no GPU, JOBS=2: two builds at a time"; fi
+if [ "$overlap" -ge 1 ]; then pass "no GPU, JOBS=2: two builds at a time"; else fail "no GPU, JOBS=2: two builds at a time"; fi
 
 roster "$tmp/broken" a broken c
 FAKE_GPUS=$two_h200 schedule "$tmp/broken"

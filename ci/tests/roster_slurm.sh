@@ -12,7 +12,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
-# shellcheck source=ci/tests/assert.sh
+# shellcheck source=ci/tests/tap.sh
 . "$here/assert.sh"
 
 skip() {
@@ -38,7 +38,7 @@ trap cleanup EXIT
 class=$base/class
 if [ ! -f "$class/expected.tsv" ]; then
     "$repo/ci/roster/make-class.sh" "$class" >"$base/make-class.log" 2>&1 ||
-        { bad "the test class is generated" "$(tail -n 20 "$base/make-class.log")"; finish; exit 1; }
+        { fail "the test class is generated" "$(tail -n 20 "$base/make-class.log")"; finish; exit 1; }
 fi
 roster=$cluster/roster
 mkdir -p "$roster"
@@ -47,11 +47,11 @@ for s in full-marks reads-hidden.tar.gz not-building; do
 done
 
 if ! "$repo/ci/slurm/local-cluster.sh" start "$cluster" >"$base/slurm-cluster.log" 2>&1; then
-    bad "the one-node cluster starts" "$(cat "$base/slurm-cluster.log")"
+    fail "the one-node cluster starts" "$(cat "$base/slurm-cluster.log")"
     finish
     exit 1
 fi
-ok "the one-node cluster starts"
+pass "the one-node cluster starts"
 export SLURM_CONF=$cluster/slurm.conf
 
 out=$cluster/out
@@ -84,7 +84,7 @@ if [ -f "$out/class.csv" ]; then
     newest=$(find "$out/students" -name record.json -newer "$out/class.csv" | wc -l)
     same "the CSV was written after every record (afterany)" 0 "$newest"
 else
-    bad "the gather job wrote the class CSV" "$(cat "$out"/slurm/gather-*.log 2>&1)"
+    fail "the gather job wrote the class CSV" "$(cat "$out"/slurm/gather-*.log 2>&1)"
 fi
 lacks "the seed is in no job's log" 424242 "$(cat "$out"/slurm/*.log)"
 

@@ -6,25 +6,17 @@
 # tangle and compile (nvcc -arch=sm_90 -Igrader), that no solution line is
 # anywhere in the edition or its tarball, and that malformed regions fail with
 # LESSON:LINE. The grading contract is checked without a GPU by
-# ci/tests/launch_probe.c: kernels whose PTX changed between the full and
+# grader/profile/launch_probe.c: kernels whose PTX changed between the full and
 # the student edition must only be reached by variants whose launchers return
 # WB_NOT_IMPLEMENTED there, and every other variant must launch exactly what it
-# launched before. Prints "N passed, N failed".
+# launched before. TAP, through ci/tests/tap.sh.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-REPO=$(pwd)
+cd "$(dirname "$0")/../.." || exit 2
 TOOL=ci/student-edition.sh
 CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 NVCC=${NVCC:-$(command -v nvcc || echo "$CUDA_HOME/bin/nvcc")}
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
-fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-check() { # check NAME COMMAND...
-    local name=$1 log
-    shift
-    if log=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -n 30 <<<"$log")"; fi
-}
+. ci/tests/tap.sh
 expect_error() { # expect_error NAME PATTERN LESSON-TEXT
     local name=$1 pattern=$2 f=$tmp/bad-$((++nbad)).nw out rc
     printf '%s' "$3" >"$f"
@@ -135,7 +127,7 @@ else
         pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p"; done
-    gcc -std=c11 -Wall -Wextra -Werror -Igrader -I"$CUDA_HOME/include" -c ci/tests/launch_probe.c \
+    gcc -std=c11 -Wall -Wextra -Werror -Igrader -I"$CUDA_HOME/include" -c grader/profile/launch_probe.c \
         -o "$tmp/objs/probe.o" 2>"$tmp/objs/probe.log" || fail "the launch probe compiles" "$(cat "$tmp/objs/probe.log")"
 
     # per kernel (.entry of the PTX nvcc kept): a digest of its code and of
@@ -264,6 +256,4 @@ else
     fail "the lessons have solution lines to search for"
 fi
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

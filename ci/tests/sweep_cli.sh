@@ -2,13 +2,14 @@
 # sweep_cli.sh: the command line the bench sweeps share (bench/sweep_common.h),
 # on both programs: --help, each bad argument named with the fix, and on a
 # machine without a GPU the plain "skipped: no CUDA device" (on a GPU that
-# check runs a one-shape sweep instead and only asks for its table).
+# check runs a one-shape sweep instead and only asks for its table). TAP,
+# through ci/tests/tap.sh.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 for name in row_team_sweep softmax_sweep; do
     bin=build/bench/$name
-    [ -x "$bin" ] || { bad "$name: built (make bench-tools)"; continue; }
+    [ -x "$bin" ] || { fail "$name: built (make bench-tools)"; continue; }
     out=$("$bin" --help 2>&1); rc=$?
     same "$name --help: exit 0" 0 "$rc"
     has "$name --help: usage" "^usage: $name \[--reps N\]" "$out"

@@ -1,31 +1,28 @@
 #!/usr/bin/env bash
-# Malformed lessons must fail to tangle with FILE:LINE, and write nothing.
+# tangle_errors.sh: malformed lessons must fail to tangle with FILE:LINE, and
+# write nothing. TAP, through ci/tests/tap.sh.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. ci/tests/tap.sh
 
-expect() { # NAME WANTED-PATTERN COMMAND...
-    local name=$1 pattern=$2
+expect() { # NAME WANTED-PATTERN COMMAND...: COMMAND fails with output matching the pattern
+    local name=$1 pattern=$2 out rc
     shift 2
-    local out rc
     out=$("$@" 2>&1)
     rc=$?
     if [ $rc -ne 0 ] && grep -qE "$pattern" <<<"$out"; then
-        passed=$((passed + 1))
+        pass "$name"
     else
-        failed=$((failed + 1))
-        echo "FAIL $name (rc=$rc): wanted /$pattern/ in:"
-        echo "$out" | sed 's/^/  /'
+        fail "$name" "$(printf 'rc=%s, wanted /%s/ in:\n%s' "$rc" "$pattern" "$out")"
     fi
 }
 
 printf 'Prose.\n<<w.cu>>=\nint a;\n<<not written yet>>\n@\n' >"$tmp/undefined.nw"
 expect undefined-chunk "undefined.nw:4: chunk <<not written yet>> is used but never defined" \
     book/tangle.sh "$tmp/undefined.nw" "$tmp/out-undefined"
-[ ! -e "$tmp/out-undefined" ] && passed=$((passed + 1)) ||
-    { failed=$((failed + 1)); echo "FAIL undefined chunk still wrote output"; }
+check "undefined chunk: no output written" test ! -e "$tmp/out-undefined"
 
 printf '<<w.cu>>=\nint a;\n@\n<<orphan helper>>=\nint b;\n@\n' >"$tmp/unused.nw"
 expect unused-chunk "unused.nw:4: chunk <<orphan helper>> is defined but never used" \
@@ -38,11 +35,9 @@ printf 'Text.\n<<w.cu>>=\n__global__ void k() {}\nvoid f() { k<<<1, 32>>>(); }\n
 if book/tangle.sh "$tmp/launch.nw" "$tmp/out-launch" &&
     grep -qF 'k<<<1, 32>>>();' "$tmp/out-launch/w.cu" &&
     grep -qF "#line 3 \"$tmp/launch.nw\"" "$tmp/out-launch/w.cu"; then
-    passed=$((passed + 1))
+    pass "a launch and its #line survive tangling"
 else
-    failed=$((failed + 1))
-    echo "FAIL launch syntax or #line lost:"
-    cat "$tmp/out-launch/w.cu" 2>&1 | sed 's/^/  /'
+    fail "a launch and its #line survive tangling" "$(cat "$tmp/out-launch/w.cu" 2>&1)"
 fi
 
 # a stale tangled file is caught by --check
@@ -51,5 +46,4 @@ cp "$tmp/out-launch/w.cu" "$tmp/out-stale/w.cu"
 echo "// edited by hand" >>"$tmp/out-stale/w.cu"
 expect stale-check "stale against" book/tangle.sh --check "$tmp/launch.nw" "$tmp/out-stale"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

@@ -8,7 +8,7 @@
 # Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-. ci/tests/assert.sh
+. ci/tests/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fake_bin=$PWD/ci/tests/fixtures/ci/bin
@@ -45,7 +45,7 @@ took=$(((${EPOCHREALTIME//[.,]/} - start) / 100000)) # tenths of a second
 same "always busy: exit 1" 1 "$rc"
 has "always busy: says so with the time limit" '^wait-gpu-idle: GPU \(all\) still busy after 1 s; its compute processes:$' "$out"
 has "always busy: names the process" '^  GPU-0f1x7ure, 4242, /usr/bin/python3, 1024 MiB$' "$out"
-if [ "$took" -ge 10 ] && [ "$took" -le 50 ]; then ok "always busy: gives up at the limit"; else bad "always busy: gave up after $took tenths of a second, not about 10"; fi
+if [ "$took" -ge 10 ] && [ "$took" -le 50 ]; then pass "always busy: gives up at the limit"; else fail "always busy: gave up after $took tenths of a second, not about 10"; fi
 
 out=$(wait_idle FAKE_SMI_IDLE_TEXT="No running processes found" --); rc=$?
 same "'No running processes found' is idle: exit 0" 0 "$rc"

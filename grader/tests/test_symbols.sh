@@ -12,10 +12,8 @@ NVCC=${NVCC:-$(command -v nvcc || echo "$CUDA_HOME/bin/nvcc")}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-tests=0
-pass() { tests=$((tests + 1)); echo "ok - $1"; }
-fail() { tests=$((tests + 1)); failures=$((failures + 1)); echo "FAIL - $1"; }
+# shellcheck source=ci/tests/tap.sh
+. "$here/../../ci/tests/tap.sh"
 
 # expect NAME STATUS PATTERN OBJECT...: check_symbols exits STATUS and its
 # output matches PATTERN (grep -E).
@@ -215,5 +213,4 @@ else
     echo "# nvcc not found: device-object cases skipped"
 fi
 
-echo "$((tests - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -9,8 +9,8 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=ci/tests/assert.sh
-. "$here/../../ci/tests/assert.sh"
+# shellcheck source=ci/tests/tap.sh
+. "$here/../../ci/tests/tap.sh"
 check=$here/../check_symbols.sh
 NVCC=${NVCC:-$(command -v nvcc || echo "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc")}
 work=$(mktemp -d)
@@ -146,7 +146,7 @@ CU
     if "$NVCC" -std=c++17 -arch=sm_90 -c "$work/lesson_peek.cu" -o "$work/lesson_peek.o"; then
         refused "nvcc: a launcher reading another student's lesson" "$work/lesson_peek.o" fopen
     else
-        bad "nvcc could not compile the test lesson"
+        fail "nvcc could not compile the test lesson"
     fi
 else
     echo "# nvcc not found: the device-object case is skipped"

@@ -7,13 +7,13 @@
 # week. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 2
-# shellcheck source=ci/tests/assert.sh
-. ci/tests/assert.sh
+# shellcheck source=ci/tests/tap.sh
+. ci/tests/tap.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/trace-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 if ! make -s --no-print-directory figures >"$tmp/make.log" 2>&1; then
-    bad "make figures builds the trace tools and draws the figures" "$(tail -n 25 "$tmp/make.log")"
+    fail "make figures builds the trace tools and draws the figures" "$(tail -n 25 "$tmp/make.log")"
     finish
     exit 1
 fi
@@ -46,7 +46,7 @@ if "$cu2cpp" "$tmp/in.cu" "$tmp/out.cpp"; then
         'static char wbt_key_tile; \[\[maybe_unused\]\] auto &tile = \*wbt_shared_var< T \[32\]\[32 \+ 1\]>\(&wbt_key_tile\);' "$out"
     has "cu2cpp leaves comments alone" '^/\* k<<<1, 1>>>\(in_a_comment\) stays \*/$' "$out"
 else
-    bad "cu2cpp rewrites a lesson"
+    fail "cu2cpp rewrites a lesson"
 fi
 printf 'void f()\n{\n    extern __shared__ float dynamic[];\n}\n' >"$tmp/bad1.cu"
 out=$("$cu2cpp" "$tmp/bad1.cu" "$tmp/bad1.cpp" 2>&1)
@@ -134,7 +134,7 @@ for v in copy transpose_naive transpose_tiled16 transpose_tiled32 transpose_padd
             else if (n - c >= r) print "more than a wavefront per request apart"
             else printf "ok"
         }')
-        same "$v: shared-$kind bank conflicts, trace $conflicts in $requests requests, ncu $ncu" ok "$verdict"
+        same "$v: shared-$kind bank conflicts, trace $conflicts in $requests requests, ncu $ncu" pass "$verdict"
     done
 done
 
@@ -148,7 +148,7 @@ if make -s --no-print-directory "build/trace/mutants/$mutant/trace" >"$tmp/mutan
         "^grader/mutants/$mutant.cu:[0-9]+: the kernel touched 0x[0-9a-f]+, outside every buffer .*block \(1024, 0, 0\), thread \(0, 0, 0\)" \
         "$out"
 else
-    bad "make builds a mutant's trace" "$(tail -n 25 "$tmp/mutant.log")"
+    fail "make builds a mutant's trace" "$(tail -n 25 "$tmp/mutant.log")"
 fi
 
 # ---- make trace: per lesson line, and malformed requests ------------------------------
@@ -163,7 +163,7 @@ expect_error() { # NAME PATTERN MAKE-ARGS...
     shift 2
     out=$(make -s --no-print-directory trace "$@" 2>&1)
     rc=$?
-    if [ "$rc" -ne 0 ] && grep -qE -- "$pattern" <<<"$out"; then ok "$name"; else bad "$name" "rc=$rc: $out"; fi
+    if [ "$rc" -ne 0 ] && grep -qE -- "$pattern" <<<"$out"; then pass "$name"; else fail "$name" "rc=$rc: $out"; fi
 }
 expect_error "an unknown week names the weeks there are" \
     "^trace: no lesson for week9 .*the weeks are week0.*make trace WEEK=0 VARIANT=" WEEK=9 VARIANT=copy
@@ -188,16 +188,16 @@ for w in $weeks; do
     while IFS=$'\t' read -r v _; do
         names=$(awk -v v="$v" '$1 !~ /^#/ && $2 == v { print $1 }' "$plan")
         if [ -z "$names" ]; then
-            bad "$w $v has a figure in $plan"
+            fail "$w $v has a figure in $plan"
             continue
         fi
         for n in $names; do
             svg=$(cat "book/out/img/$n.svg" 2>/dev/null)
             has "$w $v: book/out/img/$n.svg is drawn" '^<svg .*</svg>$' "$(tr -d '\n' <<<"$svg")"
             if grep -qF "](img/$n.svg)" "$l"; then
-                ok "$w $v: $l shows $n"
+                pass "$w $v: $l shows $n"
             else
-                bad "$w $v: $l shows $n" "no ![caption](img/$n.svg) in $l: add one near the variant"
+                fail "$w $v: $l shows $n" "no ![caption](img/$n.svg) in $l: add one near the variant"
             fi
         done
     done < <(build/"$w"/trace --list)

@@ -1,0 +1,209 @@
+-- book.lua: what the book's filters share (a module: require "book").
+-- Paths and settings come from the environment book/build.sh and
+-- book/pdf.sh set (book/README.md lists them); data come from jq modules
+-- in book/jq/ (jq -L), never from HTML the build wrote.
+local M = {}
+
+local here = PANDOC_SCRIPT_FILE:match("^(.*)/") or "."
+
+function M.env(name, default)
+  local v = os.getenv(name)
+  if v == nil or v == "" then
+    return default
+  end
+  return v
+end
+
+M.repo = M.env("BOOK_REPO", here .. "/../..")
+M.results = M.env("BOOK_RESULTS", M.repo .. "/bench/results/h200")
+M.gpu = M.env("BOOK_GPU", "h200")
+M.img = M.env("BOOK_IMG", "img")
+M.jq_dir = M.env("BOOK_JQ", here .. "/../jq")
+
+-- a path for readers: relative to the repository when it is inside it
+function M.show_path(p)
+  local prefix = M.repo .. "/"
+  if p:sub(1, #prefix) == prefix then
+    return p:sub(#prefix + 1)
+  end
+  return p
+end
+
+function M.exists(path)
+  local f = io.open(path, "r")
+  if f then
+    f:close()
+    return true
+  end
+  return false
+end
+
+function M.read_file(path)
+  local f = assert(io.open(path, "r"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+function M.warn(msg)
+  io.stderr:write("build.sh: warning: ", msg, "\n")
+end
+
+-- stop the build: the message names the place (FILE:LINE where known)
+function M.die(msg)
+  io.stderr:write(msg, "\n")
+  os.exit(1)
+end
+
+-- jq with the book's modules: M.jq({"-r", "include \"results\"; ...", file})
+-- returns stdout, or nil and the error when jq fails
+function M.jq(args, input)
+  local full = { "-L", M.jq_dir }
+  for _, a in ipairs(args) do
+    full[#full + 1] = a
+  end
+  local ok, out = pcall(pandoc.pipe, "jq", full, input or "")
+  if ok then
+    return out
+  end
+  return nil, type(out) == "table" and (out.output or tostring(out.error_code)) or tostring(out)
+end
+
+-- jq's output as one string without its final newline ("" when jq fails)
+function M.jq1(args, input)
+  local out = M.jq(args, input) or ""
+  return (out:gsub("\n$", ""))
+end
+
+-- s as a JSON string, for jq's --argjson
+function M.json_str(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    return string.format("\\u%04x", c:byte())
+  end) .. '"'
+end
+
+-- TSV lines (jq's @tsv) as a list of field lists; fields stay as jq wrote them
+function M.tsv(text)
+  local rows = {}
+  for line in (text or ""):gmatch("([^\n]*)\n") do
+    local row = {}
+    for field in (line .. "\t"):gmatch("([^\t]*)\t") do
+      row[#row + 1] = field
+    end
+    rows[#rows + 1] = row
+  end
+  return rows
+end
+
+-- a number for a table cell: "–" when there is none
+function M.num(x, fmt)
+  if x == nil or x == "" then
+    return "–"
+  end
+  return string.format(fmt, tonumber(x))
+end
+
+-- text for a Markdown table cell
+function M.cell(s)
+  return (s:gsub("|", "\\|"):gsub("_", "\\_"))
+end
+
+-- Markdown text with every ASCII punctuation character escaped
+function M.md_text(s)
+  return (s:gsub("%p", function(c)
+    if c:byte() < 128 then
+      return "\\" .. c
+    end
+  end))
+end
+
+-- generated Markdown as blocks, read with this run's reader options (the
+-- --columns setting decides a pipe table's column widths)
+function M.blocks(markdown)
+  return pandoc.read(markdown, "markdown", PANDOC_READER_OPTIONS).blocks
+end
+
+-- A marker paragraph, "@@KIND ARG...@@" (noweb hands it over as "@KIND
+-- ARG...@@"), declared here once: returns KIND and the list of ARGs.
+function M.marker(para)
+  local text = pandoc.utils.stringify(para)
+  local kind, rest = text:match("^@@?(%u[%u-]*)%s+(.-)%s*@@$")
+  if not kind then
+    kind = text:match("^@@?(%u[%u-]*)@@$")
+    rest = ""
+  end
+  if not kind then
+    return nil
+  end
+  local args = {}
+  for a in rest:gmatch("%S+") do
+    args[#args + 1] = a
+  end
+  return kind, args
+end
+
+-- the pages of the book (book/build.sh writes BOOK_PAGES): a list of
+-- {group, stem, md, index, source} in contents order
+function M.pages()
+  local list = {}
+  local path = M.env("BOOK_PAGES")
+  if not path then
+    return list
+  end
+  for _, f in ipairs(M.tsv(M.read_file(path))) do
+    list[#list + 1] = { group = f[1], stem = f[2], md = f[3], index = f[4], source = f[5] }
+  end
+  return list
+end
+
+-- a page's Markdown as pandoc reads it
+-- (titles are read without smart punctuation: as their source writes them)
+local read_cache = {}
+function M.read_page(page, format)
+  format = format or "markdown"
+  local key = page.md .. "\0" .. format
+  read_cache[key] = read_cache[key] or pandoc.read(M.read_file(page.md), format, PANDOC_READER_OPTIONS)
+  return read_cache[key]
+end
+
+-- a page's title: its metadata nav-title, else its first level-1 heading,
+-- without markup, else its stem
+function M.title(page)
+  local doc = M.read_page(page, "markdown-smart")
+  if doc.meta["nav-title"] then
+    return pandoc.utils.stringify(doc.meta["nav-title"])
+  end
+  for _, b in ipairs(doc.blocks) do
+    if b.t == "Header" and b.level == 1 then
+      return pandoc.utils.stringify(b.content)
+    end
+  end
+  return page.stem
+end
+
+-- Run gnuplot: the SVG terminal every plot of the book uses, output to SVG,
+-- then SCRIPT, with DATA in a temporary file whose name SCRIPT reads as
+-- "%s" (its only format directive besides %%). Stops the build on failure.
+function M.gnuplot(svg, script, data, what)
+  local datafile = os.tmpname()
+  local f = assert(io.open(datafile, "w"))
+  f:write(data)
+  f:close()
+  local ok = pcall(pandoc.pipe, "gnuplot", {}, table.concat({
+    'set terminal svg size 760,440 dynamic noenhanced font "sans,12" background rgb "white"',
+    'set output "' .. svg .. '"',
+    'set datafile separator "\t"',
+    'set datafile missing "-"',
+    string.format(script, datafile) }, "\n"))
+  os.remove(datafile)
+  if not ok then
+    M.die("build.sh: gnuplot failed for " .. what)
+  end
+end
+
+-- a note instead of a table or plot, in the book's note style
+function M.note(classes, text)
+  return "\n::: {.note " .. classes .. "}\n" .. text .. "\n:::\n\n"
+end
+
+return M

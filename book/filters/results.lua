@@ -1,0 +1,152 @@
+-- results.lua: measured results in a chapter, from BOOK_RESULTS/WEEK.json.
+--   @@RESULTS WEEK OP [VARIANT...]@@  a table (variant, dtype, shape, ms, GB/s,
+--                                     % of copy ceiling, vs baseline)
+--   @@PROGRESSION WEEK OP@@           one line per variant at the largest
+--                                     float32 shape, with step speedups
+--   @@PLOT WEEK OP@@                  GB/s per variant and dtype (SVG, gnuplot)
+--   ::: {.results week=WEEK op=OP}    the table at the top of the div (.plot:
+--                                     the plot)
+-- A missing file is a visible note, never a failed build. Data shaping is in
+-- book/jq/results.jq.
+package.path = (PANDOC_SCRIPT_FILE:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local book = require("book")
+
+local function note(week, op, shown)
+  return book.note(".no-results", string.format(
+    "**No measured results committed yet for this GPU.** The table for %s %s is generated from `%s` once a benchmark run on this GPU is committed.",
+    week, op, shown))
+end
+
+-- WEEK's results file and its name for readers; the file is nil when missing
+local function source(week)
+  local json = book.results .. "/" .. week .. ".json"
+  return book.exists(json) and json or nil, book.show_path(json)
+end
+
+local function table_md(week, op, variants)
+  local json, shown = source(week)
+  if not json then
+    return note(week, op, shown)
+  end
+  if not book.jq({ "-e", "--arg", "op", op, 'include "results"; has_op($op)', json }) then
+    book.warn(shown .. " has no readable results for op " .. op)
+    return note(week, op, shown)
+  end
+  local want = "[" .. table.concat((function()
+    local q = {}
+    for i, v in ipairs(variants) do q[i] = string.format("%q", v) end
+    return q
+  end)(), ",") .. "]"
+  local out = { "\n::: {.results-table}\n",
+    "| Variant | dtype | Shape | ms | GB/s | % of copy ceiling | vs baseline |\n",
+    "|:--|:--|--:|--:|--:|--:|--:|\n" }
+  local rows = book.jq({ "-r", "--arg", "op", op, "--argjson", "want", want,
+    'include "results"; table_rows($op; $want) | @tsv', json })
+  for _, f in ipairs(book.tsv(rows)) do
+    if f[4] ~= "ok" then
+      out[#out + 1] = string.format("| %s | %s | %s | **%s** | – | – | – |\n",
+        book.cell(f[1]), book.cell(f[2]), f[3], book.cell(f[4]))
+    else
+      out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s |\n",
+        book.cell(f[1]), book.cell(f[2]), f[3], book.num(f[5], "%.4g"), book.num(f[6], "%.1f"),
+        book.num(f[7], "%.1f"), book.num(f[8], "%.2f×"))
+    end
+  end
+  out[#out + 1] = book.jq({ "-r", "--arg", "src", shown, 'include "results"; table_caption($src)', json })
+  out[#out + 1] = ":::\n\n"
+  return table.concat(out)
+end
+
+local function progression_md(week, op)
+  local json, shown = source(week)
+  if not json then
+    return note(week, op, shown)
+  end
+  local out = { "\n::: {.results-table .progression}\n",
+    "| Variant | Shape | ms | GB/s | Step speedup | Cumulative speedup | % of copy ceiling |\n",
+    "|:--|--:|--:|--:|--:|--:|--:|\n" }
+  local rows = book.jq({ "-r", "--arg", "op", op, 'include "results"; progression_rows($op) | @tsv', json })
+  for _, f in ipairs(book.tsv(rows)) do
+    out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s |\n",
+      (f[1]:gsub("_", "\\_")), f[2], book.num(f[3], "%.4g"), book.num(f[4], "%.1f"),
+      book.num(f[5], "%.2f×"), book.num(f[6], "%.2f×"), book.num(f[7], "%.1f"))
+  end
+  out[#out + 1] = book.jq({ "-r", "--arg", "src", shown, 'include "results"; progression_caption($src)', json })
+  out[#out + 1] = ":::\n\n"
+  return table.concat(out)
+end
+
+-- the bar chart: one format for the labels, then book.gnuplot's for the data
+local plot_script = [[
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key outside top center horizontal
+set title "%s %s at %s on %s: GB/s per variant"
+set ylabel "GB/s"
+set grid ytics lc rgb "#dddddd"
+set xtics rotate by -25 nomirror
+set ytics nomirror
+set border 3
+set xrange [-0.6:%d-0.4]
+set yrange [0:*]
+ceiling = %s
+if (ceiling > 0) set yrange [0:ceiling*1.15]
+set linetype 1 lc rgb "#3b6fb6"
+set linetype 2 lc rgb "#e08a1e"
+set linetype 3 lc rgb "#4f9a58"
+set linetype 4 lc rgb "#9a4f8f"
+plot for [i=2:%d] "%%s" using i:xtic(1) title columnheader(i), \
+     (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %%%%.0f GB/s", ceiling)
+]]
+
+local function plot_md(week, op)
+  local json, shown = source(week)
+  if not json then
+    return note(week, op, shown)
+  end
+  local data = book.jq({ "-r", "--arg", "op", op, 'include "results"; plot_rows($op) | @tsv', json })
+  if not data or data == "" then
+    book.warn(shown .. " has no plottable results for op " .. op)
+    return note(week, op, shown)
+  end
+  local labels = book.tsv(book.jq({ "-r", "--arg", "op", op, 'include "results"; plot_labels($op) | @tsv', json }))[1]
+  local gpu, shape, ceiling = labels[1], labels[2], labels[3]
+  local rows = book.tsv(data)
+  book.gnuplot(book.img .. "/" .. week .. "-" .. op .. ".svg",
+    string.format(plot_script, week, op, shape, gpu, #rows - 1, ceiling, #rows[1]), data, week .. " " .. op)
+  return string.format("\n![%s %s: GB/s per variant and element type at %s on %s; the dashed line is the copy ceiling measured in the same run (%.0f GB/s). Source: `%s`.](img/%s-%s.svg){.results-plot}\n\n",
+    week, op, shape, gpu, tonumber(ceiling), shown, week, op)
+end
+
+local expand = {
+  RESULTS = function(a)
+    local variants = {}
+    for i = 3, #a do variants[#variants + 1] = a[i] end
+    return table_md(a[1], a[2], variants)
+  end,
+  PROGRESSION = function(a) return progression_md(a[1], a[2]) end,
+  PLOT = function(a) return plot_md(a[1], a[2]) end,
+}
+
+return {
+  {
+    Para = function(p)
+      local kind, args = book.marker(p)
+      if expand[kind] and #args >= 2 then
+        return book.blocks(expand[kind](args))
+      end
+    end,
+    Div = function(d)
+      local kind = d.classes:includes("results") and "RESULTS" or d.classes:includes("plot") and "PLOT"
+      if kind and d.attributes.week and d.attributes.op then
+        local blocks = book.blocks(expand[kind]({ d.attributes.week, d.attributes.op }))
+        for i = #blocks, 1, -1 do
+          d.content:insert(1, blocks[i])
+        end
+        return d
+      end
+    end,
+  },
+}

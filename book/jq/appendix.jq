@@ -1,0 +1,31 @@
+# appendix.jq: one results file shaped for the book's appendix of measured
+# results (book/filters/appendix.lua). Input: the file.
+include "common";
+
+def is_results: .results | type == "array";
+
+# the week a file holds, as its heading names it: a peer's file beside the
+# week's (week2-torch.json) holds the same week, so it is named by its file
+def week_of($base): (.week // $base) as $w | if $base | startswith($w + "-") then $base else $w end;
+
+# the provenance list under the heading
+def env_lines($src):
+    .env as $e
+    | "- GPU: \($e.gpu // "?")" + (if $e.cc then ", compute capability \($e.cc)" else "" end)
+      + (if $e.sms then ", \($e.sms) SMs" else "" end)
+      + (if $e.l2_bytes then ", L2 \($e.l2_bytes / 1048576 | floor) MiB" else "" end),
+      "- Driver \($e.driver // "?"), CUDA runtime \($e.cuda_runtime // "?")",
+      "- Commit `\($e.commit // "?")`, measured \($e.date // "undated")"
+      + (if $e.seed then ", seed \($e.seed_string // ($e.seed | tostring))" else "" end),
+      (if $e.copy_ceiling_gbps then "- Copy ceiling \($e.copy_ceiling_gbps * 10 | round / 10) GB/s" else empty end),
+      "- Source: `\($src)`", "";
+
+# every result: [variant, op, dtype, shape, "ok"/"skipped"/category, ms,
+# GB/s, % of copy ceiling, vs baseline], by op, variant, dtype, size
+def rows:
+    .results | sort_by(.op, .variant, (.dtype | dtype_rank), cells)[]
+    | [ .variant, .op, .dtype, "\(.rows // "?")×\(.cols // "?")",
+        (if .passed then "ok" elif .skipped then "skipped" else (.category // "failed") end),
+        (.ms // ""), (.gbps // ""), (.pct_ceiling // ""),
+        # "none": timed against no baseline (torch_softmax.py), so no ratio
+        (if .baseline == "none" then "" else (.vs_baseline // "") end) ];

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# book/tests/test_figures.sh: every number in the lessons' prose comes from
+# bench/results. No lesson types a measurement (a percentage, a GB/s, a time,
+# a ratio) outside a figure []{.fig ...} or a [given]{.given} number: each is
+# reported as LESSON:LINE by nwback -check-prose; and a figure the results do
+# not hold stops the build at its LESSON:LINE. TAP, through ci/tests/tap.sh.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+. ci/tests/tap.sh
+# shellcheck source=book/pages.sh
+. book/pages.sh
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+lessons=(lessons/*.nw)
+same "the lessons' prose types no measurement" "" "$(book_check_prose "$WORK/check" 2>&1)"
+
+lessons=(book/tests/bad/typed.nw)
+out=$(book_check_prose "$WORK/typed" 2>&1)
+rc=$?
+same "typed measurements are reported as LESSON:LINE, figures, given numbers and code are not" \
+    "$(printf 'book/tests/bad/typed.nw:%s\n' '3: typed measurement "49.2%"' '4: typed measurement "1.5x"' \
+        '4: typed measurement "3.2 TB/s"' '5: typed measurement "0.5170 ms"' '5: typed measurement "1.37 times"')" \
+    "$(sed 's/: take it from.*//' <<<"$out")"
+same "a typed measurement fails the check" 1 "$rc"
+has "the message says what to write instead" 'take it from bench/results with \[\]\{\.fig \.\.\.\}' "$out"
+
+if out=$(book/build.sh --results book/tests/fixtures/week4/h200 "$WORK/book" book/tests/bad/figure.nw 2>&1); then
+    fail "a figure the results do not hold stops the build" "the build succeeded: $out"
+else
+    has "a figure the results do not hold stops the build at LESSON:LINE" \
+        '^book/tests/bad/figure\.nw:4: figure: no row of week4\.json has variant=scale_nope' "$out"
+    lacks "a figure the results hold is not reported" 'figure\.nw:3:' "$out"
+fi
+finish

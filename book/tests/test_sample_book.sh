@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# book/tests/test_sample_book.sh [OUTDIR]: the book pipeline on
+# book/tests/sample.nw against the fixture results in book/tests/fixtures/h200
+# (made-up numbers): chunk names and links, highlighting, results tables and
+# plots, the comparison with one and with two peers, profile tables, notes for
+# what is missing, appendices, shared chunk files, and lessons that fail with
+# FILE:LINE. With chromium, screenshots at 1280 and 390 px in OUTDIR/screenshots.
+# OUTDIR defaults to book/out/test (ignored by git). TAP, through ci/tests/tap.sh.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+. ci/tests/tap.sh
+. book/tests/screenshot.sh
+OUT=${1:-book/out/test}
+FIX=book/tests/fixtures
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# rows FILE: the HTML tables of FILE as text, one line per row, cells joined by " | "
+rows() {
+    awk '/<tr/ { row = ""; n = 0; intr = 1 }
+        intr && /<t[dh]/ { c = $0; gsub(/<[^>]*>/, "", c); row = row (n++ ? " | " : "") c }
+        /<\/tr>/ { print row; intr = 0 }' "$1"
+}
+
+if STATIC_PROFILE_DIR=$FIX/static book/build.sh --results $FIX/h200 "$OUT" book/tests/sample.nw >"$WORK/build.log" 2>&1; then
+    pass "build.sh builds the sample book"
+else
+    fail "build.sh builds the sample book" "$(cat "$WORK/build.log")"
+fi
+html=$OUT/sample.html
+check "index.html and sample.html exist" test -s "$OUT/index.html" -a -s "$html"
+check "book.css is copied next to the pages" test -s "$OUT/book.css"
+check "pandoc converted every formula" bash -c "! grep -q 'Could not convert TeX math' '$WORK/build.log'"
+missing=""
+while IFS= read -r name; do
+    grep -qF "⟨$name⟩" "$html" || missing="$missing ⟨$name⟩"
+done < <(sed -n 's/^<<\(.*\)>>=[[:space:]]*$/\1/p' book/tests/sample.nw | sort -u)
+same "every chunk name appears in the HTML" "" "$missing"
+check "every internal link resolves" book/tests/linkcheck.sh "$OUT"
+mkdir -p "$WORK/broken"
+cp "$OUT"/*.html "$OUT/book.css" "$WORK/broken/"
+printf '<p><a href="#no-such-anchor">x</a><a href="sample.html#nope">y</a></p>\n' >>"$WORK/broken/index.html"
+refuse "the link checker finds broken links" book/tests/linkcheck.sh "$WORK/broken"
+
+text=$(sed -e 's/<[^>]*>//g' "$html")
+has "weave: launch shown in code" 'transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(in, out, rows, cols\);' "$text"
+page=$(cat "$html")
+has "weave: launch shown in quoted prose code" '<code>transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(in, out, rows, cols\)</code>' "$page"
+has "code chunks have anchors" 'id="nw-naive-transpose-kernel"' "$page"
+has "a continued chunk links to its continuation" 'href="#nw-naive-transpose-kernel--2"' "$page"
+has "a chunk says where it is used" 'Used in <a href="#nw-sample-cu">' "$page"
+has "a use inside code is a link to the chunk" '<a class="chunk-use" href="#nw-compute-this-thread-s-row-and-column">' "$page"
+lacks "no placeholder is left in the code" 'NWUSE7Q' "$page"
+has "code blocks are numbered in order" 'id="cb1".*|id="cb2"' "$page"
+has "a root chunk shows its tangled path" 'tangled/sample/sample\.cu' "$page"
+has "%def identifiers are indexed" 'id="ix-transpose-naive"' "$page"
+has "the index links an identifier to its defining chunk" 'id="ix-launch-transpose-naive".*defined in <a href="#nw-launch-the-naive-transpose">' "$page"
+has "CUDA keywords are highlighted" '<span class="at">__global__</span>' "$page"
+has "CUDA built-ins are highlighted" '<span class="bu">threadIdx</span>' "$page"
+has "pandoc Markdown tables in prose render" '<th style="text-align: right;">sectors per warp</th>' "$page"
+has "math renders without scripts (MathML)" '<msup><mi>x</mi><mn>2</mn></msup>' "$page"
+check "no scripts and no external resources" bash -c "! grep -ohiE '<script|https?://[^\"]*' '$OUT'/*.html | grep -vxF 'http://www.w3.org/1998/Math/MathML' | grep -q ."
+
+table=$(rows "$html")
+has "results table from the fixture" '^transpose_tiled32 \| f32 \| 8192×8192 \| .* \| 4006\.1 \|' "$table"
+has "results caption names GPU, driver, runtime, commit, date" 'NVIDIA H200.*driver 580\.159\.04, CUDA runtime 13\.0, commit abc1234, 2026-11-29T05:00:00Z' "$page"
+has "a failed result is shown as failed" '<strong>wrong</strong>' "$page"
+has "the fenced-div results marker works" '^copy_vec4 \| ' "$table"
+check "plot SVG written" grep -q '<svg' "$OUT/img/week9-transpose.svg"
+has "plot embedded in the page" 'src="img/week9-transpose.svg"' "$page"
+has "missing results give a visible note" 'No measured results committed yet for this GPU' "$page"
+# @@VERSUS week7 softmax torch@@: at f32 8192x1024 softmax_single_read is
+# faster but failed and softmax_backward_fused is faster but another op, so
+# softmax_online (0.2 ms) is the best; speedup 0.324 / 0.2
+has "versus: the fastest passed variant and PyTorch ms / lesson ms" '^8192×1024 \| f32 \| 0\.324 \| softmax_online \| 0\.2 \| 1\.62× \| 8\.4$' "$table"
+has "versus: the best variant differs per dtype and shape" '^8192×1024 \| f16 \| 0\.1 \| softmax_single_read \| 0\.05 \| 2\.00× \| 16\.8$' "$table"
+has "versus: a shape where no lesson variant passed" '^65536×1024 \| f32 \| 1 \| none passed \| – \| – \| –$' "$table"
+has "versus: a failed PyTorch result is shown as failed, with no speedup" '^1024×131072 \| f16 \| wrong \| softmax_online \| 0\.7 \| – \| 19\.2$' "$table"
+versus_rows=$(sed -n '/week7 softmax against PyTorch 0.0.0+fixture, measured/,/<\/table>/p' "$html" >"$WORK/versus.html"
+    rows "$WORK/versus.html" | grep -cE '^[0-9]+×[0-9]+ \| (f32|f16|bf16) \|')
+same "versus: one line per dtype and shape PyTorch measured (not the lesson's 1×1)" 6 "$versus_rows"
+has "versus: the caption names GPU, driver, both commits and both files" \
+    'Fixture GPU \(book tests, not a measurement\), driver 000\.00\.00-fixture.*commit f1xture-lesson.*<code>book/tests/fixtures/h200/week7\.json</code>.*commit f1xture-torch.*<code>book/tests/fixtures/h200/week7-torch\.json</code>' "$page"
+svg=$(cat "$OUT/img/week7-softmax-vs-torch.svg")
+has "versus: plot with a line per dtype for each side and the ceiling" 'f32 lesson' "$svg"
+has "versus: the plot has the peer's line" 'f16 PyTorch' "$svg"
+has "versus: the plot has the copy ceiling" 'copy ceiling 4000 GB/s' "$svg"
+has "versus: plot embedded in the page" 'src="img/week7-softmax-vs-torch.svg"' "$page"
+has "versus: a missing PyTorch file gives the note naming it" \
+    'comparison of week9 transpose with PyTorch .*missing: <code>book/tests/fixtures/h200/week9-torch\.json</code>\.' "$page"
+has "versus, two peers: one column each, named from the file (env.peer)" \
+    '^8192×1024 \| f32 \| 0\.324 \| 0\.25 \| softmax_online \| 0\.2 \| 1\.62× \| 1\.25× \| 8\.4$' "$table"
+has "versus, two peers: a shape only one peer measured" '^4096×32768 \| f32 \| – \| 0\.9 \| none passed \| – \| – \| – \| –$' "$table"
+has "versus, two peers: the caption names both" 'against PyTorch 0\.0\.0\+fixture and torch\.compile 0\.0\.0\+fixture' "$page"
+check "versus, two peers: one plot with both" grep -qF 'f32 torch.compile' "$OUT/img/week7-softmax-vs-torch-and-torch-compile.svg"
+has "versus: a missing peer file is a note while the others are shown" \
+    'comparison of week7 softmax with torch-inductor .*missing: <code>book/tests/fixtures/h200/week7-torch-inductor\.json</code>' "$page"
+check "versus: the peer that is there is still plotted" test -s "$OUT/img/week7-softmax-vs-torch-compile.svg"
+printf '# Week 6\n\n@@VERSUS week7 softmax@@\n' >"$WORK/week6-versus.nw"
+refuse "versus: a marker without a peer stops the build" book/build.sh --results $FIX/h200 "$WORK/book-versus" "$WORK/week6-versus.nw"
+has "profile: the static table from the fixture" '^transpose_tiled \| 2 \| 28–30 \|' "$table"
+has "profile: a failed instruction check is shown" '^transpose_naive \| 1 \| .*failed: transpose_naive contains LDG\.E\.128$' "$table"
+has "profile: a passed one is named" '^copy_vec16 \| 1 \| .*\| lacks LDL, STL$' "$table"
+has "profile: the Nsight Compute table from the fixture" '^transpose_naive \| transpose_naive' "$table"
+has "profile: its caption names the ncu version and commit" 'Version 2099\.1\.0\.0 \(fake\), commit f1x7ure00001' "$page"
+
+index=$(cat "$OUT/index.html")
+has "index.html has the preface" 'make week0 &amp;&amp; make grade' "$index"
+has "index.html links the chapter and its sections" 'href="sample.html".*|href="sample.html#measured"' "$index"
+has "index.html lists the appendices" 'href="appendix-grader.html".*|href="appendix-results.html"' "$index"
+has "index.html lists the instructors' pages" 'href="instructors.html"' "$index"
+check "the grader appendix gives the tolerance formula" grep -qF 'wb_sum_bound' "$OUT/appendix-grader.html"
+results=$(cat "$OUT/appendix-results.html")
+has "the results appendix renders every results file" '<td style="text-align: left;">copy_vec4</td>' "$results"
+has "the results appendix gives the provenance" 'Driver 580\.159\.04, CUDA runtime 13\.0.*|<code>abc1234</code>' "$results"
+has "the results appendix names the directory" 'committed under <code>book/tests/fixtures/</code>' "$results"
+has "the identifier index files a kernel under kernels" 'href="sample.html#ix-transpose-naive"' \
+    "$(sed -n '/id="index-kernel"/,/<h2/p' "$OUT/appendix-index.html")"
+check "the identifier index links to the defining chunk" \
+    grep -qF 'href="sample.html#nw-launch-the-naive-transpose"' "$OUT/appendix-index.html"
+
+check "build without any results file succeeds" \
+    book/build.sh --results "$WORK/no-results" "$WORK/book-nores" book/tests/sample.nw
+check "a chapter using a shared chunk file builds" \
+    book/build.sh "$WORK/book-shared" book/tests/shared/week1-uses-common.nw book/tests/shared/common.nw
+check "a use of a shared chunk links to the shared page" \
+    grep -qF 'href="common.html#nw-check-a-cuda-call"' "$WORK/book-shared/week1.html"
+check "links across pages resolve" book/tests/linkcheck.sh "$WORK/book-shared"
+
+expect_failure() { # expect_failure NAME LESSON PATTERN
+    local log
+    if log=$(book/build.sh "$WORK/bad-$(basename "$2" .nw)" "$2" 2>&1); then
+        fail "$1" "build.sh exited 0; output: $log"
+    else
+        has "$1" "$3" "$log"
+    fi
+}
+expect_failure "an undefined chunk fails with FILE:LINE" book/tests/bad/undefined.nw \
+    '^book/tests/bad/undefined\.nw:6: .*a chunk nobody wrote.*never defined'
+expect_failure "an unused chunk fails with FILE:LINE" book/tests/bad/unused.nw \
+    '^book/tests/bad/unused\.nw:9: .*forgotten helper.*never used'
+expect_failure "an unescaped << in prose fails with FILE:LINE" book/tests/bad/prose.nw \
+    '^book/tests/bad/prose\.nw:3: unescaped <<'
+
+if [ -x /usr/bin/chromium ]; then
+    for p in index sample; do shoot "$OUT" "$p" "$OUT/screenshots"; done
+    same "no browser console errors" "" "$console_errors"
+else
+    skip "screenshots" "/usr/bin/chromium not installed"
+fi
+finish
