@@ -223,6 +223,52 @@ static size_t rewrite_shared(FILE *out, size_t at)
     return semi + 1;
 }
 
+/* extern __shared__ [__align__(N)] TYPE NAME[];: the launch's dynamic shared
+ * memory, as a pointer (an array of unknown size decays to one anyway);
+ * returns the index past ';' */
+static size_t rewrite_extern_shared(FILE *out, size_t at)
+{
+    size_t decl = at + strlen("__shared__"), semi = decl;
+    while (semi < len && !(code[semi] && src[semi] == ';'))
+        semi++;
+    size_t open = decl;
+    while (open < semi && src[open] != '[')
+        open++;
+    if (semi >= len || open + 1 >= semi || src[open + 1] != ']')
+        die_at(at, "an extern __shared__ declaration must be TYPE NAME[];");
+    size_t name_end = open;
+    while (name_end > decl && isspace((unsigned char)src[name_end - 1]))
+        name_end--;
+    size_t name = name_end;
+    while (name > decl && is_word(src[name - 1]))
+        name--;
+    if (name == name_end)
+        die_at(at, "cannot read the name of this extern __shared__ declaration");
+    fputs("[[maybe_unused]] ", out);
+    size_t type_end = name, t = decl;
+    /* the type without __align__(N): the arena is 16-byte aligned */
+    for (; t < type_end; t++) {
+        if (!strncmp(src + t, "__align__", 9)) {
+            while (t < type_end && src[t] != ')')
+                t++;
+            continue;
+        }
+        fputc(src[t] == '\n' ? ' ' : src[t], out);
+    }
+    fprintf(out, "*%.*s = (", (int)(name_end - name), src + name);
+    for (t = decl; t < type_end; t++) {
+        if (!strncmp(src + t, "__align__", 9)) {
+            while (t < type_end && src[t] != ')')
+                t++;
+            continue;
+        }
+        fputc(src[t] == '\n' ? ' ' : src[t], out);
+    }
+    fputs("*)wbt_dynamic_shared();", out);
+    put_newlines(out, at, semi);
+    return semi + 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -268,10 +314,11 @@ int main(int argc, char **argv)
             i--;
         } else if (word_at(i, "__shared__")) {
             size_t start = i;
-            if (i >= 7 && !strncmp(src + start - 7, "extern ", 7))
-                die_at(i, "extern __shared__ (dynamic shared memory) is not in the trace shim yet");
+            int dynamic = i >= 7 && !strncmp(src + start - 7, "extern ", 7);
+            if (dynamic)
+                start -= 7;
             fwrite(src + done, 1, start - done, out);
-            done = i = rewrite_shared(out, start);
+            done = i = dynamic ? rewrite_extern_shared(out, i) : rewrite_shared(out, start);
             i--;
         }
     }

@@ -55,6 +55,7 @@ static const struct {
     {cudaDevAttrComputeCapabilityMajor, 9},
     {cudaDevAttrComputeCapabilityMinor, 0},
     {cudaDevAttrMaxSharedMemoryPerMultiprocessor, 233472},
+    {cudaDevAttrMaxSharedMemoryPerBlockOptin, 232448},
     {cudaDevAttrClusterLaunch, 1},
 };
 

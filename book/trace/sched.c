@@ -56,6 +56,7 @@ static struct {
     void *ctx;
     int launch;
     unsigned threads, blocks; /* per block; blocks in the running cluster */
+    size_t dynamic_shared;    /* bytes of dynamic shared memory a block */
     lane *lanes;
     char *stacks;
     int epoch[WBT_MAX_CLUSTER];
@@ -189,6 +190,19 @@ void *wbt_shared(const void *key, size_t size, size_t align)
         shared_used = offset + size;
     }
     return arena + (size_t)lane_shared_rank() * WBT_ARENA + shared_vars[i].offset;
+}
+
+void *wbt_dynamic_shared(void)
+{
+    size_t bytes = run.dynamic_shared;
+    if (bytes > WBT_ARENA)
+        die("the launch asks %zu bytes of dynamic shared memory, more than %u KB", bytes,
+            WBT_ARENA >> 10);
+    size_t offset = (WBT_ARENA - bytes) / 16 * 16;
+    if (offset < shared_used)
+        die("the kernel's static and dynamic shared memory overlap (%zu + %zu bytes)", shared_used,
+            bytes);
+    return arena + (size_t)lane_shared_rank() * WBT_ARENA + offset;
 }
 
 void *wbt_map_shared_rank(const void *p, unsigned rank)
@@ -540,6 +554,7 @@ int wbt_launch(const wbt_config *c, void (*body)(void *), void *ctx)
 
     run.body = body;
     run.ctx = ctx;
+    run.dynamic_shared = c->dynamic_shared;
     run.threads = threads;
     run.blocks = blocks;
     size_t lanes = (size_t)threads * blocks;

@@ -47,6 +47,10 @@ uint64_t wbt_shuffle(int kind, unsigned mask, uint64_t bits, int arg, int width)
 
 /* the running block's copy of the __shared__ variable identified by key */
 void *wbt_shared(const void *key, size_t size, size_t align);
+/* the running block's dynamic shared memory (extern __shared__ T name[]):
+ * the launch's dynamic bytes at the top of the block's shared memory, clear
+ * of the static variables at its bottom */
+void *wbt_dynamic_shared(void);
 /* p, an address in this block's shared memory, in block `rank` of the cluster */
 void *wbt_map_shared_rank(const void *p, unsigned rank);
 

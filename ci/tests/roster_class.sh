@@ -13,7 +13,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 # shellcheck source=ci/tests/tap.sh
-. "$here/assert.sh"
+. "$here/tap.sh"
 
 for tool in bwrap jq notangle; do
     if ! command -v "$tool" >/dev/null 2>&1; then

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 sandbox=$repo/ci/roster/sandbox.sh
 # shellcheck source=ci/tests/tap.sh
-. "$here/assert.sh"
+. "$here/tap.sh"
 
 if ! command -v bwrap >/dev/null 2>&1; then
     echo "skipped: bwrap not installed (ci/setup.sh installs bubblewrap)"

@@ -11,7 +11,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 # shellcheck source=ci/tests/tap.sh
-. "$here/assert.sh"
+. "$here/tap.sh"
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq not installed"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
 
 tmp=$(mktemp -d)

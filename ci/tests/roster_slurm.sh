@@ -13,7 +13,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$(dirname "$here")")
 # shellcheck source=ci/tests/tap.sh
-. "$here/assert.sh"
+. "$here/tap.sh"
 
 skip() {
     echo "skipped: $1"

@@ -712,7 +712,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1494 "lessons/week2-online-softmax.nw"
+#line 1498 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -773,7 +773,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1620 "lessons/week2-online-softmax.nw"
+#line 1624 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -826,7 +826,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
 }
-#line 1697 "lessons/week2-online-softmax.nw"
+#line 1703 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -894,7 +894,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1794 "lessons/week2-online-softmax.nw"
+#line 1800 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
     int warp_block;  /* threads a block of warps that take a row each */
@@ -975,7 +975,7 @@ constexpr bool longest_row_fits(const PlanRules &r, int inputs)
 }
 static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
               "the longest row must fit a cluster's registers and shared memory");
-#line 1898 "lessons/week2-online-softmax.nw"
+#line 1904 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1251,7 +1251,7 @@ template <typename T, int VEC> struct BackwardLauncher {
         return launch_status();
     }
 };
-#line 2185 "lessons/week2-online-softmax.nw"
+#line 2191 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1395,7 +1395,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 155 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2331 "lessons/week2-online-softmax.nw"
+#line 2337 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1424,7 +1424,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2369 "lessons/week2-online-softmax.nw"
+#line 2375 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},

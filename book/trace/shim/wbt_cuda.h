@@ -334,6 +334,15 @@ inline cluster_group this_cluster()
 }
 } // namespace cooperative_groups
 
+/* the split cluster barrier: arriving changes nothing here (the lanes of a
+ * cluster run one at a time), waiting is the whole barrier */
+inline void __cluster_barrier_arrive() {}
+inline void __cluster_barrier_arrive_relaxed() {}
+inline void __cluster_barrier_wait()
+{
+    wbt_cluster_sync();
+}
+
 /* ---- launches ----------------------------------------------------------------------- */
 /* K<<<grid, block, shared, stream>>>(args) becomes, through book/trace/cu2cpp,
  * wbt_launch_lambda(wbt_cfg(grid, block, shared, stream), [&] { ...; K(args); }) */

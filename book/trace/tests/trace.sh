@@ -48,9 +48,16 @@ if "$cu2cpp" "$tmp/in.cu" "$tmp/out.cpp"; then
 else
     fail "cu2cpp rewrites a lesson"
 fi
-printf 'void f()\n{\n    extern __shared__ float dynamic[];\n}\n' >"$tmp/bad1.cu"
+printf 'void f()\n{\n    extern __shared__ __align__(16) float dynamic[];\n}\n' >"$tmp/dyn.cu"
+if "$cu2cpp" "$tmp/dyn.cu" "$tmp/dyn.cpp" 2>"$tmp/dyn.err"; then
+    has "cu2cpp gives dynamic shared memory the launch's bytes" \
+        '\[\[maybe_unused\]\] +float \*dynamic = \( *float \*\)wbt_dynamic_shared\(\);$' "$(cat "$tmp/dyn.cpp")"
+else
+    fail "cu2cpp rewrites extern __shared__" "$(cat "$tmp/dyn.err")"
+fi
+printf 'void f()\n{\n    extern __shared__ float dynamic;\n}\n' >"$tmp/bad1.cu"
 out=$("$cu2cpp" "$tmp/bad1.cu" "$tmp/bad1.cpp" 2>&1)
-has "cu2cpp names the line it cannot rewrite" "^$tmp/bad1.cu:3: cu2cpp: extern __shared__" "$out"
+has "cu2cpp names the line it cannot rewrite" "^$tmp/bad1.cu:3: cu2cpp: an extern __shared__ declaration must be TYPE NAME\[\];" "$out"
 printf 'void f()\n{\n    k<<<1, 1>>>;\n}\n' >"$tmp/bad2.cu"
 out=$("$cu2cpp" "$tmp/bad2.cu" "$tmp/bad2.cpp" 2>&1)
 has "cu2cpp wants a launch's arguments" "^$tmp/bad2.cu:3: cu2cpp: a kernel launch needs its arguments" "$out"
@@ -134,7 +141,7 @@ for v in copy transpose_naive transpose_tiled16 transpose_tiled32 transpose_padd
             else if (n - c >= r) print "more than a wavefront per request apart"
             else printf "ok"
         }')
-        same "$v: shared-$kind bank conflicts, trace $conflicts in $requests requests, ncu $ncu" pass "$verdict"
+        same "$v: shared-$kind bank conflicts, trace $conflicts in $requests requests, ncu $ncu" ok "$verdict"
     done
 done
 
