@@ -336,7 +336,7 @@ book-pdf: tangle figures
 # ---- profile and sanitize ---------------------------------------------------
 # (grader/profile/README.md says what each target reports.) Without WEEK=
 # these run for every week; WEEK=N narrows them to one.
-#   make static-profile   registers, shared memory, spills and SASS checks (grader/weekN.sass); no GPU
+#   make static-profile   registers, shared memory, spills and SASS checks (grader/weekN.instructions); no GPU
 #   make profile          on a GPU: Nsight Compute metrics per variant (VARIANT= narrows), bench/results/<gpu>/
 #   make sanitize         on a GPU: compute-sanitizer on small tests; findings at lesson lines (GRADE=path: any grader)
 PROFILE_WEEKS = $(if $(filter file,$(origin WEEK)),$(WEEKS),$(W))

@@ -80,7 +80,7 @@ echo "== build (nvcc, every week)"
 # bench-tools: the sweep programs under bench/ are compiled here and run only
 # by their own targets (make sweep-rows)
 stage build make -j"$JOBS" --no-print-directory weeks host-test-binaries gpu-test-binaries bench-tools
-# static profile: resources and SASS/PTX checks of grader/weekN.sass (grader/profile/README.md)
+# static profile: resources and SASS/PTX checks of grader/weekN.instructions (grader/profile/README.md)
 for lesson in lessons/week*-*.nw; do
     w=$(basename "$lesson" | cut -d- -f1)
     stage "static-profile-$w" grader/profile/static-profile.sh "$w"

@@ -39,7 +39,7 @@ demangle() {
     in=$(mktemp); out=$(mktemp)
     cat >"$in"
     # c++filt first: cu++filt writes <unnamed>:: and (int)8, which names.awk
-    # also accepts, but the .sass rules are written in c++filt's form
+    # also accepts, but the instruction rules are written in c++filt's form
     tool=$(command -v c++filt || find_cuda_tool cu++filt || true)
     if [ -n "$tool" ] && "$tool" <"$in" >"$out" 2>/dev/null && [ "$(wc -l <"$in")" = "$(wc -l <"$out")" ]; then
         paste "$in" "$out"

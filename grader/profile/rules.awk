@@ -1,7 +1,7 @@
-# rules.awk: apply a week's instruction and resource rules (grader/weekN.sass)
+# rules.awk: apply a week's instruction and resource rules (grader/weekN.instructions)
 # to its kernels; write the static profile as JSON and Markdown.
 #
-#   awk -f rules.awk -v kernels=K.tsv -v ops=O.tsv -v rules=grader/week0.sass \
+#   awk -f rules.awk -v kernels=K.tsv -v ops=O.tsv -v rules=grader/week0.instructions \
 #       -v isa=sass|ptx -v arch=sm_90 -v week=week0 -v json=OUT.json -v md=OUT.md \
 #       -v resources=ptxas+cuobjdump -v instructions_from=... /dev/null
 #

@@ -8,7 +8,7 @@
 #
 # For every kernel in build/weekN/lesson.o: registers per thread, static
 # shared memory per block, stack frame and local memory, spill bytes; then the
-# instruction checks of grader/weekN.sass (the shuffle reduction contains
+# instruction checks of grader/weekN.instructions (the shuffle reduction contains
 # SHFL, the tiled transpose uses LDS/STS, the best copy LDG.E.128, no kernel
 # spills). Writes build/weekN/static-profile.json and .md, prints the table,
 # and exits 1 naming kernel and rule when a check fails.
@@ -36,7 +36,7 @@ if_stale=0
 w=week${1#week}
 obj=build/$w/lesson.o
 res=build/$w/resource-usage.txt
-rules=${SASS_RULES:-grader/$w.sass}
+rules=${SASS_RULES:-grader/$w.instructions}
 out=build/$w
 [ -f "$obj" ] || die "$obj not found: build the week first (make $w)"
 [ -f "$rules" ] || die "$rules not found: each week declares its instruction checks there"

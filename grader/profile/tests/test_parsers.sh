@@ -154,7 +154,7 @@ cp grader/profile/*.sh grader/profile/*.awk "$tmp/repo/grader/profile/"
 cp $FIX/ptxas-v.txt "$tmp/repo/build/weekT/resource-usage.txt"
 echo obj >"$tmp/repo/build/weekT/lesson.o"
 printf '%s\n' '*  spills 0' 'copy_vec16 contains LDG.E.128 STG.E.128' 'copy_vec16 spills 64' \
-    'transpose_tiled contains LDS STS BAR' 'transpose_tiled lacks SHFL' >"$tmp/repo/grader/weekT.sass"
+    'transpose_tiled contains LDS STS BAR' 'transpose_tiled lacks SHFL' >"$tmp/repo/grader/weekT.instructions"
 out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" grader/profile/static-profile.sh T 2>&1); rc=$?
 same "static-profile.sh (SASS): exit 0 when every check passes" 0 "$rc"
 has "static-profile.sh (SASS): newest architecture, both resource sources" \
@@ -162,7 +162,7 @@ has "static-profile.sh (SASS): newest architecture, both resource sources" \
 has "static-profile.sh (SASS): a spills rule allows a kernel's spills" '^\| copy\\_vec16 \| 32 \| 0 \| 16 \| 20 \|' "$out"
 valid_json "static-profile.sh (SASS): JSON valid" "$tmp/repo/build/weekT/static-profile.json"
 has "static-profile.sh (SASS): local memory from cuobjdump" '"local_bytes": 24' "$(cat "$tmp/repo/build/weekT/static-profile.json")"
-printf '%s\n' 'transpose_tiled contains SHFL' >"$tmp/repo/grader/weekT.sass"
+printf '%s\n' 'transpose_tiled contains SHFL' >"$tmp/repo/grader/weekT.instructions"
 out=$(cd "$tmp/repo" && CUOBJDUMP="$OLDPWD/$FIX/bin/cuobjdump" STATIC_PROFILE_QUIET=1 grader/profile/static-profile.sh T 2>&1); rc=$?
 same "static-profile.sh: a new spill fails (exit 1)" 1 "$rc"
 has "static-profile.sh: the failure names kernel and rule" '^FAIL copy_vec16: \* spills 0 \(default\)|^FAIL copy_vec16: \(every kernel\) spills 0' "$out"
