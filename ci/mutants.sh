@@ -17,13 +17,14 @@
 # one of those expected; a valid kernel passes when the grader exits 0 with
 # no failing test. A valid kernel that fails is a FAIL, as a mutant that
 # passes is. Without a GPU (WB_NO_GPU=1) only the kernels that the symbol
-# check must refuse are run, the others are skipped. Prints one line a
+# check must refuse are run, the others are skipped. Prints one TAP line a
 # kernel, then "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 MAKE=${MAKE:-make}
 only=${1:-}
-passed=0 failed=0 skipped=0
+# shellcheck source=ci/tests/tap.sh
+. ci/tests/tap.sh
 
 header() { sed -n "/^\/\/ $2:/{s|^// $2: *||p;q}" "$1"; }
 
@@ -39,13 +40,11 @@ for src in grader/mutants/*.cu grader/valid/*.cu; do
     dir=build/$bank/$name
     mkdir -p "$dir"
     if [ "${WB_NO_GPU:-0}" = 1 ] && [ "$expect" != forbidden ]; then
-        printf 'skip    %-34s skipped: no CUDA device\n' "$name"
-        skipped=$((skipped + 1))
+        skip "$name" "no CUDA device"
         continue
     fi
     if [ -z "$expect" ]; then
-        echo "FAIL    $name: no '// expect:' line in $src"
-        failed=$((failed + 1))
+        fail "$name" "no '// expect:' line in $src"
         continue
     fi
     if ! $MAKE --no-print-directory "$dir/grade" >"$dir/build.log" 2>&1; then
@@ -53,9 +52,7 @@ for src in grader/mutants/*.cu grader/valid/*.cu; do
             got=forbidden
             why=$(grep -m 1 -E "refus|forbidden" "$dir/build.log")
         else
-            echo "FAIL    $name: does not build (see $dir/build.log)"
-            tail -n 5 "$dir/build.log" | sed 's/^/        /'
-            failed=$((failed + 1))
+            fail "$name: builds" "see $dir/build.log: $(tail -n 5 "$dir/build.log")"
             continue
         fi
     else
@@ -81,15 +78,12 @@ for src in grader/mutants/*.cu grader/valid/*.cu; do
             why=$(tail -n 3 "$dir/grade.log" | tr '\n' ' ')
         fi
     fi
+    verb=caught
+    [ "$got" = pass ] && verb=passes
     if grep -qE "^($expect)\$" <<<"$got"; then
-        verb=caught
-        [ "$got" = pass ] && verb=passes
-        printf '%-7s %-34s %-16s %s\n' "$verb" "$name" "$got" "${why:0:150}"
-        passed=$((passed + 1))
+        pass "$name: $verb as $got (${why:0:150})"
     else
-        printf 'FAIL    %-34s got %s, expected %s: %s\n' "$name" "$got" "$expect" "${why:0:200}"
-        failed=$((failed + 1))
+        fail "$name: got $got, expected $expect" "${why:0:300}"
     fi
 done
-echo "$passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ]
+finish

@@ -1,5 +1,6 @@
 // expect: unwritten
 // shapes: 15x37
+// dtypes: f16
 /* Mutant for Week 0: a 16-byte vector copy that forgets the bytes after the
  * last whole vector. 15 x 37 float16 values are 1110 bytes: 6 never copied. */
 #include <cstdint>

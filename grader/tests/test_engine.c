@@ -311,6 +311,8 @@ int main(void)
     tcase_add_test(tc, a_group_stays_on_one_worker);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
+    /* TAP on stdout: make test counts every test program with prove */
+    srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

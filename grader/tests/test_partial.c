@@ -133,6 +133,8 @@ int main(void)
     tcase_add_test(tc, test_write_fails_cleanly);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
+    /* TAP on stdout: make test counts every test program with prove */
+    srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

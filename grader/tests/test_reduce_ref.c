@@ -259,6 +259,8 @@ int main(void)
 {
     SRunner *runner = srunner_create(reduce_suite());
     fflush(stdout);
+    /* TAP on stdout: make test counts every test program with prove */
+    srunner_set_tap(runner, "-");
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -765,6 +765,8 @@ int main(void)
 {
     SRunner *sr = srunner_create(reports_suite());
     fflush(stdout);
+    /* TAP on stdout: make test counts every test program with prove */
+    srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
