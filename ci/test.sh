@@ -1,73 +1,64 @@
 #!/usr/bin/env bash
 # test.sh: the workbook's test command (`make test`; .ci/run calls it).
 #
-# Stages run in order and each is counted; a failed stage prints the end of
-# its log (all logs are in build/test-logs/). The graders need a GPU: without
+# Stages run in order; each leaves a TAP file in build/test-tap/ (a test
+# program's own TAP, or one line for a stage such as the build), prove judges
+# them all at the end, and ci/tap-tally.pl counts them with the same parser.
+# A failed stage prints the end of its log (all logs are in
+# build/test-logs/). The graders need a GPU: without
 # one they say "skipped: no CUDA device" and their tests count as skipped,
 # while everything else (tangle, nvcc builds, host tests, lint, the book)
 # still runs. The last line is "N passed, N failed, N skipped".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 logs=build/test-logs
-mkdir -p "$logs"
-passed=0 failed=0 skipped=0
+tap=build/test-tap # one TAP file a stage; prove reads them, and so does the tally
+rm -rf "$tap"
+mkdir -p "$logs" "$tap"
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-# stage NAME COMMAND...: one passed or failed test
-stage() {
-    local name=$1
-    shift
-    if "$@" >"$logs/$name.log" 2>&1; then
-        passed=$((passed + 1))
-        printf 'ok    %s\n' "$name"
-    else
-        failed=$((failed + 1))
-        printf 'FAIL  %s (log: %s/%s.log)\n' "$name" "$logs" "$name"
-        tail -n 25 "$logs/$name.log" | sed 's/^/      /'
-    fi
-}
-
-# counted NAME COMMAND...: a program that prints its own counts, either Check's
-# "NN%: Checks: N, Failures: N, Errors: N" or "N passed, N failed, N skipped".
-counted() {
-    local name=$1
-    shift
-    "$@" >"$logs/$name.log" 2>&1
-    local rc=$? p=0 f=0 s=0 line
-    line=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$logs/$name.log" | tail -n 1)
-    if [ -n "$line" ]; then
-        local checks fails errs
-        checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
-        fails=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
-        errs=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
-        f=$((fails + errs))
-        p=$((checks - f))
-    else
-        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$logs/$name.log" | tail -n 1)
-        if [ -n "$line" ]; then
-            p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
-            f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
-            s=$(sed -nE 's/.* ([0-9]+) skipped$/\1/p' <<<"$line")
-            s=${s:-0}
-        fi
-    fi
-    if [ -z "$line" ] && [ $rc -ne 0 ]; then
-        f=1 # it died before counting anything
-    elif [ $rc -ne 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
-        f=1 # a non-zero exit with no failure counted is a failure too
-    fi
-    passed=$((passed + p))
-    failed=$((failed + f))
-    skipped=$((skipped + s))
+# report NAME: the stage's line on the console, from its TAP file
+report() {
+    local name=$1 p f s
+    read -r p f s < <(perl ci/tap-tally.pl "$tap/$name.tap")
     if [ "$f" -gt 0 ]; then
         printf 'FAIL  %s: %d passed, %d failed, %d skipped (log: %s/%s.log)\n' "$name" "$p" "$f" "$s" "$logs" "$name"
-        grep -E 'FAIL|Failure|Error|error' "$logs/$name.log" | head -n 25 | sed 's/^/      /'
+        { grep -E '^not ok' "$tap/$name.tap"; grep -E 'FAIL|Failure|Error|error' "$logs/$name.log"; } 2>/dev/null |
+            head -n 25 | sed 's/^/      /'
     else
         printf 'ok    %s: %d passed, %d skipped\n' "$name" "$p" "$s"
     fi
 }
 
+# stage NAME COMMAND...: one test, passed when COMMAND succeeds
+stage() {
+    local name=$1
+    shift
+    if "$@" >"$logs/$name.log" 2>&1; then
+        printf '1..1\nok 1 - %s\n' "$name" >"$tap/$name.tap"
+    else
+        printf '1..1\nnot ok 1 - %s (log: %s/%s.log)\n' "$name" "$logs" "$name" >"$tap/$name.tap"
+        tail -n 25 "$logs/$name.log" >&2
+    fi
+    report "$name"
+}
+
+# counted NAME COMMAND...: a test program that prints TAP (Check's programs,
+# the shell tests through ci/tests/tap.sh, the mutant bank). A program that
+# exits non-zero with no failing test of its own gets one.
+counted() {
+    local name=$1 rc=0
+    shift
+    "$@" >"$tap/$name.tap" 2>"$logs/$name.log" || rc=$?
+    cat "$tap/$name.tap" >>"$logs/$name.log"
+    local p f s
+    read -r p f s < <(perl ci/tap-tally.pl "$tap/$name.tap")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        printf 'not ok - %s exited with status %d\n' "$name" "$rc" >>"$tap/$name.tap"
+    fi
+    report "$name"
+}
 
 echo "== tangle"
 for lesson in lessons/week*-*.nw; do
@@ -127,9 +118,13 @@ counted gpu-job ci/tests/gpu_job.sh
 counted ci-files ci/tests/ci_files.sh
 
 echo "== graders (GPU)"
+# the grader writes its own TAP report; without a GPU every test is a SKIP
 for g in build/week*/grade; do
     w=$(basename "$(dirname "$g")")
-    counted "grade-$w" "$g" --quiet --score "grader/$w.score" --report-dir "build/reports/test"
+    "$g" --quiet --score "grader/$w.score" --report-dir build/reports/test >"$logs/grade-$w.log" 2>&1
+    cp build/reports/test/"$w".tap "$tap/grade-$w.tap" 2>/dev/null ||
+        printf '1..1\nnot ok 1 - grade-%s wrote no TAP report\n' "$w" >"$tap/grade-$w.tap"
+    report "grade-$w"
     if grep -q '^skipped: no CUDA device' "$logs/grade-$w.log"; then
         grep '^skipped: no CUDA device' "$logs/grade-$w.log" | head -n 1 | sed "s/^/      $w: /"
     fi
@@ -145,5 +140,11 @@ if ls grader/mutants/*.cu >/dev/null 2>&1; then
 fi
 
 echo
+# prove, Perl's TAP harness, judges the whole run (PERL_TEST_HARNESS_DUMP_TAP
+# keeps its TAP for ci/junit.sh); the tally is the same TAP, counted
+prove --exec cat -Q "$tap"/*.tap >"$logs/prove.log" 2>&1
+proved=$?
+read -r passed failed skipped < <(perl ci/tap-tally.pl "$tap"/*.tap)
+[ "$proved" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1 # prove saw what the tally did not
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -31,7 +31,7 @@ lacks "no placeholder is left in the code" 'NWUSE7Q' "$text"
 has "the PDF holds the results tables" '4006\.1' "$text"
 has "the PDF holds the comparison with two peers" 'Speedup vs a peer = that peer' "$text"
 has "the PDF holds the appendices" 'Index of identifiers' "$text"
-has "the PDF holds the instructors' pages" 'CI workflows' "$text"
+has "the PDF holds the instructors' pages" 'Continuous integration for a course' "$text"
 check "the plots became PDF figures" bash -c "ls '$WORK'/keep/img/*.pdf >/dev/null"
 tex=$(cat "$WORK/keep/workbook.tex" 2>/dev/null)
 has "ids carry their page's name" 'hypertarget\{sample-nw-naive-transpose-kernel\}' "$tex"
