@@ -486,18 +486,18 @@ int main(int argc, char **argv)
         names[i] = tests[i].name;
     }
 
-    printf("%s: %d tests; seed %llu (GRADER_SEED=%llu reproduces this run)\n", wb_this_week.name, n,
-           (unsigned long long)env.seed, (unsigned long long)env.seed);
     int have_device = wb_probe_device(&env, 1);
     int exit_code;
     if (!have_device) {
-        printf("skipped: no CUDA device (%s)\n", env.no_device_reason);
+        /* said in one line, after the reports are written (below) */
         for (int i = 0; i < n; i++) {
             results[i].skipped = 1;
             snprintf(results[i].message, sizeof results[i].message, "skipped: no CUDA device");
         }
         exit_code = EXIT_CANNOT_RUN;
     } else {
+        printf("%s: %d tests; seed %llu (GRADER_SEED=%llu reproduces this run)\n",
+               wb_this_week.name, n, (unsigned long long)env.seed, (unsigned long long)env.seed);
         printf("device: %s (sm_%d%d, %d SMs), driver %s, copy ceiling %.0f GB/s, read ceiling "
                "%.0f GB/s\n",
                env.device_name, env.cc_major, env.cc_minor, env.sm_count,
@@ -535,11 +535,26 @@ int main(int argc, char **argv)
     wb_score score;
     if (have_score)
         score = wb_score_compute(&score_cfg, results, n);
-    wb_report_table(stdout, wb_this_week.name, &env, results, n, have_score ? &score : NULL);
+    if (have_device)
+        wb_report_table(stdout, wb_this_week.name, &env, results, n, have_score ? &score : NULL);
     const char *dir = o.report_dir ? o.report_dir : "build/reports";
-    if (wb_report_write_all(dir, wb_this_week.name, &env, results, n, have_score ? &score : NULL))
+    int written = !wb_report_write_all(dir, wb_this_week.name, &env, results, n,
+                                       have_score ? &score : NULL);
+    if (!written)
         exit_code = EXIT_CANNOT_RUN;
-    else
+    if (!have_device) {
+        /* one line: why, what was not run, the seed, the score, where the reports are */
+        char points[64] = "";
+        if (have_score)
+            snprintf(points, sizeof points, ", score %.2f / %.2f", score.total, score.max);
+        printf("skipped: no CUDA device (%s); %d tests of %s not run, seed %llu%s%s%s\n",
+               env.no_device_reason, n, wb_this_week.name, (unsigned long long)env.seed, points,
+               written ? "; reports in " : "", written ? dir : "");
+        free(tests);
+        free(names);
+        return exit_code;
+    }
+    if (written)
         printf("reports: %s/%s.{json,tap,junit.xml} and %s/results.json (Gradescope)\n", dir,
                wb_this_week.name, dir);
     if (have_device && o.filter.bench && o.results_dir) {
