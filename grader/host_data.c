@@ -91,21 +91,30 @@ void wb_host_free(wb_host_data *h)
     memset(h, 0, sizeof *h);
 }
 
-/* The one group kept: what identifies its data. */
+wb_group_key wb_group_key_of(const wb_test *test)
+{
+    wb_group_key k = {test->op_index, test->kind, test->dtype,
+                      test->rows,     test->cols, test->base_seed};
+    return k;
+}
+
+int wb_group_key_equal(const wb_group_key *a, const wb_group_key *b)
+{
+    return a->op_index == b->op_index && a->kind == b->kind && a->dtype == b->dtype &&
+           a->rows == b->rows && a->cols == b->cols && a->seed == b->seed;
+}
+
+/* The one group kept. */
 static struct {
     int valid;
-    int op_index, kind;
-    wb_dtype dtype;
-    long rows, cols;
-    uint64_t seed;
+    wb_group_key key;
     wb_host_data data;
 } kept;
 
 const wb_host_data *wb_host_for_group(const wb_test *test)
 {
-    if (kept.valid && kept.op_index == test->op_index && kept.kind == test->kind &&
-        kept.dtype == test->dtype && kept.rows == test->rows && kept.cols == test->cols &&
-        kept.seed == test->base_seed)
+    wb_group_key key = wb_group_key_of(test);
+    if (kept.valid && wb_group_key_equal(&kept.key, &key))
         return &kept.data;
     wb_host_free(&kept.data);
     kept.valid = 0;
@@ -114,11 +123,6 @@ const wb_host_data *wb_host_for_group(const wb_test *test)
         return NULL;
     }
     kept.valid = 1;
-    kept.op_index = test->op_index;
-    kept.kind = test->kind;
-    kept.dtype = test->dtype;
-    kept.rows = test->rows;
-    kept.cols = test->cols;
-    kept.seed = test->base_seed;
+    kept.key = key;
     return &kept.data;
 }

@@ -22,6 +22,17 @@ typedef struct wb_host_data {
 int wb_host_prepare(const wb_test *test, uint64_t seed, wb_host_data *h);
 void wb_host_free(wb_host_data *h);
 
+/* What identifies a group's base data: tests with equal keys share it. */
+typedef struct wb_group_key {
+    int op_index, kind;
+    wb_dtype dtype;
+    long rows, cols;
+    uint64_t seed;
+} wb_group_key;
+
+wb_group_key wb_group_key_of(const wb_test *test);
+int wb_group_key_equal(const wb_group_key *a, const wb_group_key *b);
+
 /* The base data of the test's group (inputs from test->base_seed), prepared
  * once and kept for the group's next test in this process: the engine hands
  * a group's tests to one worker in a row. NULL when host memory runs out. */

@@ -538,8 +538,8 @@ int main(int argc, char **argv)
     if (have_device)
         wb_report_table(stdout, wb_this_week.name, &env, results, n, have_score ? &score : NULL);
     const char *dir = o.report_dir ? o.report_dir : "build/reports";
-    int written = !wb_report_write_all(dir, wb_this_week.name, &env, results, n,
-                                       have_score ? &score : NULL);
+    int written =
+        !wb_report_write_all(dir, wb_this_week.name, &env, results, n, have_score ? &score : NULL);
     if (!written)
         exit_code = EXIT_CANNOT_RUN;
     if (!have_device) {

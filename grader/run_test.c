@@ -315,19 +315,15 @@ static int checked_launch(const wb_test *test, const wb_host_data *h, device_tes
 /* The group's base inputs on the device, uploaded once and kept for the
  * group's next test in this process (like host_data.c's host side). */
 static struct {
-    int valid, op_index, kind;
-    wb_dtype dtype;
-    long rows, cols;
-    uint64_t seed;
+    int valid;
+    wb_group_key key;
     wb_devbuf in[3];
 } device_base;
 
 static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_result *r)
 {
-    if (device_base.valid && device_base.op_index == test->op_index &&
-        device_base.kind == test->kind && device_base.dtype == test->dtype &&
-        device_base.rows == test->rows && device_base.cols == test->cols &&
-        device_base.seed == test->base_seed)
+    wb_group_key key = wb_group_key_of(test);
+    if (device_base.valid && wb_group_key_equal(&device_base.key, &key))
         return device_base.in;
     for (int k = 0; k < 3; k++)
         wb_devbuf_release(&device_base.in[k]);
@@ -342,23 +338,9 @@ static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_
         }
     }
     device_base.valid = 1;
-    device_base.op_index = test->op_index;
-    device_base.kind = test->kind;
-    device_base.dtype = test->dtype;
-    device_base.rows = test->rows;
-    device_base.cols = test->cols;
-    device_base.seed = test->base_seed;
+    device_base.key = key;
     return device_base.in;
 }
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int run_case(const wb_test *test, uint64_t seed, wb_result *r);
 
 int wb_run_test(const wb_test *test, uint64_t seed, wb_result *r)
 {

@@ -223,6 +223,19 @@ static size_t rewrite_shared(FILE *out, size_t at)
     return semi + 1;
 }
 
+/* src[from, to) on one line, without __align__(N): the arena is 16-byte aligned */
+static void put_type(FILE *out, size_t from, size_t to)
+{
+    for (size_t t = from; t < to; t++) {
+        if (!strncmp(src + t, "__align__", 9)) {
+            while (t < to && src[t] != ')')
+                t++;
+            continue;
+        }
+        fputc(src[t] == '\n' ? ' ' : src[t], out);
+    }
+}
+
 /* extern __shared__ [__align__(N)] TYPE NAME[];: the launch's dynamic shared
  * memory, as a pointer (an array of unknown size decays to one anyway);
  * returns the index past ';' */
@@ -245,25 +258,9 @@ static size_t rewrite_extern_shared(FILE *out, size_t at)
     if (name == name_end)
         die_at(at, "cannot read the name of this extern __shared__ declaration");
     fputs("[[maybe_unused]] ", out);
-    size_t type_end = name, t = decl;
-    /* the type without __align__(N): the arena is 16-byte aligned */
-    for (; t < type_end; t++) {
-        if (!strncmp(src + t, "__align__", 9)) {
-            while (t < type_end && src[t] != ')')
-                t++;
-            continue;
-        }
-        fputc(src[t] == '\n' ? ' ' : src[t], out);
-    }
+    put_type(out, decl, name);
     fprintf(out, "*%.*s = (", (int)(name_end - name), src + name);
-    for (t = decl; t < type_end; t++) {
-        if (!strncmp(src + t, "__align__", 9)) {
-            while (t < type_end && src[t] != ')')
-                t++;
-            continue;
-        }
-        fputc(src[t] == '\n' ? ' ' : src[t], out);
-    }
+    put_type(out, decl, name);
     fputs("*)wbt_dynamic_shared();", out);
     put_newlines(out, at, semi);
     return semi + 1;
