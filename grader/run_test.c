@@ -342,15 +342,25 @@ static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_
     return device_base.in;
 }
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int run_checks(const wb_test *test, uint64_t seed, wb_result *r);
+
 int wb_run_test(const wb_test *test, uint64_t seed, wb_result *r)
 {
     double began = now_s();
-    int rc = run_case(test, seed, r);
+    int rc = run_checks(test, seed, r);
     r->wall_s = now_s() - began;
     return rc;
 }
 
-static int run_case(const wb_test *test, uint64_t seed, wb_result *r)
+/* Everything a test checks, in the order that decides its category. */
+static int run_checks(const wb_test *test, uint64_t seed, wb_result *r)
 {
     const wb_host_data *h = NULL;
     device_test d = {0};
