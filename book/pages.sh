@@ -25,7 +25,7 @@ REPO_DIR=$(dirname "$BOOK_DIR")
 NOWEB_LIB=${NOWEB_LIB:-/usr/lib/noweb}
 GPU=${GPU:-h200}
 BOOK_TITLE=${BOOK_TITLE:-"CUDA C kernel workbook"}
-BOOK_FILTERS=(results versus profile appendix figures chunks nav)
+BOOK_FILTERS=(results versus profile appendix figures typography chunks nav)
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 stem_of() { local b; b=$(basename "$1" .nw); echo "${b%%-*}"; }
