@@ -22,3 +22,10 @@ def env_lines($src):
 
 # the ops of the file, in the order of its results, space-separated
 def ops: [.results[].op] | first_seen | join(" ");
+
+# the title page's line for one results file: [name, GPU, compute capability,
+# driver, CUDA runtime, commit, date of the run]
+def title_row($base):
+    .env as $e
+    | [ week_of($base), ($e.gpu // "unnamed GPU"), (if $e.cc then "compute capability \($e.cc)" else "" end),
+        ($e.driver // "?"), ($e.cuda_runtime // "?"), ($e.commit // "?"), ($e.date // "undated" | sub("T.*$"; "")) ];

@@ -45,7 +45,7 @@ printf '<p><a href="#no-such-anchor">x</a><a href="sample.html#nope">y</a></p>\n
 refuse "the link checker finds broken links" book/tests/linkcheck.sh "$WORK/broken"
 
 text=$(sed -e 's/<[^>]*>//g' "$html")
-has "weave: launch shown in code" 'transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(in, out, rows, cols\);' "$text"
+has "weave: launch shown in code" 'transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(\(const float \*\)p-&gt;x' "$text"
 page=$(cat "$html")
 has "weave: launch shown in quoted prose code" '<code>transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(in, out, rows, cols\)</code>' "$page"
 has "code chunks have anchors" 'id="nw-naive-transpose-kernel"' "$page"
@@ -134,6 +134,34 @@ has "the identifier index files a kernel under kernels" 'href="sample.html#ix-tr
     "$(sed -n '/id="index-kernel"/,/<h2/p' "$OUT/appendix-index.html")"
 check "the identifier index links to the defining chunk" \
     grep -qF 'href="sample.html#nw-launch-the-naive-transpose"' "$OUT/appendix-index.html"
+has "the identifier index files a launcher (wb_problem, not static) under launchers" 'href="sample.html#ix-launch-transpose-naive"' \
+    "$(sed -n '/id="index-launcher"/,/<h2/p' "$OUT/appendix-index.html")"
+lacks "a static helper named launch_* is not a launcher" 'ix-launch-status' \
+    "$(sed -n '/id="index-launcher"/,/<h2/p' "$OUT/appendix-index.html")"
+has "it is filed with the other names" 'href="sample.html#ix-launch-status"' \
+    "$(sed -n '/id="index-other"/,$p' "$OUT/appendix-index.html")"
+
+# exercises: the instructor's book shows the solution in a labelled box, never the markup
+# (the sample's first region: BEGIN END STUB-LINES STUDENT-LINE WHAT)
+read -r region_begin _ region_stubs region_todo _ < <(ci/student-edition.sh regions book/tests/sample.nw)
+solution_line=$((region_begin + region_stubs + 1))
+lacks "no solution markup in the instructor's book" 'SOLUTION (BEGIN|END)|^[[:space:]]*//:' "$text"
+has "a solution region is a labelled box" \
+    '^<p><strong>You write this:</strong> the row and column of this thread.s element</p>' \
+    "$(grep -A1 '<div class="you-write">' "$html")"
+has "the box holds the solution, numbered by its lesson lines" \
+    "id=\"cb[0-9]+-$solution_line\"><a href=\"#cb[0-9]+-$solution_line\"></a>"'<span class="dt">int</span> c <span class="op">=</span> <span class="bu">blockIdx' "$page"
+has "a guard is a note in the instructor's book" \
+    '^<p><strong>In the student edition a guard stands here:</strong> delete this guard' \
+    "$(grep -A1 '<div class="you-write guard">' "$html")"
+lacks "the guard's stub is not shown to the instructor" 'return WB_NOT_IMPLEMENTED' "$text"
+
+# citations: resolved from book/references.bib, listed at the chapter's end and in the appendix
+has "a citation links to its reference" '<a href="#ref-milakov2018online" role="doc-biblioref">Milakov and Gimelshein 2018</a>' "$page"
+has "the chapter lists its references before its indexes" 'id="references".*|id="ref-harris2007reduction"' "$page"
+check "the references come before the chunk index" awk '/id="references"/ { r = NR } /id="nw-chunk-index"/ { c = NR } END { exit !(r && c && r < c) }' "$html"
+check "the references appendix lists every entry" grep -qF 'id="ref-dao2022flashattention"' "$OUT/appendix-references.html"
+has "an option in prose is kept as typed, as code" '<code>--clock-control</code> none or <code>make --no-print-directory</code>' "$page"
 
 check "build without any results file succeeds" \
     book/build.sh --results "$WORK/no-results" "$WORK/book-nores" book/tests/sample.nw
@@ -157,6 +185,30 @@ expect_failure "an unused chunk fails with FILE:LINE" book/tests/bad/unused.nw \
     '^book/tests/bad/unused\.nw:9: .*forgotten helper.*never used'
 expect_failure "an unescaped << in prose fails with FILE:LINE" book/tests/bad/prose.nw \
     '^book/tests/bad/prose\.nw:3: unescaped <<'
+expect_failure "a citation the bibliography lacks fails with FILE:LINE" book/tests/bad/citation.nw \
+    '^book/tests/bad/citation\.nw:4: citation @nobody2099 is not in book/references\.bib'
+
+# the student edition's book: the same lesson stubbed; each TODO and its stub in the box
+mkdir -p "$WORK/full/lessons" "$WORK/student/lessons"
+cp book/tests/sample.nw "$WORK/full/lessons/week9-sample.nw"
+ci/student-edition.sh stub "$WORK/full/lessons/week9-sample.nw" "$WORK/student/lessons/week9-sample.nw"
+if BOOK_STUDENT_OF=$WORK/full STATIC_PROFILE_DIR=$FIX/static book/build.sh --results $FIX/h200 "$WORK/student-book" \
+    "$WORK/student/lessons/week9-sample.nw" >"$WORK/student.log" 2>&1; then
+    pass "the student edition's book builds"
+else
+    fail "the student edition's book builds" "$(cat "$WORK/student.log")"
+fi
+spage=$(cat "$WORK/student-book/week9.html" 2>/dev/null)
+stext=$(sed -e 's/<[^>]*>//g' <<<"$spage")
+lacks "no solution markup in the student's book" 'SOLUTION (BEGIN|END)|^[[:space:]]*//:' "$stext"
+lacks "no solution in the student's book" 'blockIdx\.x \* blockDim\.x \+ threadIdx\.x' "$stext"
+has "the student's box holds the TODO and its stub" \
+    '^<p><strong>You write this:</strong> the row and column of this thread.s element</p>' \
+    "$(grep -A1 '<div class="you-write">' "$WORK/student-book/week9.html")"
+has "the TODO line is in the box, numbered as in the stubbed lesson" \
+    "id=\"cb[0-9]+-$region_todo\"><a href=\"#cb[0-9]+-$region_todo\"></a>"'<span class="co">// </span><span class="al">TODO</span><span class="co">: the row and column' "$spage"
+has "the student deletes the guard" '<strong>You delete this guard:</strong> delete this guard once' "$spage"
+has "the guard's stub is shown to the student" 'WB_NOT_IMPLEMENTED' "$stext"
 
 if [ -x /usr/bin/chromium ]; then
     for p in index sample; do shoot "$OUT" "$p" "$OUT/screenshots"; done
