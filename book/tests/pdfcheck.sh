@@ -12,7 +12,7 @@
 set -euo pipefail
 tex=${1:?usage: pdfcheck.sh TEX LOG}
 log=${2:?usage: pdfcheck.sh TEX LOG}
-[ -r "$tex" ] && [ -r "$log" ] || { echo "pdfcheck: cannot read $tex or $log" >&2; exit 2; }
+if [ ! -r "$tex" ] || [ ! -r "$log" ]; then echo "pdfcheck: cannot read $tex or $log" >&2; exit 2; fi
 
 found=$(
     # tables: the line ranges of every longtable, then the log's overfull boxes
