@@ -114,6 +114,15 @@ function M.num(x, fmt)
   return string.format(fmt, tonumber(x))
 end
 
+-- a time in ms as µs with one decimal, the book's fixed format for times
+-- in tables ("–" when there is none)
+function M.us(ms)
+  if ms == nil or ms == "" then
+    return "–"
+  end
+  return string.format("%.1f", tonumber(ms) * 1000)
+end
+
 -- text for a Markdown table cell
 function M.cell(s)
   return (s:gsub("|", "\\|"):gsub("_", "\\_"))

@@ -10,7 +10,7 @@
 --     write this: WHAT"; the marker and stub lines are left out; a guard (a
 --     region with no solution lines) is a one-line note;
 --   student's book (BOOK_EDITION=student, the stubbed lessons): the TODO and
---     its stub, under the same label.
+--     its stub, under the same label ("Guard: WHAT" for a guard).
 -- In the PDF the box is a framed code block (book/pdf-header.tex).
 package.path = (PANDOC_SCRIPT_FILE:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
 local book = require("book")
@@ -56,7 +56,7 @@ end
 local function label(r)
   local kind = "You write this:"
   if r.guard then
-    kind = student and "You delete this guard:" or "In the student edition a guard stands here:"
+    kind = student and "Guard:" or "Student edition only, a guard:"
   end
   return pandoc.Para({ pandoc.Strong(pandoc.Str(kind)), pandoc.Space(), pandoc.Str(r.what) })
 end

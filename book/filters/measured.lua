@@ -64,7 +64,7 @@ local function variant_md(json, op, variant)
     if f[3] ~= "ok" then
       out[#out + 1] = string.format("| %s | %s | *%s* | – | – | – |\n", f[1], f[2], book.cell(f[3]))
     else
-      out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s |\n", f[1], f[2], book.num(f[4], "%.1f"),
+      out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s |\n", f[1], f[2], book.us(f[4]),
         book.num(f[5], "%.0f"), book.num(f[6], "%.1f"), book.num(f[7], "%.2f×"))
     end
   end

@@ -52,7 +52,7 @@ local function progression_md(week, op)
   local rows = book.jq({ "-r", "--arg", "op", op, 'include "results"; progression_rows($op) | @tsv', json })
   for _, f in ipairs(book.tsv(rows)) do
     out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s |\n",
-      (f[1]:gsub("_", "\\_")), f[2], f[3] == "" and "–" or string.format("%.1f", tonumber(f[3]) * 1000), book.num(f[4], "%.0f"),
+      (f[1]:gsub("_", "\\_")), f[2], book.us(f[3]), book.num(f[4], "%.0f"),
       book.num(f[5], "%.2f×"), book.num(f[6], "%.2f×"), book.num(f[7], "%.1f"))
   end
   out[#out + 1] = book.jq({ "-r", "--arg", "src", shown, 'include "results"; progression_caption($src)', json })

@@ -49,12 +49,12 @@ def pivot($op; $want):
           + [ [$here[] | baseline_gbps] | median | if . == null then "" else round | tostring end ] );
 
 # One variant's table: one row per shape and element type, [shape, dtype,
-# "ok" or "skipped" or the category, µs, GB/s, % of copy ceiling, vs baseline].
+# "ok" or "skipped" or the category, ms, GB/s, % of copy ceiling, vs baseline].
 def variant_rows($op; $variant):
     of_op($op; [$variant]) | sort_by(cells, .rows, (.dtype | dtype_rank))[]
     | [ shape_of, .dtype,
         (if timed then "ok" elif .skipped == true then "skipped" else (.category // "failed") end),
-        (if .ms then .ms * 1000 else "" end), (.gbps // ""), (.pct_ceiling // ""),
+        (.ms // ""), (.gbps // ""), (.pct_ceiling // ""),
         (if (.baseline // "none") == "none" then "" else (.vs_baseline // "") end) ];
 
 # the baselines $op's results were timed against, joined

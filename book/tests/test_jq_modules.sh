@@ -20,8 +20,8 @@ same "results: the pivot, variants in the file's order, a row per shape and dtyp
     "$(q -r 'include "results"; pivot("transpose"; []) | @tsv' $FIX/h200/week9.json)"
 same "results: the pivot narrowed to the variants named" "transpose_tiled32" \
     "$(q -r 'include "results"; [pivot("transpose"; ["transpose_tiled32"])][0] | @tsv' $FIX/h200/week9.json)"
-same "results: one variant's rows, µs and its ratio against the baseline" \
-    "$(printf '%s\n' '8192×8192	f32	ok	134	4006.1	93.2	0.93' '8192×8192	f16	wrong				')" \
+same "results: one variant's rows, ms and its ratio against the baseline" \
+    "$(printf '%s\n' '8192×8192	f32	ok	0.134	4006.1	93.2	0.93' '8192×8192	f16	wrong				')" \
     "$(q -r 'include "results"; variant_rows("transpose"; "transpose_tiled32") | @tsv' $FIX/h200/week9.json)"
 check "results: has_op sees an op" q -e 'include "results"; has_op("copy")' $FIX/h200/week9.json
 refuse "results: has_op misses an op the file lacks" q -e 'include "results"; has_op("softmax")' $FIX/h200/week9.json

@@ -78,10 +78,10 @@ has "missing results give a visible note" 'No measured results committed yet for
 # @@VERSUS week7 softmax torch@@: at f32 8192x1024 softmax_single_read is
 # faster but failed and softmax_backward_fused is faster but another op, so
 # softmax_online (0.2 ms) is the best; speedup 0.324 / 0.2
-has "versus: the fastest passed variant and PyTorch ms / lesson ms" '^8192×1024 \| f32 \| 0\.324 \| softmax_online \| 0\.2 \| 1\.62× \| 8\.4$' "$table"
-has "versus: the best variant differs per dtype and shape" '^8192×1024 \| f16 \| 0\.1 \| softmax_single_read \| 0\.05 \| 2\.00× \| 16\.8$' "$table"
-has "versus: a shape where no lesson variant passed" '^65536×1024 \| f32 \| 1 \| none passed \| – \| – \| –$' "$table"
-has "versus: a failed PyTorch result is shown as failed, with no speedup" '^1024×131072 \| f16 \| wrong \| softmax_online \| 0\.7 \| – \| 19\.2$' "$table"
+has "versus: the fastest passed variant and PyTorch time / lesson time, times in µs with one decimal" '^8192×1024 \| f32 \| 324\.0 \| softmax_online \| 200\.0 \| 1\.62× \| 8\.4$' "$table"
+has "versus: the best variant differs per dtype and shape" '^8192×1024 \| f16 \| 100\.0 \| softmax_single_read \| 50\.0 \| 2\.00× \| 16\.8$' "$table"
+has "versus: a shape where no lesson variant passed" '^65536×1024 \| f32 \| 1000\.0 \| none passed \| – \| – \| –$' "$table"
+has "versus: a failed PyTorch result is shown as failed, with no speedup" '^1024×131072 \| f16 \| wrong \| softmax_online \| 700\.0 \| – \| 19\.2$' "$table"
 versus_rows=$(sed -n '/week7 softmax against PyTorch 0.0.0+fixture, measured/,/<\/table>/p' "$html" >"$WORK/versus.html"
     rows "$WORK/versus.html" | grep -cE '^[0-9]+×[0-9]+ \| (f32|f16|bf16) \|')
 same "versus: one line per dtype and shape PyTorch measured (not the lesson's 1×1)" 6 "$versus_rows"
@@ -95,8 +95,8 @@ has "versus: plot embedded in the page" 'src="img/week7-softmax-vs-torch.svg"' "
 has "versus: a missing PyTorch file gives the note naming it" \
     'comparison of week9 transpose with PyTorch .*missing: <code>book/tests/fixtures/h200/week9-torch\.json</code>\.' "$page"
 has "versus, two peers: one column each, named from the file (env.peer)" \
-    '^8192×1024 \| f32 \| 0\.324 \| 0\.25 \| softmax_online \| 0\.2 \| 1\.62× \| 1\.25× \| 8\.4$' "$table"
-has "versus, two peers: a shape only one peer measured" '^4096×32768 \| f32 \| – \| 0\.9 \| none passed \| – \| – \| – \| –$' "$table"
+    '^8192×1024 \| f32 \| 324\.0 \| 250\.0 \| softmax_online \| 200\.0 \| 1\.62× \| 1\.25× \| 8\.4$' "$table"
+has "versus, two peers: a shape only one peer measured" '^4096×32768 \| f32 \| – \| 900\.0 \| none passed \| – \| – \| – \| –$' "$table"
 has "versus, two peers: the caption names both" 'against PyTorch 0\.0\.0\+fixture and torch\.compile 0\.0\.0\+fixture' "$page"
 check "versus, two peers: one plot with both" grep -qF 'f32 torch.compile' "$OUT/img/week7-softmax-vs-torch-and-torch-compile.svg"
 has "versus: a missing peer file is a note while the others are shown" \
@@ -152,7 +152,7 @@ has "a solution region is a labelled box" \
 has "the box holds the solution, numbered by its lesson lines" \
     "id=\"cb[0-9]+-$solution_line\"><a href=\"#cb[0-9]+-$solution_line\"></a>"'<span class="dt">int</span> c <span class="op">=</span> <span class="bu">blockIdx' "$page"
 has "a guard is a note in the instructor's book" \
-    '^<p><strong>In the student edition a guard stands here:</strong> delete this guard' \
+    '^<p><strong>Student edition only, a guard:</strong> delete this guard' \
     "$(grep -A1 '<div class="you-write guard">' "$html")"
 lacks "the guard's stub is not shown to the instructor" 'return WB_NOT_IMPLEMENTED' "$text"
 
@@ -207,7 +207,7 @@ has "the student's box holds the TODO and its stub" \
     "$(grep -A1 '<div class="you-write">' "$WORK/student-book/week9.html")"
 has "the TODO line is in the box, numbered as in the stubbed lesson" \
     "id=\"cb[0-9]+-$region_todo\"><a href=\"#cb[0-9]+-$region_todo\"></a>"'<span class="co">// </span><span class="al">TODO</span><span class="co">: the row and column' "$spage"
-has "the student deletes the guard" '<strong>You delete this guard:</strong> delete this guard once' "$spage"
+has "the student deletes the guard" '<strong>Guard:</strong> delete this guard once' "$spage"
 has "the guard's stub is shown to the student" 'WB_NOT_IMPLEMENTED' "$stext"
 
 if [ -x /usr/bin/chromium ]; then
