@@ -93,9 +93,13 @@ if [ -s "$REAL/workbook.pdf" ]; then
     pdftext=$(pdftotext "$REAL/workbook.pdf" - 2>/dev/null)
     lacks "the PDF prints no title line (% Week ...)" '^% ?Week' "$pdftext"
     lacks "no solution markup in the PDF" "$markup" "$pdftext"
-    gpu=$(jq -r '.env.gpu' "$(ls bench/results/h200/week*.json | grep -v -- -profile | head -n 1)")
-    has "the title page names the commit, the date and the GPU" \
-        "Built from commit [0-9a-f]{7,}, [0-9]{4}-[0-9]{2}-[0-9]{2}.*|$gpu" "$(pdftotext -l 1 "$REAL/workbook.pdf" - 2>/dev/null)"
+    gpu=unknown
+    for f in bench/results/"${GPU:-h200}"/week*.json; do
+        case $f in *-profile.json) ;; *) gpu=$(jq -r '.env.gpu // "unknown"' "$f"); break ;; esac
+    done
+    title=$(pdftotext -l 1 "$REAL/workbook.pdf" - 2>/dev/null)
+    has "the title page names the commit and the date" "Built from commit [0-9a-f]{7,}, [0-9]{4}-[0-9]{2}-[0-9]{2}" "$title"
+    has "the title page names the GPU the results were measured on" "$gpu" "$title"
 else
     skip "the PDF edition" "no $REAL/workbook.pdf (make book writes it where pdflatex is installed)"
 fi
