@@ -1,8 +1,9 @@
 // layout.js: measures a book page as a reader's browser lays it out (book/tests/screenshot.sh).
-// The harness page (screenshot.sh writes it) holds the page in an iframe of the width under test,
-// so that a phone's 390 px is the page's real viewport (headless chromium's window is never
-// narrower than 500 px); when the iframe has loaded, with its images, this script writes one line
-// per finding into <pre id="layout">, which chromium's --dump-dom prints:
+// The harness page (screenshot.sh writes it) loads this script, then holds the page in an iframe
+// of the width under test, so that a phone's 390 px is the page's real viewport (headless
+// chromium's window is never narrower than 500 px); when the iframe has loaded, with its images,
+// layoutProbe writes one line per finding into <pre id="layout">, which chromium's --dump-dom
+// prints (the parent's load, after which it dumps, waits for the iframe's):
 //   problem TEXT        something a reader would see wrong (the test fails on any)
 //   measure NAME VALUE  a figure the test checks against its bounds
 // Run with --allow-file-access-from-files, which lets the harness read the page's document.
@@ -104,12 +105,14 @@ function layoutReport(frame) {
   return out.join("\n") + "\n";
 }
 
-document.getElementById("page").addEventListener("load", function () {
+// the harness's iframe calls this from its onload attribute, which is in place before the
+// iframe starts loading, so the load cannot be missed
+function layoutProbe(frame) {
   let report;
   try {
-    report = layoutReport(this);
+    report = layoutReport(frame);
   } catch (e) {
     report = "problem the layout probe failed: " + e + "\n";
   }
   document.getElementById("layout").textContent = report;
-});
+}

@@ -3,8 +3,9 @@
 # tests; needs tap.sh and WORK).
 #
 #   shoot DIR PAGE SHOTDIR
+#   layout DIR PAGE WIDTH SCHEME   (DIR absolute) the layout probe's findings alone, one a line
 #
-# opens PAGE.html of DIR in headless chromium at 1280 and 390 px wide, in the light and the dark
+# shoot opens PAGE.html of DIR in headless chromium at 1280 and 390 px wide, in the light and dark
 # scheme (prefers-color-scheme, --force-dark-mode), and for each of the four:
 #   - saves a screenshot, SHOTDIR/PAGE-WIDTH-SCHEME.png;
 #   - runs the layout probe (book/tests/layout.js) and saves its findings,
@@ -29,25 +30,41 @@ chromium_run() {
         --enable-logging=stderr --v=0 "$@" 2>"$log"
 }
 
+# harness DIR PAGE WIDTH: writes the harness page for PAGE.html of DIR at WIDTH px, prints its path
+harness() {
+    local out=$WORK/harness-$2-$3.html
+    cat >"$out" <<EOF
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><style>html, body { margin: 0; } iframe { border: 0; display: block; }</style>
+<script src="file://$BOOK_TESTS_DIR/layout.js"></script></head>
+<body><pre id="layout" style="display: none"></pre>
+<iframe id="page" onload="layoutProbe(this)" src="file://$1/$2.html" style="width: ${3}px; height: 2000px"></iframe></body></html>
+EOF
+    printf '%s\n' "$out"
+}
+
+# layout DIR PAGE WIDTH SCHEME: the layout probe's findings (DIR absolute; SCHEME light or dark)
+layout() {
+    local dark=() h
+    [ "$4" = light ] || dark=(--force-dark-mode)
+    h=$(harness "$1" "$2" "$3")
+    chromium_run "$WORK/chromium.log" "${dark[@]}" --window-size="$3,2000" --dump-dom "file://$h" |
+        sed -n '/<pre id="layout"/,/<\/pre>/p' |
+        sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+}
+
 shoot() {
-    local dir=$1 page=$2 shots=$3 width scheme shot harness dark report errs pct lum
+    local dir=$1 page=$2 shots=$3 width scheme shot dark report errs pct lum
     dir=$(cd "$dir" && pwd)
     mkdir -p "$shots"
     for width in 1280 390; do
-        harness=$WORK/harness-$page-$width.html
-        cat >"$harness" <<EOF
-<!DOCTYPE html>
-<html><head><meta charset="utf-8"><style>html, body { margin: 0; } iframe { border: 0; display: block; }</style></head>
-<body><iframe id="page" src="file://$dir/$page.html" style="width: ${width}px; height: 2000px"></iframe>
-<pre id="layout"></pre><script src="file://$BOOK_TESTS_DIR/layout.js"></script></body></html>
-EOF
         for scheme in light dark; do
             dark=()
             [ "$scheme" = light ] || dark=(--force-dark-mode)
             shot=$shots/$page-$width-$scheme.png
             rm -f "$shot"
             chromium_run "$WORK/chromium.log" "${dark[@]}" --window-size="$width,2000" \
-                --screenshot="$shot" "file://$harness" >/dev/null
+                --screenshot="$shot" "file://$(harness "$dir" "$page" "$width")" >/dev/null
             if [ -s "$shot" ]; then
                 pass "screenshot $page.html at $width px, $scheme"
             else
@@ -55,9 +72,7 @@ EOF
             fi
             errs=$(grep -E 'Uncaught|ERROR:CONSOLE|CONSOLE.*(Error|Failed)' "$WORK/chromium.log" || true)
             [ -z "$errs" ] || console_errors="$console_errors$page@$width/$scheme: $errs"$'\n'
-            report=$(chromium_run "$WORK/chromium.log" "${dark[@]}" --window-size="$width,2000" \
-                --dump-dom "file://$harness" | sed -n '/<pre id="layout">/,/<\/pre>/p' |
-                sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g')
+            report=$(layout "$dir" "$page" "$width" "$scheme")
             printf '%s\n' "$report" >"$shots/$page-$width-$scheme.layout"
             if ! grep -q '^measure ' <<<"$report"; then
                 fail "layout of $page.html at $width px, $scheme: the probe ran" "$(tail -5 "$WORK/chromium.log")"

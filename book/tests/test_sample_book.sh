@@ -213,6 +213,19 @@ has "the guard's stub is shown to the student" 'WB_NOT_IMPLEMENTED' "$stext"
 if [ -x /usr/bin/chromium ]; then
     for p in index sample; do shoot "$OUT" "$p" "$OUT/screenshots"; done
     same "no browser console errors" "" "$console_errors"
+    # the probe sees what it must: the stylesheet of old, whose blank code
+    # lines took no height, with prose 100 characters wide and pale numbers
+    mkdir -p "$WORK/old-css"
+    cp -r "$OUT"/. "$WORK/old-css/"
+    sed -i -e 's/min-width: 100%; min-height: 1\.45em; vertical-align: top;/min-width: 100%;/' \
+        -e 's/--measure: 64ch/--measure: none/' -e 's/--lineno: #6f767e/--lineno: #c9ced3/' "$WORK/old-css/book.css"
+    old=$(layout "$WORK/old-css" sample 1280 light)
+    has "the probe finds line numbers piled up on blank lines" '^problem line number of .* overlaps the one above it' "$old"
+    has "the probe finds line numbers without contrast" '^problem pre\.numberSource .* has a contrast of' "$old"
+    has "the probe measures a long prose line" '^measure prose-chars-per-line (8[1-9]|9[0-9]|1[0-9][0-9])' "$old"
+    printf '<p style="width: 2000px">wide</p>\n' >>"$WORK/old-css/sample.html"
+    has "the probe finds a page that scrolls sideways" '^problem the page is [0-9]+ px wide in a 390 px viewport' \
+        "$(layout "$WORK/old-css" sample 390 dark)"
 else
     skip "screenshots" "/usr/bin/chromium not installed"
 fi
