@@ -59,6 +59,7 @@ lacks "no solution markup in the PDF" 'SOLUTION (BEGIN|END)|^[[:space:]]*//:' "$
 has "an exercise is a framed, labelled code block" 'You write this: the row and column' "$text"
 has "its frame" 'fvset\{frame=single' "$tex"
 has "citations are resolved" 'Milakov and Gimelshein 2018' "$text"
+has "options in prose stay as typed (no en dash)" 'with --clock-control none or make --no-print-directory' "$text"
 has "the references appendix" 'Appendix D: References' "$text"
 if command -v pdftoppm >/dev/null; then
     check "a page of the PDF renders to PNG" bash -c \
