@@ -7,8 +7,8 @@
 #                         without WEEK, every week and one summary table
 #   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
 #   make grade-speed      on a GPU: grading time per week and engine, bench/results/<gpu>/grade-speed.json
-#   make book             book/out/index.html and one chapter per week
-#   make book-pdf         book/out/workbook.pdf: the same book through pandoc and LaTeX
+#   make book             book/out/index.html, one chapter per week, and book/out/workbook.pdf
+#   make book-pdf         book/out/workbook.pdf only: the same book through pandoc and LaTeX
 #   make student          dist/student/ and dist/student.tar.gz: the edition without solutions
 #   make test-mutants     on a GPU: every broken kernel in grader/mutants/ is rejected for its reason,
 #                         every kernel in grader/valid/ passes
@@ -299,8 +299,12 @@ book/out/img/.figures-%: build/%/trace book/trace/figures.txt
 figures: $(foreach w,$(WEEKS),book/out/img/.figures-$(w))
 
 # ---- book ------------------------------------------------------------------
+# the PDF edition comes with the HTML book wherever LaTeX is installed
+# (book/PACKAGES), and the contents link to it
+HAVE_PDFLATEX := $(shell command -v pdflatex >/dev/null 2>&1 && command -v rsvg-convert >/dev/null 2>&1 && echo y)
 book: tangle figures
-	book/build.sh book/out $(LESSONS)
+	book/build.sh $(if $(HAVE_PDFLATEX),--pdf workbook.pdf) book/out $(LESSONS)
+	$(if $(HAVE_PDFLATEX),book/pdf.sh book/out/workbook.pdf $(LESSONS),@echo "book: no pdflatex or rsvg-convert (book/PACKAGES), so no PDF edition")
 
 # ---- tests -----------------------------------------------------------------
 test:

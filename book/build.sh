@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # book/build.sh: weave the lessons into an HTML book.
 #
-#   book/build.sh [--results DIR] OUTDIR LESSON.nw... [RESULTS_DIR]
+#   book/build.sh [--results DIR] [--pdf NAME] OUTDIR LESSON.nw... [RESULTS_DIR]
 #
 # Writes OUTDIR/index.html (the title, book/preface.md and the contents), one
 # OUTDIR/<stem>.html per lesson (lessons/week0-copy-transpose.nw ->
 # week0.html), the appendices and the instructors' pages (book/*.md),
-# OUTDIR/book.css and OUTDIR/img/*.svg.
+# OUTDIR/book.css and OUTDIR/img/*.svg. With --pdf NAME the contents link to
+# the PDF edition OUTDIR/NAME (book/pdf.sh writes it; `make book` does both).
 #
 # Measured results come from RESULTS_DIR/<week>.json. RESULTS_DIR is, in order:
 # --results DIR, a trailing directory argument, $RESULTS_DIR, or
@@ -25,7 +26,7 @@ set -euo pipefail
 # shellcheck source=book/pages.sh
 . "$(dirname "${BASH_SOURCE[0]}")/pages.sh"
 
-case ${1:-} in -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;; esac
 book_args "$@"
 OUTDIR=$book_out
 
@@ -42,7 +43,7 @@ mapfile -t filters < <(book_filter_args)
 pandoc_html() { # pandoc_html PAGE OUT.html INPUT.md [PANDOC OPTIONS...]
     local page=$1 out=$2 in=$3
     shift 3
-    BOOK_PAGE=$page BOOK_INDEX=$WORK/$page.index pandoc --from markdown --to html5 --standalone \
+    BOOK_PAGE=$page BOOK_INDEX=$WORK/$page.index BOOK_REGIONS=$WORK/$page.regions pandoc --from markdown --to html5 --standalone \
         --wrap=none --columns=400 --mathml --template "$BOOK_DIR/template.html" \
         --syntax-definition "$BOOK_DIR/cuda.xml" "${filters[@]}" \
         -V booktitle="$(printf '%s' "$BOOK_TITLE" | html_escape)" "$@" -o "$out" "$in"

@@ -1204,15 +1204,16 @@ static int matches(const char *prefix, const char *name, const char *suffix, con
     return hit;
 }
 
-/* What NAME is, from the code of the chunk that declares it with %def:
- * launcher (named launch_*), type (also "struct alignas(16) NAME {"), kernel
- * (__global__), device (__device__) or other. For a function, the declaration is the text from the last ';',
- * '{' or '}' before "NAME(" (or "NAME<"). */
+/* What NAME is, from the code of the chunk that declares it with %def: type
+ * (also "struct alignas(16) NAME {"), or for a function, from its
+ * declaration (the text from the last ';', '{' or '}' before "NAME(" or
+ * "NAME<"): kernel (__global__), device (__device__), launcher (the lesson
+ * contract's entry point: not static, its first parameter a const
+ * wb_problem *), else other. A static helper named launch_* is other: the
+ * grader never calls it. */
 static const char *ident_kind(const char *name, const char *code)
 {
     size_t at;
-    if (strncmp(name, "launch_", 7) == 0)
-        return "launcher";
     if (matches("(struct|class|union|enum|enum class)[ \t]+", name, "([^A-Za-z0-9_]|$)", code,
                 NULL) ||
         matches("(struct|class|union)[ \t][^;{}]*[^A-Za-z0-9_]", name, "[ \t]*\\{", code, NULL) ||
@@ -1227,9 +1228,15 @@ static const char *ident_kind(const char *name, const char *code)
     for (const char *p = start; *p; p++)
         if (*p == ';' || *p == '{' || *p == '}')
             start = p + 1;
-    const char *kind = strstr(start, "__global__")   ? "kernel"
-                       : strstr(start, "__device__") ? "device"
-                                                     : "other";
+    const char *kind = "other";
+    if (strstr(start, "__global__"))
+        kind = "kernel";
+    else if (strstr(start, "__device__"))
+        kind = "device";
+    else if (!matches("(^|[^A-Za-z0-9_])", "static", "[^A-Za-z0-9_]", start, NULL) &&
+             matches("[^A-Za-z0-9_]", name, "[ \t]*\\([ \t]*const[ \t]+wb_problem[ \t]*\\*", code,
+                     NULL))
+        kind = "launcher";
     free(decl.p);
     return kind;
 }

@@ -1,13 +1,16 @@
 # shellcheck shell=bash
 # book/pages.sh: the book's pages, for book/build.sh and book/pdf.sh (sourced).
 #
-#   book_args ARGS...   OUT LESSON.nw... [RESULTS_DIR] [--results DIR]: sets
-#                       book_out (OUT), lessons and RESULTS (one GPU's results)
+#   book_args ARGS...   OUT LESSON.nw... [RESULTS_DIR] [--results DIR]
+#                       [--pdf NAME]: sets book_out (OUT), lessons, RESULTS
+#                       (one GPU's results) and BOOK_PDF (the PDF edition the
+#                       contents link to, beside the pages)
 #   book_check_prose WORK   reports measurements typed in the lessons' prose
 #   book_weave WORK     weaves every lesson to WORK/<stem>.md and its index
-#                       file WORK/<stem>.index (nwback), and writes the page
-#                       list WORK/pages.tsv; exits 1 after reporting every
-#                       lesson's chunk errors as FILE:LINE
+#                       file WORK/<stem>.index (nwback), writes where its
+#                       solution regions are to WORK/<stem>.regions, and the
+#                       page list WORK/pages.tsv; exits 1 after reporting
+#                       every lesson's chunk errors as FILE:LINE
 #   book_env WORK IMG   exports what the filters read (BOOK_*, book/README.md)
 #   book_static_profiles WORK   remakes the chapters' stale static profiles
 #
@@ -17,7 +20,8 @@
 # defined there resolve, and given a page of their own. Pages, in order:
 #   chapter      the lessons, in week order (week2 before week10)
 #   shared       the shared lessons
-#   appendix     book/appendix-grader.md, appendix-results.md, appendix-index.md
+#   appendix     book/appendix-grader.md, appendix-results.md, appendix-index.md,
+#                appendix-references.md
 #   instructors  book/instructors.md, book/ci.md
 
 BOOK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +29,11 @@ REPO_DIR=$(dirname "$BOOK_DIR")
 NOWEB_LIB=${NOWEB_LIB:-/usr/lib/noweb}
 GPU=${GPU:-h200}
 BOOK_TITLE=${BOOK_TITLE:-"CUDA C kernel workbook"}
-BOOK_FILTERS=(results versus profile appendix figures chunks nav)
+# (citeproc: pandoc's own, resolving [@key] citations from book/references.bib)
+BOOK_FILTERS=(results versus profile appendix figures typography exercises references citeproc chunks nav)
+# BOOK_STUDENT_OF=DIR: the lessons are DIR/lessons/*.nw stubbed (the student
+# edition, ci/student-edition.sh): the book shows the TODOs of DIR's regions
+BOOK_STUDENT_OF=${BOOK_STUDENT_OF:-}
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 stem_of() { local b; b=$(basename "$1" .nw); echo "${b%%-*}"; }
@@ -34,11 +42,12 @@ abs_path() { if [ -d "$1" ]; then (cd "$1" && pwd); else echo "$1"; fi; }
 
 book_args() {
     local results_arg="" arg
-    book_out="" lessons=()
+    book_out="" lessons=() BOOK_PDF=""
     while [ $# -gt 0 ]; do
         case $1 in
             --results) [ $# -ge 2 ] || die "--results needs a directory"; results_arg=$2; shift 2 ;;
             --results=*) results_arg=${1#--results=}; shift ;;
+            --pdf) [ $# -ge 2 ] || die "--pdf needs a file name"; BOOK_PDF=$2; shift 2 ;;
             -*) die "unknown option $1" ;;
             *)
                 if [ -z "$book_out" ]; then book_out=$1
@@ -99,6 +108,20 @@ book_check_prose() {
     return $rc
 }
 
+# book_regions LESSON OUT: where LESSON's solution regions are (for
+# book/filters/exercises.lua), read by the one reader of their markup; in the
+# student edition, those of the lesson it was stubbed from
+book_regions() {
+    local l=$1 reader=$REPO_DIR/ci/student-edition.sh
+    [ -z "$BOOK_STUDENT_OF" ] || l=$BOOK_STUDENT_OF/lessons/$(basename "$1")
+    if [ ! -x "$reader" ] || [ ! -f "$l" ]; then
+        : >"$2"
+    elif ! "$reader" regions "$l" >"$2"; then
+        echo "$(basename "$0"): $l: malformed solution regions (see above)" >&2
+        return 1
+    fi
+}
+
 book_weave() {
     local work=$1 l s failed=0 f
     book_split
@@ -117,11 +140,12 @@ book_weave() {
             echo "$(basename "$0"): $l: weaving failed (see the messages above)" >&2
             failed=1
         fi
+        book_regions "$l" "$work/$s.regions" || failed=1
         case $(basename "$l") in common* | shared*) f=shared ;; *) f=chapter ;; esac
         printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$s" "$work/$s.md" "$work/$s.index" "$l" >>"$work/pages.tsv"
     done
     [ "$failed" -eq 0 ] || exit 1
-    for f in appendix:appendix-grader appendix:appendix-results appendix:appendix-index \
+    for f in appendix:appendix-grader appendix:appendix-results appendix:appendix-index appendix:appendix-references \
         instructors:instructors instructors:ci; do
         s=${f#*:}
         [ ! -f "$BOOK_DIR/$s.md" ] || printf '%s\t%s\t%s\t\t\n' "${f%%:*}" "$s" "$BOOK_DIR/$s.md" >>"$work/pages.tsv"
@@ -134,9 +158,17 @@ book_env() {
     compgen -G "$RESULTS/*.json" >/dev/null && root=$(dirname "$RESULTS")
     mkdir -p "$2"
     export BOOK_REPO=$REPO_DIR BOOK_RESULTS=$RESULTS BOOK_RESULTS_ROOT=$root BOOK_GPU=$GPU
-    export BOOK_IMG BOOK_PAGES=$work/pages.tsv BOOK_TITLE BOOK_JQ=$BOOK_DIR/jq
+    export BOOK_IMG BOOK_PAGES=$work/pages.tsv BOOK_TITLE BOOK_JQ=$BOOK_DIR/jq BOOK_PDF
     BOOK_IMG=$(abs_path "$2")
     export BOOK_STATIC_PROFILE_DIR=${STATIC_PROFILE_DIR:-$REPO_DIR/build}
+    export BOOK_BIBLIOGRAPHY=$BOOK_DIR/references.bib
+    export BOOK_EDITION=${BOOK_STUDENT_OF:+student}
+    # the commit the book is built from, and its date (a student edition
+    # unpacked outside git names its commit in .student-edition-of)
+    BOOK_COMMIT=$(git -C "$REPO_DIR" rev-parse --short=12 HEAD 2>/dev/null ||
+        cat "$REPO_DIR/.student-edition-of" 2>/dev/null || echo unknown)
+    BOOK_DATE=$(git -C "$REPO_DIR" log -1 --format=%cs 2>/dev/null || date -u +%F)
+    export BOOK_COMMIT BOOK_DATE
 }
 
 # the static profiles the chapters show: remade when older than the week's
@@ -154,5 +186,11 @@ book_static_profiles() {
 # the filters, as pandoc options, in the order they run
 book_filter_args() {
     local f
-    for f in "${BOOK_FILTERS[@]}"; do printf -- '--lua-filter\n%s\n' "$BOOK_DIR/filters/$f.lua"; done
+    for f in "${BOOK_FILTERS[@]}"; do
+        if [ "$f" = citeproc ]; then
+            printf -- '%s\n' --citeproc --bibliography "$BOOK_BIBLIOGRAPHY" --metadata link-citations=true
+        else
+            printf -- '--lua-filter\n%s\n' "$BOOK_DIR/filters/$f.lua"
+        fi
+    done
 }

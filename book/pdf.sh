@@ -5,13 +5,16 @@
 #
 # The same pages as the HTML book (book/pages.sh weaves them) through the
 # same filters, so both have the same content: each page becomes pandoc JSON
-# with book/filters/pdf-page.lua last (ids prefixed by the page's name, links
-# between pages made internal, plots converted to PDF), then
-# book/filters/pdf-book.lua joins the preface and the pages in contents order
-# into one LaTeX document, which pdflatex typesets twice (for the contents).
-# Code is highlighted with book/cuda.xml. Needs the packages in book/PACKAGES
-# (pandoc, texlive-latex-recommended, texlive-fonts-recommended, lmodern,
-# librsvg2-bin). Set PDF_KEEP=DIR to keep the LaTeX and the log.
+# with book/filters/pdf-page.lua (ids prefixed by the page's name, links
+# between pages made internal, plots converted to PDF) and pdf-tables.lua
+# (every table fits the page) last, then book/filters/pdf-book.lua joins the
+# title page, the preface and the pages in contents order into one LaTeX
+# document with its contents down to sections, which pdflatex typesets twice.
+# Code is highlighted with book/cuda.xml. The LaTeX and the log of its last
+# pass are kept beside the PDF (OUT.tex, OUT.log: the tests read them).
+# Needs the packages in book/PACKAGES (pandoc, texlive-latex-recommended,
+# texlive-fonts-recommended, lmodern, librsvg2-bin). Set PDF_KEEP=DIR to keep
+# the LaTeX and the logs.
 set -euo pipefail
 
 # shellcheck source=book/pages.sh
@@ -39,8 +42,9 @@ book_static_profiles "$WORK/md"
 mapfile -t filters < <(book_filter_args)
 parts=""
 while IFS=$'\t' read -r _ stem md _ source; do
-    BOOK_PAGE=$stem BOOK_INDEX=$WORK/md/$stem.index pandoc --from markdown --to json --columns=1000 \
-        "${filters[@]}" --lua-filter "$BOOK_DIR/filters/pdf-page.lua" -o "$WORK/md/$stem.json" "$md" ||
+    BOOK_PAGE=$stem BOOK_INDEX=$WORK/md/$stem.index BOOK_REGIONS=$WORK/md/$stem.regions pandoc --from markdown --to json --columns=1000 \
+        "${filters[@]}" --lua-filter "$BOOK_DIR/filters/pdf-page.lua" --lua-filter "$BOOK_DIR/filters/pdf-tables.lua" \
+        -o "$WORK/md/$stem.json" "$md" ||
         die "pandoc failed on ${source:-$md}"
     parts+=$WORK/md/$stem.json$'\n'
 done <"$WORK/md/pages.tsv"
@@ -51,7 +55,7 @@ cd "$WORK"
 if ! BOOK_PARTS=$parts pandoc --from markdown --to latex --standalone --columns=1000 \
     --lua-filter "$BOOK_DIR/filters/pdf-book.lua" \
     --syntax-definition "$BOOK_DIR/cuda.xml" --highlight-style pygments \
-    --top-level-division=chapter --toc --toc-depth=1 \
+    --top-level-division=chapter --toc --toc-depth=2 \
     -V documentclass=report -V classoption=oneside -V papersize=a4 \
     -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true -V linkcolor=blue \
     -o "$WORK/workbook.tex" "$preface" 2>"$WORK/pandoc.log"; then
@@ -68,6 +72,8 @@ done
 cd - >/dev/null
 mkdir -p "$(dirname "$out")"
 cp "$WORK/workbook.pdf" "$out"
+cp "$WORK/latex-2.log" "${out%.pdf}.log"
+cp "$WORK/workbook.tex" "${out%.pdf}.tex"
 if command -v pdfinfo >/dev/null; then
     echo "book-pdf: wrote $out ($(pdfinfo "$out" | sed -n 's/^Pages: *//p') pages)"
 else

@@ -40,6 +40,7 @@ tmp=$(mktemp -d)
 errfile=$(mktemp)
 trap 'rm -rf "$tmp" "$errfile"' EXIT
 # notangle names an undefined chunk but not where it is used: find the line
+operators='[][(){};=+*&|^%!~<>]'
 report_errors() {
     local msg name line
     while IFS= read -r msg; do
@@ -49,6 +50,12 @@ report_errors() {
             name=${name%>>*}
             line=$(grep -n -F "<<$name>>" "$lesson" | grep -v -F "<<$name>>=" | head -n 1 | cut -d: -f1)
             echo "$lesson:${line:-?}: chunk <<$name>> is used but never defined" >&2
+            # a chunk name is a sentence; a single word or one with an
+            # operator is likely C++ that noweb read as a use (book/cuda-markup
+            # lets `a << 3 >> b` and `a<<(b)>>c` through, not `a<<b>>c`)
+            if [[ $name != *" "* || $name =~ $operators ]]; then
+                echo "$lesson:${line:-?}: if this is code, not a chunk: noweb reads << ... >> on one line as a chunk use; write @<< for its <<, as in a @<< b >> c, or put a space after the << (a << b >> c)" >&2
+            fi
             ;;
         *) echo "$lesson: $msg" >&2 ;;
         esac

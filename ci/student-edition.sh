@@ -5,6 +5,11 @@
 #                                                   replaced by its TODO and stub (stdout)
 #   ci/student-edition.sh secrets LESSON.nw         the solution lines a learner must not
 #                                                   see, one "LESSON:LINE<TAB>text" a line
+#   ci/student-edition.sh regions LESSON.nw         where the regions are (for the book):
+#                                                   BEGIN-LINE END-LINE STUB-LINES
+#                                                   STUDENT-LINE WHAT, tab-separated, where
+#                                                   STUDENT-LINE is the TODO's line in the
+#                                                   stubbed lesson
 #   ci/student-edition.sh leaks DIR [TARBALL]       search DIR (text of HTML pages too) and
 #                                                   the tarball for every secret of the
 #                                                   lessons of this checkout; exit 1 naming
@@ -37,10 +42,11 @@ REPO=$(dirname "$here")
 die() { echo "student-edition: $*" >&2; exit 2; }
 CLEANUP=()
 trap 'rm -rf "${CLEANUP[@]}"' EXIT
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 # awk program: mode "stub" writes the stubbed lesson, mode "secrets" writes the
-# solution lines; both check the regions and print LESSON:LINE errors.
+# solution lines, mode "regions" where each region is; all check the regions
+# and print LESSON:LINE errors.
 REGION_AWK='
 function err(line, msg) { printf "%s:%d: %s\n", FILENAME, line, msg > "/dev/stderr"; bad = 1 }
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
@@ -68,13 +74,14 @@ BEGIN { open = 0; incode = 0; bad = 0 }
         }
         indent = line; sub(/[^ \t].*$/, "", indent)
         what = line; sub(/^[^:]*:[ \t]*/, "", what); what = trim(what)
-        open = FNR; instub = 1; nsol = 0
+        open = FNR; instub = 1; nsol = 0; nstub = 0; todo = nout + 1
         out(indent "// TODO: " what)
         next
     }
     if (line ~ /^[ \t]*\/\/[ \t]*SOLUTION[ \t]+END([^A-Za-z0-9_]|$)/) {
         if (!open) { err(FNR, "SOLUTION END without SOLUTION BEGIN"); next }
         if (trim(line) !~ /^\/\/[ \t]*SOLUTION[ \t]+END$/) err(FNR, "text after SOLUTION END")
+        if (mode == "regions") printf "%d\t%d\t%d\t%d\t%s\n", open, FNR, nstub, todo, what
         open = 0; next
     }
     if (line ~ /^[ \t]*\/\/[ \t]*SOLUTION([^A-Za-z0-9_]|$)/) {
@@ -83,7 +90,7 @@ BEGIN { open = 0; incode = 0; bad = 0 }
     }
     if (line ~ /^[ \t]*\/\/:/) {
         if (!open || !instub) { err(FNR, "stub line //: not directly after a SOLUTION BEGIN"); next }
-        stub = line; sub(/^[ \t]*\/\/:/, "", stub); sub(/^ /, "", stub)
+        stub = line; sub(/^[ \t]*\/\/:/, "", stub); sub(/^ /, "", stub); nstub++
         out(stub == "" ? "" : indent stub)
         next
     }
@@ -101,7 +108,7 @@ END {
     if (open) err(open, "unterminated SOLUTION BEGIN (the lesson ends before its SOLUTION END)")
     exit bad
 }
-function out(s) { if (mode == "stub") print s }
+function out(s) { nout++; if (mode == "stub") print s }
 '
 
 region_awk() { # region_awk MODE LESSON
@@ -208,7 +215,9 @@ build() {
         w=$(basename "$l" | cut -d- -f1)
         (cd "$dest" && book/tangle.sh "lessons/$(basename "$l")" "tangled/$w")
     done
-    (cd "$dest" && book/build.sh book/out lessons/*.nw) >&2
+    # the book (HTML, PDF, figures drawn from the stubbed kernels) with a
+    # "you write this" box at each TODO of this checkout's lessons
+    (cd "$dest" && BOOK_STUDENT_OF="$REPO" make --no-print-directory book) >&2
     rm -rf "$dest/build" # anything the book build compiled on the way (profiles)
     printf '%s\n' "$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" >"$dest/.student-edition-of"
     local parent name
@@ -233,6 +242,7 @@ case $cmd in
         fi
         ;;
     secrets) [ $# -eq 1 ] || usage; secrets "$1" ;;
+    regions) [ $# -eq 1 ] || usage; region_awk regions "$1" ;;
     leaks) [ $# -ge 1 ] && [ $# -le 2 ] || usage; leaks "$@" ;;
     build) [ $# -le 1 ] || usage; build "$@" ;;
     -h|--help) usage ;;

@@ -1,13 +1,15 @@
 -- appendix.lua: the data of the book's appendices.
 --   []{.results-root}   the results directory, as code (BOOK_RESULTS_ROOT)
---   @@RESULTS-FILES@@   every BOOK_RESULTS_ROOT/<gpu>/*.json results file as a
---                       table with its GPU, driver, runtime, commit and date
---                       (shaping: book/jq/appendix.jq)
+--   @@RESULTS-FILES@@   every BOOK_RESULTS_ROOT/<gpu>/*.json results file with
+--                       its GPU, driver, runtime, commit and date, and a table
+--                       per op as the chapters show them (measured.lua;
+--                       shaping: book/jq/appendix.jq, results.jq)
 --   @@IDENTIFIERS@@     every `@ %def` name of every page, grouped by kind and
 --                       linked to the chunks that define it, from the index
 --                       files nwback wrote (BOOK_PAGES)
 package.path = (PANDOC_SCRIPT_FILE:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
 local book = require("book")
+local measured = require("measured")
 
 local root = book.env("BOOK_RESULTS_ROOT", book.repo .. "/bench/results")
 
@@ -39,20 +41,11 @@ local function results_files()
             md_escape(book.jq1({ "-r", '.env.gpu // "unnamed GPU"', json })), week,
             (gpu:gsub("[^A-Za-z0-9]", "-")), (week:gsub("[^A-Za-z0-9]", "-")))
           out[#out + 1] = book.jq({ "-r", "--arg", "src", shown, 'include "appendix"; env_lines($src)', json })
-          out[#out + 1] = "::: {.results-table}\n| Variant | Op | dtype | Shape | ms | GB/s | % of copy ceiling | vs baseline |\n|:--|:--|:--|--:|--:|--:|--:|--:|\n"
-          for _, f in ipairs(book.tsv(book.jq({ "-r", 'include "appendix"; rows | @tsv', json }))) do
-            if f[5] ~= "ok" then
-              out[#out + 1] = string.format("| %s | %s | %s | %s | **%s** | – | – | – |\n",
-                book.cell(f[1]), book.cell(f[2]), book.cell(f[3]), f[4], book.cell(f[5]))
-            else
-              out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s | %s |\n",
-                book.cell(f[1]), book.cell(f[2]), book.cell(f[3]), f[4], book.num(f[6], "%.4g"),
-                book.num(f[7], "%.1f"), book.num(f[8], "%.1f"), book.num(f[9], "%.2f×"))
-            end
+          for _, op in ipairs(book.words(book.jq1({ "-r", 'include "appendix"; ops', json }))) do
+            out[#out + 1] = string.format("### %s {#results-%s-%s-%s}\n%s", book.md_text(op),
+              (gpu:gsub("[^A-Za-z0-9]", "-")), (week:gsub("[^A-Za-z0-9]", "-")), (op:gsub("[^A-Za-z0-9]", "-")),
+              measured.table(json, shown, op) or "")
           end
-          local gpu_name = book.jq1({ "-r", '.env.gpu // "an unnamed GPU"', json })
-          local commit = book.jq1({ "-r", '.env.commit // "?"', json })
-          out[#out + 1] = string.format("\n: %s on %s, commit %s.\n:::\n\n", week, md_escape(gpu_name), md_escape(commit))
         end
       end
     end

@@ -66,6 +66,10 @@ function M.jq(args, input)
   if ok then
     return out
   end
+  -- status 3: the program does not compile, a fault of book/jq, not of the data
+  if type(out) == "table" and out.error_code == 3 then
+    M.die("build.sh: a jq module in " .. M.jq_dir .. " does not compile (jq's message is above)")
+  end
   return nil, type(out) == "table" and (out.output or tostring(out.error_code)) or tostring(out)
 end
 
@@ -95,6 +99,13 @@ function M.tsv(text)
   return rows
 end
 
+-- the space-separated words of s
+function M.words(s)
+  local list = {}
+  for w in (s or ""):gmatch("%S+") do list[#list + 1] = w end
+  return list
+end
+
 -- a number for a table cell: "–" when there is none
 function M.num(x, fmt)
   if x == nil or x == "" then
@@ -103,9 +114,24 @@ function M.num(x, fmt)
   return string.format(fmt, tonumber(x))
 end
 
+-- a time in ms as µs with one decimal, the book's fixed format for times
+-- in tables ("–" when there is none)
+function M.us(ms)
+  if ms == nil or ms == "" then
+    return "–"
+  end
+  return string.format("%.1f", tonumber(ms) * 1000)
+end
+
 -- text for a Markdown table cell
 function M.cell(s)
   return (s:gsub("|", "\\|"):gsub("_", "\\_"))
+end
+
+-- a name for a narrow table header: Markdown that may break after each
+-- underscore (softmax_backward_single_read), in HTML and in LaTeX
+function M.breakable(name)
+  return (M.cell(name):gsub("\\_", "\\_`<wbr>`{=html}`\\allowbreak{}`{=latex}"))
 end
 
 -- Markdown text with every ASCII punctuation character escaped
@@ -181,16 +207,18 @@ function M.title(page)
   return page.stem
 end
 
--- Run gnuplot: the SVG terminal every plot of the book uses, output to SVG,
+-- Run gnuplot: the SVG terminal every plot of the book uses (SIZE: {width,
+-- height} in pixels, 760 by 440 unless given), output to SVG,
 -- then SCRIPT, with DATA in a temporary file whose name SCRIPT reads as
 -- "%s" (its only format directive besides %%). Stops the build on failure.
-function M.gnuplot(svg, script, data, what)
+function M.gnuplot(svg, script, data, what, size)
+  size = size or { 760, 440 }
   local datafile = os.tmpname()
   local f = assert(io.open(datafile, "w"))
   f:write(data)
   f:close()
   local ok = pcall(pandoc.pipe, "gnuplot", {}, table.concat({
-    'set terminal svg size 760,440 dynamic noenhanced font "sans,12" background rgb "white"',
+    string.format('set terminal svg size %d,%d dynamic noenhanced font "sans,12" background rgb "white"', size[1], size[2]),
     'set output "' .. svg .. '"',
     'set datafile separator "\t"',
     'set datafile missing "-"',
@@ -204,6 +232,26 @@ end
 -- a note instead of a table or plot, in the book's note style
 function M.note(classes, text)
   return "\n::: {.note " .. classes .. "}\n" .. text .. "\n:::\n\n"
+end
+
+-- Markdown that a reader opens when wanted: in HTML a <details> element
+-- whose <summary> is SUMMARY (plain text); in the PDF, which cannot fold,
+-- SUMMARY in bold and the content below it.
+function M.details(summary, markdown)
+  local escaped = summary:gsub("[&<>]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" })
+  return "\n```{=html}\n<details class=\"more\"><summary>" .. escaped .. "</summary>\n```\n\n"
+      .. "```{=latex}\n\\par\\noindent\\textbf{" .. M.latex_text(summary) .. "}\\par\n```\n\n"
+      .. markdown .. "\n```{=html}\n</details>\n```\n\n"
+end
+
+-- plain text for LaTeX: its special characters escaped
+function M.latex_text(s)
+  return (s:gsub("[\\{}$&#^_%%~]", function(c)
+    if c == "\\" then return "\\textbackslash{}" end
+    if c == "^" then return "\\^{}" end
+    if c == "~" then return "\\~{}" end
+    return "\\" .. c
+  end))
 end
 
 return M

@@ -1,5 +1,6 @@
 -- contents.lua: the book's front page. Its input is book/preface.md; this
--- filter puts the book's title (BOOK_TITLE) above it and the contents below:
+-- filter puts the book's title (BOOK_TITLE) and a link to the PDF edition
+-- (BOOK_PDF, when it is built) above it and the contents below:
 -- each chapter with its sections (the level-2 headings of its Markdown, with
 -- the ids pandoc gives them), then the appendices, the instructors' pages and
 -- the shared chunk files (BOOK_PAGES).
@@ -39,6 +40,11 @@ function Pandoc(doc)
     if #list > 0 then out[#out + 1] = g[2] .. table.concat(list) end
   end
   local blocks = book.blocks("# " .. book.md_text(title) .. " {.book-title}\n\n")
+  local pdf = book.env("BOOK_PDF")
+  if pdf then
+    blocks:extend(book.blocks("::: {.pdf-edition}\nThe whole book is also [one PDF](" .. pdf
+      .. "){.pdf-link}, for print or reading offline.\n:::\n"))
+  end
   blocks:extend(doc.blocks)
   blocks:extend(book.blocks(table.concat(out)))
   return pandoc.Pandoc(blocks, doc.meta)

@@ -1,15 +1,19 @@
 -- results.lua: measured results in a chapter, from BOOK_RESULTS/WEEK.json.
---   @@RESULTS WEEK OP [VARIANT...]@@  a table (variant, dtype, shape, ms, GB/s,
---                                     % of copy ceiling, vs baseline)
+--   @@RESULTS WEEK OP [VARIANT...]@@  a table (book/filters/measured.lua):
+--                                     GB/s per shape and dtype by variant, or
+--                                     one variant's µs, GB/s, % of the copy
+--                                     ceiling and ratio against the baseline
 --   @@PROGRESSION WEEK OP@@           one line per variant at the largest
 --                                     float32 shape, with step speedups
---   @@PLOT WEEK OP@@                  GB/s per variant and dtype (SVG, gnuplot)
+--   @@PLOT WEEK OP@@                  GB/s per variant at every shape, a panel
+--                                     per dtype (SVG, gnuplot)
 --   ::: {.results week=WEEK op=OP}    the table at the top of the div (.plot:
 --                                     the plot)
 -- A missing file is a visible note, never a failed build. Data shaping is in
 -- book/jq/results.jq.
 package.path = (PANDOC_SCRIPT_FILE:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
 local book = require("book")
+local measured = require("measured")
 
 local function note(week, op, shown)
   return book.note(".no-results", string.format(
@@ -28,33 +32,13 @@ local function table_md(week, op, variants)
   if not json then
     return note(week, op, shown)
   end
-  if not book.jq({ "-e", "--arg", "op", op, 'include "results"; has_op($op)', json }) then
+  local md = book.jq({ "-e", "--arg", "op", op, 'include "results"; has_op($op)', json })
+      and measured.table(json, shown, op, variants)
+  if not md then
     book.warn(shown .. " has no readable results for op " .. op)
     return note(week, op, shown)
   end
-  local want = "[" .. table.concat((function()
-    local q = {}
-    for i, v in ipairs(variants) do q[i] = string.format("%q", v) end
-    return q
-  end)(), ",") .. "]"
-  local out = { "\n::: {.results-table}\n",
-    "| Variant | dtype | Shape | ms | GB/s | % of copy ceiling | vs baseline |\n",
-    "|:--|:--|--:|--:|--:|--:|--:|\n" }
-  local rows = book.jq({ "-r", "--arg", "op", op, "--argjson", "want", want,
-    'include "results"; table_rows($op; $want) | @tsv', json })
-  for _, f in ipairs(book.tsv(rows)) do
-    if f[4] ~= "ok" then
-      out[#out + 1] = string.format("| %s | %s | %s | **%s** | – | – | – |\n",
-        book.cell(f[1]), book.cell(f[2]), f[3], book.cell(f[4]))
-    else
-      out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s |\n",
-        book.cell(f[1]), book.cell(f[2]), f[3], book.num(f[5], "%.4g"), book.num(f[6], "%.1f"),
-        book.num(f[7], "%.1f"), book.num(f[8], "%.2f×"))
-    end
-  end
-  out[#out + 1] = book.jq({ "-r", "--arg", "src", shown, 'include "results"; table_caption($src)', json })
-  out[#out + 1] = ":::\n\n"
-  return table.concat(out)
+  return md
 end
 
 local function progression_md(week, op)
@@ -63,12 +47,12 @@ local function progression_md(week, op)
     return note(week, op, shown)
   end
   local out = { "\n::: {.results-table .progression}\n",
-    "| Variant | Shape | ms | GB/s | Step speedup | Cumulative speedup | % of copy ceiling |\n",
+    "| Variant | Shape | µs | GB/s | Step speedup | Cumulative speedup | % of copy ceiling |\n",
     "|:--|--:|--:|--:|--:|--:|--:|\n" }
   local rows = book.jq({ "-r", "--arg", "op", op, 'include "results"; progression_rows($op) | @tsv', json })
   for _, f in ipairs(book.tsv(rows)) do
     out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s |\n",
-      (f[1]:gsub("_", "\\_")), f[2], book.num(f[3], "%.4g"), book.num(f[4], "%.1f"),
+      (f[1]:gsub("_", "\\_")), f[2], book.us(f[3]), book.num(f[4], "%.0f"),
       book.num(f[5], "%.2f×"), book.num(f[6], "%.2f×"), book.num(f[7], "%.1f"))
   end
   out[#out + 1] = book.jq({ "-r", "--arg", "src", shown, 'include "results"; progression_caption($src)', json })
@@ -76,20 +60,19 @@ local function progression_md(week, op)
   return table.concat(out)
 end
 
--- the bar chart: one format for the labels, then book.gnuplot's for the data
+-- the bar chart over every shape: one panel per element type, the shapes
+-- along x, a bar per variant; one format for the labels, then book.gnuplot's
+-- for the data
 local plot_script = [[
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set key outside top center horizontal
-set title "%s %s at %s on %s: GB/s per variant"
 set ylabel "GB/s"
 set grid ytics lc rgb "#dddddd"
-set xtics rotate by -25 nomirror
+set xtics nomirror
 set ytics nomirror
 set border 3
-set xrange [-0.6:%d-0.4]
 set yrange [0:*]
 ceiling = %s
 if (ceiling > 0) set yrange [0:ceiling*1.15]
@@ -97,8 +80,19 @@ set linetype 1 lc rgb "#3b6fb6"
 set linetype 2 lc rgb "#e08a1e"
 set linetype 3 lc rgb "#4f9a58"
 set linetype 4 lc rgb "#9a4f8f"
-plot for [i=2:%d] "%%s" using i:xtic(1) title columnheader(i), \
-     (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %%%%.0f GB/s", ceiling)
+set linetype 5 lc rgb "#b8860b"
+set linetype 6 lc rgb "#5f6b7a"
+set linetype 7 lc rgb "#c0392b"
+set multiplot layout %d,1 title "%s %s on %s: GB/s per variant at every shape measured" margins 0.11,0.98,%s,%s spacing 0,%s
+do for [k=0:%d] {
+  set key at screen 0.5, screen %s center top horizontal samplen 2
+  if (k > 0) { unset key }
+  set label 1 word("%s", k + 1) at graph 0.03, graph 0.97 left front font ",13"
+  set xrange [-0.6:%d-0.4]
+  plot for [i=2:%d] "%%s" index k using i:xtic(1) title columnheader(i), \
+       (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %%%%.0f GB/s", ceiling)
+}
+unset multiplot
 ]]
 
 local function plot_md(week, op)
@@ -106,18 +100,23 @@ local function plot_md(week, op)
   if not json then
     return note(week, op, shown)
   end
-  local data = book.jq({ "-r", "--arg", "op", op, 'include "results"; plot_rows($op) | @tsv', json })
+  local data = book.jq({ "-r", "--arg", "op", op, 'include "results"; plot_blocks($op)', json })
   if not data or data == "" then
     book.warn(shown .. " has no plottable results for op " .. op)
     return note(week, op, shown)
   end
   local labels = book.tsv(book.jq({ "-r", "--arg", "op", op, 'include "results"; plot_labels($op) | @tsv', json }))[1]
-  local gpu, shape, ceiling = labels[1], labels[2], labels[3]
-  local rows = book.tsv(data)
+  local gpu, ceiling, names, groups, variants = labels[1], labels[2], labels[3], tonumber(labels[4]), tonumber(labels[5])
+  local panels = #book.words(names)
+  -- the panels share one key, between the title and the first panel
+  local height = 140 + 250 * panels
+  local frac = function(px) return string.format("%.4f", px / height) end
   book.gnuplot(book.img .. "/" .. week .. "-" .. op .. ".svg",
-    string.format(plot_script, week, op, shape, gpu, #rows - 1, ceiling, #rows[1]), data, week .. " " .. op)
-  return string.format("\n![%s %s: GB/s per variant and element type at %s on %s; the dashed line is the copy ceiling measured in the same run (%.0f GB/s). Source: `%s`.](img/%s-%s.svg){.results-plot}\n\n",
-    week, op, shape, gpu, tonumber(ceiling), shown, week, op)
+    string.format(plot_script, ceiling, panels, week, op, gpu, frac(40), frac(height - 120), frac(70),
+      panels - 1, frac(height - 35), names, groups, variants + 1),
+    data, week .. " " .. op, { 760, height })
+  return string.format("\n![%s %s: GB/s per variant at every shape measured (a panel per element type when there are several shapes), on %s; the dashed line is the copy ceiling measured in the same run (%.0f GB/s). Source: `%s`.](img/%s-%s.svg){.results-plot}\n\n",
+    week, op, gpu, tonumber(ceiling), shown, week, op)
 end
 
 local expand = {

@@ -28,10 +28,10 @@ local function table_md(week, op, lesson, peers, peers_json, pairs)
   local n = #peers
   local head, align = { "| Shape | dtype |" }, { "|--:|:--|" }
   for _, p in ipairs(peers) do
-    head[#head + 1] = " " .. p.name .. " ms |"
+    head[#head + 1] = " " .. p.name .. " µs |"
     align[#align + 1] = "--:|"
   end
-  head[#head + 1] = " Best lesson variant | Lesson ms |"
+  head[#head + 1] = " Best lesson variant | Lesson µs |"
   align[#align + 1] = ":--|--:|"
   for _, p in ipairs(peers) do
     head[#head + 1] = n == 1 and " Speedup |" or " Speedup vs " .. p.name .. " |"
@@ -44,13 +44,13 @@ local function table_md(week, op, lesson, peers, peers_json, pairs)
     local theirs, speedups = {}, {}
     for i = 1, n do
       local ms, status, speedup = f[3 + 3 * i], f[4 + 3 * i], f[5 + 3 * i]
-      theirs[i] = status == "ok" and book.num(ms, "%.4g") or status == "none" and "–"
+      theirs[i] = status == "ok" and book.us(ms) or status == "none" and "–"
           or "**" .. book.cell(status) .. "**"
       speedups[i] = book.num(speedup, "%.2f×")
     end
     out[#out + 1] = string.format("| %s | %s | %s | %s | %s | %s | %s |\n", f[1], book.cell(f[2]),
       table.concat(theirs, " | "), f[3] == "" and "*none passed*" or book.cell(f[3]),
-      book.num(f[4], "%.4g"), table.concat(speedups, " | "), book.num(f[5], "%.1f"))
+      book.us(f[4]), table.concat(speedups, " | "), book.num(f[5], "%.1f"))
   end
   out[#out + 1] = book.jq({ "-r", "--arg", "week", week, "--arg", "op", op, "--slurpfile", "L", lesson,
     "--arg", "lsrc", book.show_path(lesson), "--argjson", "peers", peers_json,

@@ -20,12 +20,12 @@ def env_lines($src):
       (if $e.copy_ceiling_gbps then "- Copy ceiling \($e.copy_ceiling_gbps * 10 | round / 10) GB/s" else empty end),
       "- Source: `\($src)`", "";
 
-# every result: [variant, op, dtype, shape, "ok"/"skipped"/category, ms,
-# GB/s, % of copy ceiling, vs baseline], by op, variant, dtype, size
-def rows:
-    .results | sort_by(.op, .variant, (.dtype | dtype_rank), cells)[]
-    | [ .variant, .op, .dtype, "\(.rows // "?")×\(.cols // "?")",
-        (if .passed then "ok" elif .skipped then "skipped" else (.category // "failed") end),
-        (.ms // ""), (.gbps // ""), (.pct_ceiling // ""),
-        # "none": timed against no baseline (torch_softmax.py), so no ratio
-        (if .baseline == "none" then "" else (.vs_baseline // "") end) ];
+# the ops of the file, in the order of its results, space-separated
+def ops: [.results[].op] | first_seen | join(" ");
+
+# the title page's line for one results file: [name, GPU, compute capability,
+# driver, CUDA runtime, commit, date of the run]
+def title_row($base):
+    .env as $e
+    | [ week_of($base), ($e.gpu // "unnamed GPU"), (if $e.cc then "compute capability \($e.cc)" else "" end),
+        ($e.driver // "?"), ($e.cuda_runtime // "?"), ($e.commit // "?"), ($e.date // "undated" | sub("T.*$"; "")) ];

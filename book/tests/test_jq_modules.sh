@@ -12,26 +12,31 @@ trap 'rm -rf "$WORK"' EXIT
 q() { jq -L book/jq "$@" 2>&1; } # q JQ-ARGS...: a module's answer, or jq's error
 
 # ---- results.jq: tables, progression, bar chart ---------------------------------
-same "results: table rows by size, failed ones with their category" \
-    "$(printf '%s\n' 'transpose_naive	f32	1024×1024	ok	0.012	699	16.3	0.33' \
-        'transpose_naive	f32	8192×8192	ok	0.42	1278.3	29.7	0.3' \
-        'transpose_tiled32	f32	8192×8192	ok	0.134	4006.1	93.2	0.93' \
-        'transpose_naive	f16	8192×8192	ok	0.3	894.8	20.8	0.21' \
-        'transpose_tiled32	f16	8192×8192	wrong				')" \
-    "$(q -r 'include "results"; table_rows("transpose"; []) | @tsv' $FIX/h200/week9.json)"
-same "results: rows narrowed to the variants named" 3 \
-    "$(q -r 'include "results"; table_rows("transpose"; ["transpose_naive"]) | @tsv' $FIX/h200/week9.json | wc -l)"
+same "results: the pivot, variants in the file's order, a row per shape and dtype (smallest first), the fastest starred, failures named, the baseline's median" \
+    "$(printf '%s\n' 'transpose_naive	transpose_tiled32' \
+        '1024×1024	f32	699		2118' \
+        '8192×8192	f32	1278	*4006	4308' \
+        '8192×8192	f16	895	=wrong	4261')" \
+    "$(q -r 'include "results"; pivot("transpose"; []) | @tsv' $FIX/h200/week9.json)"
+same "results: the pivot narrowed to the variants named" "transpose_tiled32" \
+    "$(q -r 'include "results"; [pivot("transpose"; ["transpose_tiled32"])][0] | @tsv' $FIX/h200/week9.json)"
+same "results: one variant's rows, ms and its ratio against the baseline" \
+    "$(printf '%s\n' '8192×8192	f32	ok	0.134	4006.1	93.2	0.93' '8192×8192	f16	wrong				')" \
+    "$(q -r 'include "results"; variant_rows("transpose"; "transpose_tiled32") | @tsv' $FIX/h200/week9.json)"
 check "results: has_op sees an op" q -e 'include "results"; has_op("copy")' $FIX/h200/week9.json
 refuse "results: has_op misses an op the file lacks" q -e 'include "results"; has_op("softmax")' $FIX/h200/week9.json
 same "results: progression at the largest float32 shape, step and cumulative speedups" \
     "$(printf '%s\n' 'transpose_naive	8192×8192	0.42	1278.3		1	29.7' \
         'transpose_tiled32	8192×8192	0.134	4006.1	3.134328358208955	3.134328358208955	93.2')" \
     "$(q -r 'include "results"; progression_rows("transpose") | @tsv' $FIX/h200/week9.json)"
-same "results: bar chart data, a column per dtype, - where none passed" \
-    "$(printf '%s\n' 'variant	f32	f16' 'transpose_naive	1278.3	894.8' 'transpose_tiled32	4006.1	-')" \
-    "$(q -r 'include "results"; plot_rows("transpose") | @tsv' $FIX/h200/week9.json)"
-same "results: no passed result, no chart" "" "$(q -r 'include "results"; plot_rows("softmax") | @tsv' $FIX/h200/week9.json)"
-same "results: the chart's labels" "NVIDIA H200	8192×8192	4300" \
+same "results: chart data, a block per dtype, a line per shape, - where none passed" \
+    "$(printf '%s\n' 'f32	transpose_naive	transpose_tiled32' '1024×1024	699	-' '8192×8192	1278.3	4006.1' '' '' \
+        'f16	transpose_naive	transpose_tiled32' '8192×8192	894.8	-')" \
+    "$(q -r 'include "results"; plot_blocks("transpose")' $FIX/h200/week9.json)"
+same "results: one shape, one panel with a line per dtype" \
+    "$(printf '%s\n' 'dtype	copy_vec4' 'f32	4261')" "$(q -r 'include "results"; plot_blocks("copy")' $FIX/h200/week9.json)"
+same "results: no passed result, no chart" "" "$(q -r 'include "results"; plot_blocks("softmax")' $FIX/h200/week9.json)"
+same "results: the chart's labels: GPU, ceiling, panels, groups, variants" "NVIDIA H200	4300	f32 f16	2	2" \
     "$(q -r 'include "results"; plot_labels("transpose") | @tsv' $FIX/h200/week9.json)"
 
 # ---- versus.jq: the lesson against peers ------------------------------------------
@@ -74,25 +79,28 @@ has "versus: the caption names every peer and its run" \
     "$(q -r --slurpfile L $FIX/h200/week7.json --argjson p "$two" -n 'include "versus"; caption("week7"; "softmax"; $L[0]; "L"; $p)')"
 
 # ---- profile.jq: static and Nsight Compute tables -------------------------------------
-same "profile: static rows group a kernel's instantiations" \
-    'transpose\\_tiled	2	28–30	2048–4096	12	no spills' \
+same "profile: static rows, the five columns, a kernel's instantiations as ranges" \
+    'transpose\\_tiled	28–30	2048–4096	12	–' \
     "$(q -r 'include "profile"; static_rows | select(.[0] == "transpose\\_tiled") | @tsv' $FIX/static/week9/static-profile.json)"
-same "profile: a failed check is named" '**failed:** transpose_naive contains LDG.E.128' \
-    "$(q -r 'include "profile"; static_rows | select(.[0] == "transpose\\_naive") | .[5]' $FIX/static/week9/static-profile.json)"
+same "profile: a failed check is named, a passed one counted" '**failed:** transpose\_naive contains LDG.E.128|1 passed' \
+    "$(q -r 'include "profile"; [static_rows | .[4]] | "\(.[1])|\(.[0])"' $FIX/static/week9/static-profile.json)"
+same "profile: the static details, instantiations and what the checks look for, without name patterns" \
+    'copy\_vec16|1|lacks LDL, STL' "$(q -r 'include "profile"; [static_detail_rows][0] | join("|")' $FIX/static/week9/static-profile.json)"
 same "profile: Nsight Compute rows, an error with its message" \
-    '**error**|transpose\_naive\<unsigned int\>' \
-    "$(q -r 'include "profile"; [ncu_rows | .[1]] | "\(.[1])|\(.[2])"' $FIX/h200/week9-profile.json)"
-same "profile: a row's figures rounded to one decimal and stalls named" 'copy\_vec16|125.5|91.2|long scoreboard 12.8, wait 2.5' \
-    "$(q -r 'include "profile"; [ncu_rows][0] | "\(.[1])|\(.[2])|\(.[3])|\(.[8])"' $FIX/h200/week9-profile.json)"
+    '**error**|timed out after 600 s (PROFILE\_TIMEOUT)' \
+    "$(q -r 'include "profile"; [ncu_rows][1] | "\(.[1])|\(.[4])"' $FIX/h200/week9-profile.json)"
+same "profile: the five columns, rounded to one decimal, the top stall named" 'copy|91.2|85|– / –|long scoreboard 12.8' \
+    "$(q -r 'include "profile"; [ncu_rows][0] | join("|")' $FIX/h200/week9-profile.json)"
+same "profile: the rest in the details: kernel, µs, L2 hit, three stalls" 'copy|copy\_vec16|125.5|3.1|long scoreboard 12.8, wait 2.5' \
+    "$(q -r 'include "profile"; [ncu_detail_rows][0] | join("|")' $FIX/h200/week9-profile.json)"
+lacks "profile: branch uniformity is not shown" 'niform' "$(q -r 'include "profile"; ncu_caption("x")' $FIX/h200/week9-profile.json)"
 check "profile: has_ncu on a profile with variants" q -e 'include "profile"; has_ncu' $FIX/h200/week9-profile.json
 
 # ---- appendix.jq: the results appendix -----------------------------------------------
 same "appendix: a peer's file is named by its file" week7-torch \
     "$(q -r 'include "appendix"; week_of("week7-torch")' $FIX/h200/week7-torch.json)"
 same "appendix: a week's file by its week" week7 "$(q -r 'include "appendix"; week_of("week7")' $FIX/h200/week7.json)"
-same "appendix: rows by op, variant, dtype and size; no ratio without a baseline" \
-    'torch.softmax	softmax	f32	8192×1024	ok	0.324	207.1	5.3	' \
-    "$(q -r 'include "appendix"; [rows][0] | @tsv' $FIX/h200/week7-torch.json)"
+same "appendix: the ops of a file, in its order" "transpose copy" "$(q -r 'include "appendix"; ops' $FIX/h200/week9.json)"
 has "appendix: the provenance lines" '^- Copy ceiling 4300 GB/s$' \
     "$(q -r --arg src x 'include "appendix"; env_lines($src)' $FIX/h200/week9.json)"
 refuse "appendix: a profile is not a results file" q -e 'include "appendix"; is_results' $FIX/h200/week9-profile.json

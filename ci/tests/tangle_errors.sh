@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tangle_errors.sh: malformed lessons must fail to tangle with FILE:LINE, and
-# write nothing. TAP, through ci/tests/tap.sh.
+# write nothing; shifts and launches tangle as written. TAP, through
+# ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 tmp=$(mktemp -d)
@@ -38,6 +39,30 @@ if book/tangle.sh "$tmp/launch.nw" "$tmp/out-launch" &&
     pass "a launch and its #line survive tangling"
 else
     fail "a launch and its #line survive tangling" "$(cat "$tmp/out-launch/w.cu" 2>&1)"
+fi
+
+# shifts: book/cuda-markup reads << followed by a space, a digit or ( as the
+# operator when no chunk has that name, even with a >> later on the line
+printf 'Text.\n<<w.cu>>=\nint m = (1u << 3) + (x >> 2);\nint n = (1u<<3) >> 1, o = a<<(b)>>c;\n<<8 rows a thread>>\n@\n<<8 rows a thread>>=\nint p;\n@\n' >"$tmp/shift.nw"
+if book/tangle.sh "$tmp/shift.nw" "$tmp/out-shift" 2>"$tmp/shift.err" &&
+    grep -qxF 'int m = (1u << 3) + (x >> 2);' "$tmp/out-shift/w.cu" &&
+    grep -qxF 'int n = (1u<<3) >> 1, o = a<<(b)>>c;' "$tmp/out-shift/w.cu"; then
+    pass "a shift with a >> later on its line tangles as written"
+else
+    fail "a shift with a >> later on its line tangles as written" "$(cat "$tmp/shift.err" "$tmp/out-shift/w.cu" 2>&1)"
+fi
+check "a defined chunk whose name starts with a digit is still a use" grep -qxF 'int p;' "$tmp/out-shift/w.cu"
+# a << that is neither: the error says how to write it
+printf 'Text.\n<<w.cu>>=\nint v = a<<b>>c;\n@\n' >"$tmp/shift-word.nw"
+expect shift-hint 'shift-word.nw:3: if this is code, not a chunk: .*write @<< for its <<' \
+    book/tangle.sh "$tmp/shift-word.nw" "$tmp/out-shift-word"
+out=$(book/tangle.sh "$tmp/undefined.nw" "$tmp/out-undefined" 2>&1)
+lacks "a chunk name that reads as a sentence gets no code hint" 'if this is code' "$out"
+printf 'Text.\n<<w.cu>>=\nint v = a @<< b >> c;\n@\n' >"$tmp/escaped.nw"
+if book/tangle.sh "$tmp/escaped.nw" "$tmp/out-escaped" && grep -qxF 'int v = a << b >> c;' "$tmp/out-escaped/w.cu"; then
+    pass "@<< escapes a <<"
+else
+    fail "@<< escapes a <<" "$(cat "$tmp/out-escaped/w.cu" 2>&1)"
 fi
 
 # a stale tangled file is caught by --check
