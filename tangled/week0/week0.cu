@@ -79,14 +79,14 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
 // SOLUTION END
 #line 321 "lessons/week0-copy-transpose.nw"
 }
-#line 415 "lessons/week0-copy-transpose.nw"
+#line 417 "lessons/week0-copy-transpose.nw"
 /* one 4-byte bank word of padding per tile row, in elements of T */
 template <typename T> __host__ __device__ constexpr int bank_pad()
 {
     return 4 / (int)sizeof(T);
 }
 
-#line 481 "lessons/week0-copy-transpose.nw"
+#line 494 "lessons/week0-copy-transpose.nw"
 /* Exercise 2, from its contract: with 32 x 8 threads, y[c][r] = x[r][c] for
  * the 64 x 64 tile at (blockIdx.y * 64, blockIdx.x * 64), inside the matrix
  * only; 8 rows x 2 columns (32 apart) per thread, all 16 loads issued before
@@ -135,7 +135,7 @@ __global__ void __launch_bounds__(256)
         }
     // SOLUTION END
 }
-#line 549 "lessons/week0-copy-transpose.nw"
+#line 562 "lessons/week0-copy-transpose.nw"
 __global__ void __launch_bounds__(256)
     transpose_pairs16(const uint32_t *__restrict__ x, uint32_t *__restrict__ y, int rows, int cols)
 {
@@ -234,13 +234,13 @@ int launch_transpose_tiled32(const wb_problem *p)
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, 0>(p)
                                        : tiled_for<uint16_t, 32, 8, 0>(p);
 }
-#line 427 "lessons/week0-copy-transpose.nw"
+#line 429 "lessons/week0-copy-transpose.nw"
 int launch_transpose_padded32(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, bank_pad<uint32_t>()>(p)
                                        : tiled_for<uint16_t, 32, 8, bank_pad<uint16_t>()>(p);
 }
-#line 589 "lessons/week0-copy-transpose.nw"
+#line 602 "lessons/week0-copy-transpose.nw"
 template <typename T> static int wide_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
@@ -272,7 +272,7 @@ int launch_transpose_best(const wb_problem *p)
         return pairs16(p);
     return wide_for<uint16_t>(p);
 }
-#line 652 "lessons/week0-copy-transpose.nw"
+#line 667 "lessons/week0-copy-transpose.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"copy", "copy", launch_copy, WB_ALL_DTYPES, 0, NULL,
      "16-byte vectors, four in flight per thread: the ceiling"},

@@ -94,7 +94,7 @@ __global__ void reduce_naive_kernel(const TIn *__restrict__ x, TOut *__restrict_
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 413 "lessons/week1-reduction.nw"
+#line 415 "lessons/week1-reduction.nw"
 /* The first add happens during the load: this thread's two elements of its
  * block's 2 * TREE_BLOCK, TREE_BLOCK apart so both loads are coalesced. */
 template <class Op, class TIn>
@@ -128,7 +128,7 @@ __global__ void reduce_improved_kernel(const TIn *__restrict__ x, TOut *__restri
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 508 "lessons/week1-reduction.nw"
+#line 510 "lessons/week1-reduction.nw"
 constexpr unsigned FULL_WARP = 0xffffffffu; /* all 32 lanes take part */
 
 /* Folds the 32 lanes' v into lane 0 (the other lanes hold partial results). */
@@ -149,7 +149,7 @@ template <class Op> __device__ __forceinline__ float warp_allreduce(float v)
         v = Op::combine(v, __shfl_xor_sync(FULL_WARP, v, lane_mask));
     return v;
 }
-#line 536 "lessons/week1-reduction.nw"
+#line 538 "lessons/week1-reduction.nw"
 template <class Op, int BLOCK>
 __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
 {
@@ -165,7 +165,7 @@ __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 556 "lessons/week1-reduction.nw"
+#line 558 "lessons/week1-reduction.nw"
 template <class Op, class TIn, class TOut>
 __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
                                       long chunks)
@@ -175,7 +175,7 @@ __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restric
     if (threadIdx.x == 0)
         y[blockIdx.x] = from_float<TOut>(v);
 }
-#line 587 "lessons/week1-reduction.nw"
+#line 589 "lessons/week1-reduction.nw"
 enum class Tree { naive, improved, shuffle };
 
 static long tree_chunk(Tree t)
@@ -246,7 +246,7 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     return (int)cudaGetLastError();
 }
 
-#line 794 "lessons/week1-reduction.nw"
+#line 797 "lessons/week1-reduction.nw"
 constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
 constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
 
@@ -270,7 +270,7 @@ template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 826 "lessons/week1-reduction.nw"
+#line 829 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
  * this one is number `rank` (0 <= rank < team, team >= 8: the head and the
  * tail are shorter than a pack, at most 7 elements). */
@@ -309,7 +309,7 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 876 "lessons/week1-reduction.nw"
+#line 879 "lessons/week1-reduction.nw"
 /* The total of the team's v, valid in the team's first thread. Every thread
  * of the block must call it: a team wider than a warp meets at a barrier. */
 template <class Op, int TEAM>
@@ -335,7 +335,7 @@ __device__ __forceinline__ float team_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 921 "lessons/week1-reduction.nw"
+#line 924 "lessons/week1-reduction.nw"
 /* Exercise 2, from its contract: y[row] = Op over the row for every row, the
  * block's BEST_BLOCK / TEAM teams on consecutive rows, striding by the grid;
  * every thread of the block makes the same trips (team_reduce has barriers),
@@ -364,7 +364,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
     }
     // SOLUTION END
 }
-#line 963 "lessons/week1-reduction.nw"
+#line 966 "lessons/week1-reduction.nw"
 /* The arrival counters start at zero: cleared by a kernel on the launcher's
  * stream, because a launcher queues kernels and nothing else. */
 __global__ void clear_counters(unsigned *__restrict__ counters, long n)
@@ -408,7 +408,7 @@ __global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 1025 "lessons/week1-reduction.nw"
+#line 1028 "lessons/week1-reduction.nw"
 constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
 constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
 constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
@@ -482,7 +482,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 1105 "lessons/week1-reduction.nw"
+#line 1108 "lessons/week1-reduction.nw"
 template <class Op, class T>
 static int launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
                         cudaStream_t stream)
@@ -514,7 +514,7 @@ static int launch_teams(int team, unsigned grid, const T *x, T *y, long rows, lo
     }
     return (int)cudaGetLastError();
 }
-#line 1147 "lessons/week1-reduction.nw"
+#line 1150 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -554,7 +554,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1310 "lessons/week1-reduction.nw"
+#line 1313 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -634,7 +634,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1392 "lessons/week1-reduction.nw"
+#line 1395 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
