@@ -17,8 +17,10 @@
 #   ci/student-edition.sh build [DEST]              DEST (default dist/student) and
 #                                                   DEST.tar.gz: the project's files (git
 #                                                   ls-files, no history, no mutants) with
-#                                                   lessons stubbed, tangled/ regenerated
-#                                                   and the book built from them
+#                                                   lessons stubbed, tangled/ regenerated,
+#                                                   the book built from them and the
+#                                                   learner's README (book/STUDENT-README.md)
+#                                                   as README.md
 #
 # A solution region (see ci/CONVENTIONS.md) is
 #
@@ -42,7 +44,7 @@ REPO=$(dirname "$here")
 die() { echo "student-edition: $*" >&2; exit 2; }
 CLEANUP=()
 trap 'rm -rf "${CLEANUP[@]}"' EXIT
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 # awk program: mode "stub" writes the stubbed lesson, mode "secrets" writes the
 # solution lines, mode "regions" where each region is; all check the regions
@@ -209,6 +211,8 @@ build() {
     for l in lessons/*.nw; do
         region_awk stub "$l" >"$dest/$l"
     done
+    # the learner's README, not the instructor's
+    cp book/STUDENT-README.md "$dest/README.md"
     # tangled/ from the stubbed lessons, #line naming lessons/... as in the repository
     rm -rf "$dest/tangled"
     for l in "$dest"/lessons/week*-*.nw; do

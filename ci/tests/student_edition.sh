@@ -84,6 +84,7 @@ check "no git history in the edition" bash -c "! find '$ed' -name .git | grep -q
 check "no git history in the tarball" bash -c "! tar -tzf '$ed.tar.gz' | grep -qE '(^|/)\\.git/'"
 check "no mutants (whole solved lessons) in the edition" bash -c "! tar -tzf '$ed.tar.gz' | grep -q 'grader/mutants/'"
 check "the edition has the book built from the stubbed lessons" test -s "$ed/book/out/index.html"
+check "the edition's README is the learner's (book/STUDENT-README.md)" cmp -s book/STUDENT-README.md "$ed/README.md"
 check "the edition's book shows the TODOs" bash -c "cat '$ed'/book/out/week*.html | sed 's/<[^>]*>//g' | grep -q '// TODO: '"
 
 for l in lessons/week*-*.nw; do

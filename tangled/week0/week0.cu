@@ -1,11 +1,11 @@
-#line 69 "lessons/week0-copy-transpose.nw"
+#line 98 "lessons/week0-copy-transpose.nw"
 /* week0.cu: copy and transpose (tangled from lessons/week0-copy-transpose.nw) */
 #include <cstddef>
 #include <cstdint>
 
 #include "week0.h"
 
-#line 91 "lessons/week0-copy-transpose.nw"
+#line 120 "lessons/week0-copy-transpose.nw"
 static size_t element_size(wb_dtype d)
 {
     return d == WB_F32 ? 4 : 2;
@@ -17,7 +17,7 @@ static int launch_status(void)
     return (int)cudaGetLastError();
 }
 
-#line 130 "lessons/week0-copy-transpose.nw"
+#line 159 "lessons/week0-copy-transpose.nw"
 constexpr int COPY_THREADS = 256, COPY_UNROLL = 4;
 
 __global__ void __launch_bounds__(COPY_THREADS)
@@ -41,7 +41,7 @@ __global__ void __launch_bounds__(COPY_THREADS)
         d[threadIdx.x] = s[threadIdx.x];
     }
 }
-#line 203 "lessons/week0-copy-transpose.nw"
+#line 232 "lessons/week0-copy-transpose.nw"
 template <typename T>
 __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
@@ -50,13 +50,13 @@ __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int 
     if (r < rows && c < cols)
         y[(size_t)c * rows + r] = x[(size_t)r * cols + c];
 }
-#line 281 "lessons/week0-copy-transpose.nw"
+#line 314 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD>
 __global__ void transpose_tiled(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
     __shared__ T tile[TILE][TILE + PAD];
     
-#line 292 "lessons/week0-copy-transpose.nw"
+#line 325 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: read the TILE x TILE tile at (blockIdx.y, blockIdx.x) of x into tile[][]
 int c = blockIdx.x * TILE + threadIdx.x;
 int r0 = blockIdx.y * TILE + threadIdx.y;
@@ -65,10 +65,10 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (r0 + k < rows && c < cols)
         tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
 // SOLUTION END
-#line 286 "lessons/week0-copy-transpose.nw"
+#line 319 "lessons/week0-copy-transpose.nw"
     __syncthreads(); /* every element of the tile is in place before any is read */
     
-#line 303 "lessons/week0-copy-transpose.nw"
+#line 336 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: write tile[][] transposed into y, consecutive threads on consecutive columns of y
 int oc = blockIdx.y * TILE + threadIdx.x; /* a column of y is a row of x */
 int or0 = blockIdx.x * TILE + threadIdx.y;
@@ -77,27 +77,34 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (or0 + k < cols && oc < rows)
         y[(size_t)(or0 + k) * rows + oc] = tile[threadIdx.x][threadIdx.y + k];
 // SOLUTION END
-#line 288 "lessons/week0-copy-transpose.nw"
+#line 321 "lessons/week0-copy-transpose.nw"
 }
-#line 382 "lessons/week0-copy-transpose.nw"
+#line 417 "lessons/week0-copy-transpose.nw"
 /* one 4-byte bank word of padding per tile row, in elements of T */
 template <typename T> __host__ __device__ constexpr int bank_pad()
 {
     return 4 / (int)sizeof(T);
 }
 
-#line 433 "lessons/week0-copy-transpose.nw"
+#line 494 "lessons/week0-copy-transpose.nw"
+/* Exercise 2, from its contract: with 32 x 8 threads, y[c][r] = x[r][c] for
+ * the 64 x 64 tile at (blockIdx.y * 64, blockIdx.x * 64), inside the matrix
+ * only; 8 rows x 2 columns (32 apart) per thread, all 16 loads issued before
+ * the first store to the padded shared tile; coalesced loads and stores. */
 template <typename T>
 __global__ void __launch_bounds__(256)
     transpose_wide(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
+    // SOLUTION BEGIN: the whole 64 x 64 tile: load, shared tile, transposed store
+    //: (void)x;
+    //: (void)y;
+    //: (void)rows;
+    //: (void)cols;
     constexpr int TILE = 64, ROWS = 8, COLS = 2; /* 64 x 64 tile, 32 x 8 threads */
     __shared__ T tile[TILE][TILE + bank_pad<T>()];
     int tx = threadIdx.x, ty = threadIdx.y;
     int r_base = blockIdx.y * TILE, c_base = blockIdx.x * TILE;
     T v[ROWS][COLS];
-    // SOLUTION BEGIN: load 8 rows x 2 columns per thread into registers, then into the tile
-    //: return;
 #pragma unroll
     for (int k = 0; k < ROWS; k++)
 #pragma unroll
@@ -111,7 +118,6 @@ __global__ void __launch_bounds__(256)
 #pragma unroll
         for (int j = 0; j < COLS; j++)
             tile[ty + 8 * k][tx + 32 * j] = v[k][j];
-    // SOLUTION END
     __syncthreads();
     /* y's tile: rows c_base.., columns r_base..; a warp writes consecutive columns */
 #pragma unroll
@@ -127,8 +133,9 @@ __global__ void __launch_bounds__(256)
             if (orow < cols && ocol < rows)
                 y[(size_t)orow * rows + ocol] = v[k][j];
         }
+    // SOLUTION END
 }
-#line 497 "lessons/week0-copy-transpose.nw"
+#line 562 "lessons/week0-copy-transpose.nw"
 __global__ void __launch_bounds__(256)
     transpose_pairs16(const uint32_t *__restrict__ x, uint32_t *__restrict__ y, int rows, int cols)
 {
@@ -162,7 +169,7 @@ __global__ void __launch_bounds__(256)
                     ((uint32_t)tile[tile_row + 1][tile_col] << 16);
         }
 }
-#line 218 "lessons/week0-copy-transpose.nw"
+#line 247 "lessons/week0-copy-transpose.nw"
 /* Blocks covering rows x cols in tiles; false when the grid would not fit. */
 static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *grid)
 {
@@ -172,7 +179,7 @@ static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *
     *grid = dim3((unsigned)gx, (unsigned)gy);
     return true;
 }
-#line 160 "lessons/week0-copy-transpose.nw"
+#line 189 "lessons/week0-copy-transpose.nw"
 int launch_copy(const wb_problem *p)
 {
     size_t bytes = (size_t)p->rows * (size_t)p->cols * element_size(p->dtype);
@@ -187,7 +194,7 @@ int launch_copy(const wb_problem *p)
                                                                  n_vec, bytes % sizeof(uint4));
     return launch_status();
 }
-#line 230 "lessons/week0-copy-transpose.nw"
+#line 259 "lessons/week0-copy-transpose.nw"
 template <typename T> static int naive_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
@@ -202,10 +209,10 @@ int launch_transpose_naive(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? naive_for<uint32_t>(p) : naive_for<uint16_t>(p);
 }
-#line 324 "lessons/week0-copy-transpose.nw"
+#line 357 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD> static int tiled_for(const wb_problem *p)
 {
-    // SOLUTION BEGIN: delete this guard once the two tile chunks of transpose_tiled are written
+    // SOLUTION BEGIN: delete this guard once the two tile chunks of transpose_tiled are written (exercise 1)
     //: return WB_NOT_IMPLEMENTED;
     // SOLUTION END
     dim3 block(TILE, BLOCK_ROWS), grid;
@@ -227,13 +234,13 @@ int launch_transpose_tiled32(const wb_problem *p)
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, 0>(p)
                                        : tiled_for<uint16_t, 32, 8, 0>(p);
 }
-#line 394 "lessons/week0-copy-transpose.nw"
+#line 429 "lessons/week0-copy-transpose.nw"
 int launch_transpose_padded32(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, bank_pad<uint32_t>()>(p)
                                        : tiled_for<uint16_t, 32, 8, bank_pad<uint16_t>()>(p);
 }
-#line 537 "lessons/week0-copy-transpose.nw"
+#line 602 "lessons/week0-copy-transpose.nw"
 template <typename T> static int wide_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
@@ -256,7 +263,7 @@ static int pairs16(const wb_problem *p)
 
 int launch_transpose_best(const wb_problem *p)
 {
-    // SOLUTION BEGIN: delete this guard once the loads of transpose_wide are written
+    // SOLUTION BEGIN: delete this guard once transpose_wide is written (exercise 2)
     //: return WB_NOT_IMPLEMENTED;
     // SOLUTION END
     if (element_size(p->dtype) == 4)
@@ -265,7 +272,7 @@ int launch_transpose_best(const wb_problem *p)
         return pairs16(p);
     return wide_for<uint16_t>(p);
 }
-#line 600 "lessons/week0-copy-transpose.nw"
+#line 667 "lessons/week0-copy-transpose.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"copy", "copy", launch_copy, WB_ALL_DTYPES, 0, NULL,
      "16-byte vectors, four in flight per thread: the ceiling"},

@@ -1,4 +1,4 @@
-#line 73 "lessons/week1-reduction.nw"
+#line 101 "lessons/week1-reduction.nw"
 /* week1.h: Week 1's reduction launchers. Generated from
  * lessons/week1-reduction.nw by notangle: edit the lesson, not this file. */
 #ifndef WEEK1_H
@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#line 98 "lessons/week1-reduction.nw"
+#line 126 "lessons/week1-reduction.nw"
 int launch_row_sum_naive(const wb_problem *p);
 int launch_array_sum_naive(const wb_problem *p);
 int launch_row_sum_improved(const wb_problem *p);
@@ -22,7 +22,7 @@ int launch_row_sum_best(const wb_problem *p);
 int launch_array_sum_best(const wb_problem *p);
 int launch_row_max_best(const wb_problem *p);
 
-#line 86 "lessons/week1-reduction.nw"
+#line 114 "lessons/week1-reduction.nw"
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-#line 117 "lessons/week2-online-softmax.nw"
+#line 132 "lessons/week2-online-softmax.nw"
 /* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
 #include <cooperative_groups.h>
 #include <cuda_bf16.h>
@@ -16,20 +16,25 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 182 "lessons/week2-online-softmax.nw"
+#line 200 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
+
+#line 344 "lessons/week2-online-softmax.nw"
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
-constexpr int kBatch = 4;            /* packs each thread loads before it uses any */
 constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
+
+#line 459 "lessons/week2-online-softmax.nw"
+constexpr int kBatch = 4; /* packs each thread loads before it uses any */
+
+#line 828 "lessons/week2-online-softmax.nw"
 constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
-constexpr int kClusterBlock = 512;        /* variant 3: threads a block of a cluster, up to... */
-constexpr int kClusterBlocks = 4;         /* ...this many blocks; then the blocks grow instead */
-constexpr int kMaxClusterBlocks = 8;      /* the portable limit of a thread block cluster */
-constexpr int kPipelinedBlock = 512;      /* variant 5: threads a block, at most */
-constexpr int kOnChipBlockMax = 512;      /* variants 6 and 7: threads a block, at most */
-constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
+
+#line 990 "lessons/week2-online-softmax.nw"
+constexpr int kClusterBlock = 512;   /* variant 3: threads a block of a cluster, up to... */
+constexpr int kClusterBlocks = 4;    /* ...this many blocks; then the blocks grow instead */
+constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block cluster */
 
 /* Thread block clusters exist from sm_90 (Hopper) on. The kernels are built for
  * older GPUs too; there the cluster code is left out, and the launcher, which
@@ -40,12 +45,20 @@ constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on 
 #define WEEK2_CLUSTERS 1
 #endif
 
+#line 1215 "lessons/week2-online-softmax.nw"
+constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
+constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
+
+#line 2445 "lessons/week2-online-softmax.nw"
+constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
+
+#line 205 "lessons/week2-online-softmax.nw"
 /* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
 __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 224 "lessons/week2-online-softmax.nw"
+#line 220 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ float to_float(float v)
 {
     return v;
@@ -123,7 +136,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 314 "lessons/week2-online-softmax.nw"
+#line 307 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -150,7 +163,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 354 "lessons/week2-online-softmax.nw"
+#line 352 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -183,7 +196,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 403 "lessons/week2-online-softmax.nw"
+#line 395 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -214,7 +227,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 960 "lessons/week2-online-softmax.nw"
+#line 1006 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -234,7 +247,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 435 "lessons/week2-online-softmax.nw"
+#line 427 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -256,7 +269,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 661 "lessons/week2-online-softmax.nw"
+#line 739 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -270,7 +283,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 688 "lessons/week2-online-softmax.nw"
+#line 764 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -290,7 +303,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 470 "lessons/week2-online-softmax.nw"
+#line 464 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -355,7 +368,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 556 "lessons/week2-online-softmax.nw"
+#line 535 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -390,7 +403,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 733 "lessons/week2-online-softmax.nw"
+#line 797 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -414,7 +427,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 848 "lessons/week2-online-softmax.nw"
+#line 900 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -469,7 +482,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 905 "lessons/week2-online-softmax.nw"
+#line 957 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -481,7 +494,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 1067 "lessons/week2-online-softmax.nw"
+#line 2402 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -517,7 +530,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1239 "lessons/week2-online-softmax.nw"
+#line 1221 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -547,7 +560,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1275 "lessons/week2-online-softmax.nw"
+#line 1256 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -593,7 +606,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1333 "lessons/week2-online-softmax.nw"
+#line 1308 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -643,7 +656,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1387 "lessons/week2-online-softmax.nw"
+#line 1363 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -712,7 +725,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1498 "lessons/week2-online-softmax.nw"
+#line 1713 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -773,7 +786,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1624 "lessons/week2-online-softmax.nw"
+#line 1843 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -799,8 +812,18 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if constexpr (MAP != RowMap::warp)
         wait_copies_to_shared(); /* only this thread's own copies: no barrier */
 
-    // SOLUTION BEGIN: the row's dot product d = sum_j dy_j y_j, from what this thread holds, in every thread
-    //: float d = 0.0f;
+    /* Exercise 3, from its contract. Given: this thread's share of dy and y in
+     * dys and ys, loaded and waited for; its edge element, if has_edge, in
+     * edge_dy and edge_y; the row's packs of dx at dst, its edge element at
+     * dxr[edge_j]. Required: every thread of the row computes the same
+     * d = sum_j dy_j y_j over the whole row, and writes dx_j = y_j (dy_j - d)
+     * for every element it holds. No element of dy or y is read from device
+     * memory again, and every thread reaches the row's merge: it waits at
+     * barriers for all of them. */
+    // SOLUTION BEGIN: the single-read backward: d across the row, then dx from what this thread holds
+    //: (void)dst;
+    //: (void)edge_dy;
+    //: (void)edge_y;
     float d = edge_dy * edge_y;
     visit_shares<MAP, RP>(
         g, rs.nvec, sp,
@@ -811,7 +834,6 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         },
         dys, ys);
     d = row_allreduce_pushed<MAP>(d, SumOp(), 0.0f);
-    // SOLUTION END
 
     /* dx = y (dy - d), from the same registers and shared memory */
     visit_shares<MAP, RP>(
@@ -825,8 +847,9 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         dys, ys);
     if (has_edge)
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
+    // SOLUTION END
 }
-#line 1703 "lessons/week2-online-softmax.nw"
+#line 577 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -850,6 +873,7 @@ static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
     return {false, (unsigned)rows, (unsigned)threads};
 }
 
+#line 1032 "lessons/week2-online-softmax.nw"
 /* variant 3: the packs a thread holds. A batch of four while a row fits one
  * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
  * shares (eight float32 packs, still four 16-bit ones: eight would spill).
@@ -880,12 +904,13 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-/* variant 5: eight packs a thread was the sweep's fastest at every length
+#line 2450 "lessons/week2-online-softmax.nw"
+/* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
 constexpr int kPipelinedPacks = 8;
 
-/* variant 5's clusters: the fewest blocks of at most kPipelinedBlock threads */
+/* the pipelined experiment's clusters: the fewest blocks of at most kPipelinedBlock threads */
 static ClusterPlan pipelined_cluster_plan(long threads)
 {
     long blocks = (threads + kPipelinedBlock - 1) / kPipelinedBlock;
@@ -894,7 +919,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1800 "lessons/week2-online-softmax.nw"
+#line 1448 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
     int warp_block;  /* threads a block of warps that take a row each */
@@ -903,9 +928,9 @@ struct PlanRules {
     int block;       /* threads a block of a cluster, at most */
     int cluster_max; /* blocks a cluster, at most; past 8 is a non-portable size */
 };
-constexpr PlanRules kOnChipRules = {8, 256, 32, 512, 256, 8};   /* variant 6 */
-constexpr PlanRules kBackwardRules = {8, 256, 16, 512, 256, 8}; /* variant 7 */
-constexpr bool kOnChipKeepExp = true; /* variant 6 keeps e^(x - mt) in registers for the write */
+constexpr PlanRules kOnChipRules = {8, 256, 32, 512, 256, 8};   /* variant 4 */
+constexpr PlanRules kBackwardRules = {8, 256, 16, 512, 256, 8}; /* variant 6 */
+constexpr bool kOnChipKeepExp = true; /* variant 4 keeps e^(x - mt) in registers for the write */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 
 constexpr bool block_size_holds(int threads)
@@ -975,7 +1000,7 @@ constexpr bool longest_row_fits(const PlanRules &r, int inputs)
 }
 static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
               "the longest row must fit a cluster's registers and shared memory");
-#line 1904 "lessons/week2-online-softmax.nw"
+#line 608 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1006,7 +1031,6 @@ template <template <typename, int> class L> static int dispatch(const wb_problem
         return WB_UNSUPPORTED;
     }
 }
-
 template <typename T, int VEC> struct SafeLauncher {
     static int run(const wb_problem *p)
     {
@@ -1023,12 +1047,10 @@ template <typename T, int VEC> struct SafeLauncher {
     }
 };
 
+#line 833 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct OnlineLauncher {
     static int run(const wb_problem *p)
     {
-        // SOLUTION BEGIN: delete this guard once merge and online_add are written
-        //: return WB_NOT_IMPLEMENTED;
-        // SOLUTION END
         /* rows past 4096 elements: two batches a thread (bench/softmax_sweep.cu) */
         RowLaunch l = row_launch(p->rows, p->cols, VEC, p->cols > kOnlineOneBatchCols ? 2 : 1);
         const T *x = static_cast<const T *>(p->x);
@@ -1043,6 +1065,17 @@ template <typename T, int VEC> struct OnlineLauncher {
     }
 };
 
+/* Every variant whose kernels merge (m, s) pairs is launched through here: the
+ * one guard of exercise 1. */
+template <template <typename, int> class L> static int dispatch_merging(const wb_problem *p)
+{
+    // SOLUTION BEGIN: delete this guard once merge and online_add are written (exercise 1)
+    //: return WB_NOT_IMPLEMENTED;
+    // SOLUTION END
+    return dispatch<L>(p);
+}
+
+#line 1065 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
@@ -1105,7 +1138,62 @@ static int single_read_clustered(const wb_problem *p, unsigned blocks, unsigned 
                                (unsigned)(p->rows * blocks), block, blocks);
 }
 
-/* Variant 5 runs as many row groups as the GPU holds at once, and no more: each
+template <typename T, int VEC> struct SingleReadLauncher {
+    static int run(const wb_problem *p)
+    {
+        if (p->cols > WEEK2_SINGLE_READ_MAX_COLS)
+            return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
+        long packs = (p->cols + VEC - 1) / VEC;
+        if constexpr (VEC > 1) { /* short rows: a warp, the fewest packs per lane that fit */
+            unsigned grid = (unsigned)((p->rows + kRowsPerWarpBlock - 1) / kRowsPerWarpBlock);
+            unsigned block = kRowsPerWarpBlock * kWarp;
+            if (packs <= 1 * kWarp)
+                return single_read_with<T, VEC, 1, RowMap::warp>(p, grid, block);
+            if (packs <= 2 * kWarp)
+                return single_read_with<T, VEC, 2, RowMap::warp>(p, grid, block);
+            if (packs <= 4 * kWarp)
+                return single_read_with<T, VEC, 4, RowMap::warp>(p, grid, block);
+            if (packs <= 8 * kWarp)
+                return single_read_with<T, VEC, 8, RowMap::warp>(p, grid, block);
+        }
+        /* longer rows: a block, if one is enough */
+        constexpr int kBlockPacks = single_read_packs(VEC, false);
+        long threads = threads_for(packs, kBlockPacks);
+        if (threads <= 1024)
+            return single_read_with<T, VEC, kBlockPacks, RowMap::block>(p, (unsigned)p->rows,
+                                                                        (unsigned)threads);
+        /* longer still: a cluster */
+        constexpr int kClusterPacks = single_read_packs(VEC, true);
+        ClusterPlan plan = cluster_plan(threads_for(packs, kClusterPacks));
+        if (plan.blocks == 0 || p->rows * plan.blocks > INT_MAX)
+            return WB_UNSUPPORTED;
+        return single_read_clustered<T, VEC, kClusterPacks>(p, plan.blocks, plan.block);
+    }
+};
+
+#line 1776 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC> struct BackwardLauncher {
+    static int run(const wb_problem *p)
+    {
+        // SOLUTION BEGIN: delete this guard once the dot product of softmax_backward_fused is written (exercise 2)
+        //: return WB_NOT_IMPLEMENTED;
+        // SOLUTION END
+        RowLaunch l = row_launch(p->rows, p->cols, VEC);
+        const T *dy = static_cast<const T *>(p->x);
+        const T *y = static_cast<const T *>(p->x2);
+        T *dx = static_cast<T *>(p->y);
+        if (l.warp_per_row)
+            softmax_backward_fused<T, VEC, RowMap::warp>
+                <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
+        else
+            softmax_backward_fused<T, VEC, RowMap::block>
+                <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
+        return launch_status();
+    }
+};
+
+#line 2467 "lessons/week2-online-softmax.nw"
+/* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
  * kernel; the grader calls from one thread). */
@@ -1169,48 +1257,9 @@ static int pipelined_with(const wb_problem *p, unsigned block, unsigned cluster 
     return launch_status();
 }
 
-template <typename T, int VEC> struct SingleReadLauncher {
-    static int run(const wb_problem *p)
-    {
-        // SOLUTION BEGIN: delete this guard once merge and online_add are written
-        //: return WB_NOT_IMPLEMENTED;
-        // SOLUTION END
-        if (p->cols > WEEK2_SINGLE_READ_MAX_COLS)
-            return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
-        long packs = (p->cols + VEC - 1) / VEC;
-        if constexpr (VEC > 1) { /* short rows: a warp, the fewest packs per lane that fit */
-            unsigned grid = (unsigned)((p->rows + kRowsPerWarpBlock - 1) / kRowsPerWarpBlock);
-            unsigned block = kRowsPerWarpBlock * kWarp;
-            if (packs <= 1 * kWarp)
-                return single_read_with<T, VEC, 1, RowMap::warp>(p, grid, block);
-            if (packs <= 2 * kWarp)
-                return single_read_with<T, VEC, 2, RowMap::warp>(p, grid, block);
-            if (packs <= 4 * kWarp)
-                return single_read_with<T, VEC, 4, RowMap::warp>(p, grid, block);
-            if (packs <= 8 * kWarp)
-                return single_read_with<T, VEC, 8, RowMap::warp>(p, grid, block);
-        }
-        /* longer rows: a block, if one is enough */
-        constexpr int kBlockPacks = single_read_packs(VEC, false);
-        long threads = threads_for(packs, kBlockPacks);
-        if (threads <= 1024)
-            return single_read_with<T, VEC, kBlockPacks, RowMap::block>(p, (unsigned)p->rows,
-                                                                        (unsigned)threads);
-        /* longer still: a cluster */
-        constexpr int kClusterPacks = single_read_packs(VEC, true);
-        ClusterPlan plan = cluster_plan(threads_for(packs, kClusterPacks));
-        if (plan.blocks == 0 || p->rows * plan.blocks > INT_MAX)
-            return WB_UNSUPPORTED;
-        return single_read_clustered<T, VEC, kClusterPacks>(p, plan.blocks, plan.block);
-    }
-};
-
 template <typename T, int VEC> struct PipelinedLauncher {
     static int run(const wb_problem *p)
     {
-        // SOLUTION BEGIN: delete this guard once merge and online_add are written
-        //: return WB_NOT_IMPLEMENTED;
-        // SOLUTION END
         if (p->cols > WEEK2_SINGLE_READ_MAX_COLS)
             return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
         long packs = (p->cols + VEC - 1) / VEC;
@@ -1231,27 +1280,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-
-template <typename T, int VEC> struct BackwardLauncher {
-    static int run(const wb_problem *p)
-    {
-        // SOLUTION BEGIN: delete this guard once the dot product of softmax_backward_fused is written
-        //: return WB_NOT_IMPLEMENTED;
-        // SOLUTION END
-        RowLaunch l = row_launch(p->rows, p->cols, VEC);
-        const T *dy = static_cast<const T *>(p->x);
-        const T *y = static_cast<const T *>(p->x2);
-        T *dx = static_cast<T *>(p->y);
-        if (l.warp_per_row)
-            softmax_backward_fused<T, VEC, RowMap::warp>
-                <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
-        else
-            softmax_backward_fused<T, VEC, RowMap::block>
-                <<<l.grid, l.block, 0, p->stream>>>(dy, y, dx, p->rows, (int)p->cols);
-        return launch_status();
-    }
-};
-#line 2191 "lessons/week2-online-softmax.nw"
+#line 1534 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1360,9 +1389,6 @@ static int launch_plan(const wb_problem *p, const RowPlan &plan)
 template <typename T, int VEC> struct OnChipLauncher {
     static int run(const wb_problem *p)
     {
-        // SOLUTION BEGIN: delete this guard once merge is written
-        //: return WB_NOT_IMPLEMENTED;
-        // SOLUTION END
         if (p->cols > WEEK2_ON_CHIP_MAX_COLS)
             return WB_UNSUPPORTED; /* the row does not fit: say so, never fall back */
         if constexpr (VEC == 1) {
@@ -1378,7 +1404,7 @@ template <typename T, int VEC> struct OnChipLauncher {
 template <typename T, int VEC> struct BackwardSingleReadLauncher {
     static int run(const wb_problem *p)
     {
-        // SOLUTION BEGIN: delete this guard once the dot product of softmax_backward_single_read is written
+        // SOLUTION BEGIN: delete this guard once softmax_backward_single_read is written (exercise 3)
         //: return WB_NOT_IMPLEMENTED;
         // SOLUTION END
         if (p->cols > WEEK2_ON_CHIP_MAX_COLS)
@@ -1392,29 +1418,29 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
         }
     }
 };
-#line 155 "lessons/week2-online-softmax.nw"
+#line 171 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2337 "lessons/week2-online-softmax.nw"
+#line 1922 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
 }
 extern "C" int launch_softmax_online(const wb_problem *p)
 {
-    return dispatch<OnlineLauncher>(p);
+    return dispatch_merging<OnlineLauncher>(p);
 }
 extern "C" int launch_softmax_single_read(const wb_problem *p)
 {
-    return dispatch<SingleReadLauncher>(p);
+    return dispatch_merging<SingleReadLauncher>(p);
 }
 extern "C" int launch_softmax_pipelined(const wb_problem *p)
 {
-    return dispatch<PipelinedLauncher>(p);
+    return dispatch_merging<PipelinedLauncher>(p);
 }
 extern "C" int launch_softmax_on_chip(const wb_problem *p)
 {
-    return dispatch<OnChipLauncher>(p);
+    return dispatch_merging<OnChipLauncher>(p);
 }
 extern "C" int launch_softmax_backward_fused(const wb_problem *p)
 {
@@ -1424,7 +1450,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2375 "lessons/week2-online-softmax.nw"
+#line 1956 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
