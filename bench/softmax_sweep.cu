@@ -3,8 +3,8 @@
  *
  * The lesson's launchers fix a few numbers: the block size of the two-pass
  * kernels, the direction of the online kernel's normalising pass, the packs a
- * thread of the single-read and pipelined kernels holds, and for variants 6
- * and 7 (softmax_on_chip, softmax_backward_single_read) the rules of plan_row:
+ * thread of the single-read and pipelined kernels holds, and for
+ * softmax_on_chip and softmax_backward_single_read the rules of plan_row:
  * when a warp takes a row, how many elements a thread keeps in registers, the
  * block and cluster sizes, and when the rest of a row goes to shared memory
  * (kOnChipRules, kBackwardRules, kOnChipKeepExp).
@@ -169,7 +169,7 @@ static void add_single(std::vector<Config> &out, const wb_problem *p, bool clust
     }
 }
 
-/* variant 5: E elements a thread, C blocks of B threads per row group, the
+/* softmax_pipelined: E elements a thread, C blocks of B threads per row group, the
  * grid as large as the GPU holds at once; rows of a warp's share get a warp */
 template <class T, int VEC, int PACKS>
 static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool clusters)
@@ -202,7 +202,7 @@ static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool cl
     }
 }
 
-/* ---- variants 6 and 7: the choices of plan_row ---------------------------------- */
+/* ---- softmax_on_chip and the backward single read: the choices of plan_row ---------------------------------- */
 
 /* the sweep's name of a plan: prefix_warp_eE_bB or prefix_eE_sS_bB_cC, in elements */
 static std::string plan_name(const std::string &prefix, const RowPlan &plan, int vec, int rp)
@@ -214,7 +214,8 @@ static std::string plan_name(const std::string &prefix, const RowPlan &plan, int
            std::to_string(plan.block) + "_c" + std::to_string(plan.cluster);
 }
 
-/* Launches one configuration of variant 6 (INPUTS 1) or 7 (INPUTS 2). */
+/* Launches one configuration of softmax_on_chip (INPUTS 1) or
+ * softmax_backward_single_read (INPUTS 2). */
 template <class T, int VEC, int RP, RowMap MAP, bool KEEP_EXP, int INPUTS>
 static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &plan)
 {
