@@ -229,6 +229,21 @@ function M.gnuplot(svg, script, data, what, size)
   end
 end
 
+-- gnuplot lines every GB/s chart shares, as format text: plain axes, y from
+-- zero to a little above the copy ceiling (its %s; 0 when none is known),
+-- and the ceiling drawn as a dashed line (a plot's last term)
+M.plot_axes = [[
+set xtics nomirror
+set ytics nomirror
+set border 3
+set yrange [0:*]
+ceiling = %s
+if (ceiling > 0) set yrange [0:ceiling*1.15]
+]]
+M.plot_ceiling = [[
+     (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %%%%.0f GB/s", ceiling)
+]]
+
 -- a note instead of a table or plot, in the book's note style
 function M.note(classes, text)
   return "\n::: {.note " .. classes .. "}\n" .. text .. "\n:::\n\n"

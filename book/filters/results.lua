@@ -70,12 +70,7 @@ set style fill solid 0.85 border -1
 set boxwidth 0.9
 set ylabel "GB/s"
 set grid ytics lc rgb "#dddddd"
-set xtics nomirror
-set ytics nomirror
-set border 3
-set yrange [0:*]
-ceiling = %s
-if (ceiling > 0) set yrange [0:ceiling*1.15]
+]] .. book.plot_axes .. [[
 set linetype 1 lc rgb "#3b6fb6"
 set linetype 2 lc rgb "#e08a1e"
 set linetype 3 lc rgb "#4f9a58"
@@ -90,7 +85,7 @@ do for [k=0:%d] {
   set label 1 word("%s", k + 1) at graph 0.03, graph 0.97 left front font ",13"
   set xrange [-0.6:%d-0.4]
   plot for [i=2:%d] "%%s" index k using i:xtic(1) title columnheader(i), \
-       (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %%%%.0f GB/s", ceiling)
+]] .. book.plot_ceiling .. [[
 }
 unset multiplot
 ]]

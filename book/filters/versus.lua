@@ -71,19 +71,13 @@ set ylabel "GB/s"
 set logscale x 2
 set xrange [%s/1.4:%s*1.4]
 set grid xtics ytics lc rgb "#dddddd"
-set xtics nomirror
-set ytics nomirror
-set border 3
-set yrange [0:*]
-ceiling = %s
-if (ceiling > 0) set yrange [0:ceiling*1.15]
+]] .. book.plot_axes .. [[
 colours = "#3b6fb6 #e08a1e #4f9a58 #9a4f8f"
 g = %d
 plot for [i=2:%d] "%%s" using 1:i:xtic(1) with linespoints lw 2 \
         dt 1 + (i - 2) %%%% g pt ((i - 2) %%%% g == 0 ? 7 : 6) ps 0.8 lc rgb word(colours, (i - 2) / g + 1) \
         title columnheader(i), \
-     (ceiling > 0 ? ceiling : 1/0) with lines dt 2 lw 2 lc rgb "#c0392b" title sprintf("copy ceiling %%%%.0f GB/s", ceiling)
-]]
+]] .. book.plot_ceiling .. [[]]
 
 local function plot_md(week, op, suffixes, lesson, peers, pairs, peers_json)
   local data = book.jq({ "-r", "--argjson", "peers", peers_json, 'include "versus"; plot_rows($peers) | @tsv' }, pairs)

@@ -16,31 +16,15 @@
 namespace bank
 {
 
-__device__ __forceinline__ float to_float(float v)
+/* The conversions cuda_fp16.h and cuda_bf16.h define (round to nearest),
+ * under one name for the three element types. */
+template <class T> __device__ __forceinline__ float to_float(T v)
 {
-    return v;
+    return static_cast<float>(v);
 }
-__device__ __forceinline__ float to_float(__half v)
+template <class T> __device__ __forceinline__ T from_float(float v)
 {
-    return __half2float(v);
-}
-__device__ __forceinline__ float to_float(__nv_bfloat16 v)
-{
-    return __bfloat162float(v);
-}
-
-template <class T> __device__ __forceinline__ T from_float(float v);
-template <> __device__ __forceinline__ float from_float<float>(float v)
-{
-    return v;
-}
-template <> __device__ __forceinline__ __half from_float<__half>(float v)
-{
-    return __float2half_rn(v);
-}
-template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v)
-{
-    return __float2bfloat16_rn(v);
+    return T(v);
 }
 
 /* Calls run(T()) with T the element type of d. */

@@ -1,5 +1,5 @@
-# ptx-ops.awk: PTX (nvcc -ptx) -> one TSV line per kernel and instruction:
-#   arch  mangled  opcode  count
+# ptx-ops.awk: PTX (nvcc -ptx) -> the opcodes of each kernel, counted by
+# op-count.awk (awk -f ptx-ops.awk -f op-count.awk FILE).
 # Used when no cuobjdump is installed: PTX is what nvcc hands to ptxas, so it
 # shows the choices the lesson makes (shuffles, shared memory, barriers,
 # 16-byte vector loads) but not ptxas's own (spills, instruction scheduling).
@@ -17,13 +17,5 @@ infn && cur != "" {
     sub(/^@!?%[a-z0-9_]+[ \t]+/, "", t)       # predicate guard
     op = t; sub(/[ \t;].*/, "", op)
     if (op !~ /^[a-z][a-z0-9_.:]*$/) next
-    key = (arch == "" ? "unknown" : arch) SUBSEP cur SUBSEP op
-    if (!(key in count)) order[++n] = key
-    count[key]++
-}
-END {
-    for (i = 1; i <= n; i++) {
-        split(order[i], kk, SUBSEP)
-        printf "%s\t%s\t%s\t%d\n", kk[1], kk[2], kk[3], count[order[i]]
-    }
+    count_op(arch == "" ? "unknown" : arch, cur, op)
 }

@@ -1,5 +1,5 @@
-# sass-ops.awk: `cuobjdump -sass FILE` -> one TSV line per kernel, architecture
-# and opcode:   arch  mangled  opcode  count
+# sass-ops.awk: `cuobjdump -sass FILE` -> the opcodes of each kernel and
+# architecture, counted by op-count.awk (awk -f sass-ops.awk -f op-count.awk).
 # An instruction line looks like
 #   /*0090*/   @!P0 LDG.E.128.CONSTANT R4, desc[UR4][R2.64] ;   /* 0x... */
 # the opcode is the first word after the address and the optional predicate.
@@ -17,13 +17,5 @@
     sub(/^@!?U?P[0-9T]+[ \t]+/, "", t)           # predicate guard
     op = t; sub(/[ \t;].*/, "", op)
     if (op !~ /^[A-Z][A-Z0-9_.]*$/) next
-    key = arch SUBSEP cur SUBSEP op
-    if (!(key in count)) order[++n] = key
-    count[key]++
-}
-END {
-    for (i = 1; i <= n; i++) {
-        split(order[i], kk, SUBSEP)
-        printf "%s\t%s\t%s\t%d\n", kk[1], kk[2], kk[3], count[order[i]]
-    }
+    count_op(arch, cur, op)
 }

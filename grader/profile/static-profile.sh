@@ -73,7 +73,7 @@ isa=${STATIC_PROFILE_ISA:-}
 if [ "$isa" = sass ]; then
     [ -n "$cuobjdump" ] || die "STATIC_PROFILE_ISA=sass needs cuobjdump (CUOBJDUMP=path)"
     "$cuobjdump" -sass "$obj" >"$out/lesson.sass" 2>&1 || die "$cuobjdump -sass $obj failed"
-    awk -f grader/profile/sass-ops.awk "$out/lesson.sass" | awk -F'\t' -v a="$arch" '$1 == a' | cut -f2- >"$tmp/ops-mangled.tsv"
+    awk -f grader/profile/sass-ops.awk -f grader/profile/op-count.awk "$out/lesson.sass" | awk -F'\t' -v a="$arch" '$1 == a' | cut -f2- >"$tmp/ops-mangled.tsv"
     instructions_from="SASS (cuobjdump -sass $obj, $arch)"
 else
     nvcc=${NVCC:-$(command -v nvcc || echo "$CUDA_HOME/bin/nvcc")}
@@ -81,7 +81,7 @@ else
     "$nvcc" -std=c++17 -O3 -arch="compute_${arch#sm_}" -ptx -Igrader -Iref/cpu -Iref/gpu \
         -I"$CUDA_HOME/include" -I"tangled/$w" "tangled/$w/$w.cu" -o "$out/lesson.ptx" 2>"$tmp/ptx.err" ||
         die "nvcc -ptx tangled/$w/$w.cu failed: $(tail -n 5 "$tmp/ptx.err")"
-    awk -f grader/profile/ptx-ops.awk "$out/lesson.ptx" | cut -f2- >"$tmp/ops-mangled.tsv"
+    awk -f grader/profile/ptx-ops.awk -f grader/profile/op-count.awk "$out/lesson.ptx" | cut -f2- >"$tmp/ops-mangled.tsv"
     instructions_from="PTX (nvcc -ptx -arch=compute_${arch#sm_}; no cuobjdump here, so SASS opcodes are matched through their PTX counterparts)"
 fi
 

@@ -13,6 +13,7 @@
 
 #include "compare.h"
 #include "dtype.h"
+#include "tap_suite.h"
 #include "test_plan.h"
 #include "timing.h"
 #include "transpose.h"
@@ -515,12 +516,5 @@ static Suite *core_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(core_suite());
-    fflush(stdout);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(runner, "-");
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite_as_tap(core_suite());
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "tap_suite.h"
 
 enum { MAX_TESTS = 64 };
 
@@ -310,11 +311,5 @@ int main(void)
     tcase_add_test(tc, default_jobs_follow_cpus_and_memory);
     tcase_add_test(tc, a_group_stays_on_one_worker);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(sr, "-");
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite_as_tap(s);
 }

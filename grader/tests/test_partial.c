@@ -11,6 +11,7 @@
 
 #include "partial.h"
 #include "result.h"
+#include "tap_suite.h"
 
 static wb_result make_result(const char *variant, int passed)
 {
@@ -132,11 +133,5 @@ int main(void)
     tcase_add_test(tc, test_write_is_json_and_leaves_no_temporary);
     tcase_add_test(tc, test_write_fails_cleanly);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(sr, "-");
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite_as_tap(s);
 }

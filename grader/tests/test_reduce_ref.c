@@ -13,6 +13,7 @@
 #include "dtype.h"
 #include "reduce.h"
 #include "rng.h"
+#include "tap_suite.h"
 #include "tolerance.h"
 
 enum { ROW = 8192, SEEDS = 64 };
@@ -257,12 +258,5 @@ static Suite *reduce_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(reduce_suite());
-    fflush(stdout);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(runner, "-");
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite_as_tap(reduce_suite());
 }

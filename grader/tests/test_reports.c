@@ -28,6 +28,7 @@
 #include "report.h"
 #include "result.h"
 #include "score.h"
+#include "tap_suite.h"
 
 /* Stand-in for ref/cpu/dtype.c, used only when that file is not linked. */
 __attribute__((weak)) const char *wb_dtype_name(wb_dtype d)
@@ -763,12 +764,5 @@ static Suite *reports_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(reports_suite());
-    fflush(stdout);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(sr, "-");
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite_as_tap(reports_suite());
 }

@@ -16,6 +16,7 @@
 #include "dtype.h"
 #include "result.h"
 #include "score.h"
+#include "tap_suite.h"
 
 /* Stand-in for ref/cpu/dtype.c, used only when that file is not linked. */
 __attribute__((weak)) const char *wb_dtype_name(wb_dtype d)
@@ -418,12 +419,5 @@ static Suite *score_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(score_suite());
-    fflush(stdout);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(sr, "-");
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite_as_tap(score_suite());
 }

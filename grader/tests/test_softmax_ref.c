@@ -15,6 +15,7 @@
 #include "dtype.h"
 #include "rng.h"
 #include "softmax.h"
+#include "tap_suite.h"
 #include "tolerance.h"
 #include "week2.c"
 
@@ -381,12 +382,5 @@ static Suite *softmax_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(softmax_suite());
-    fflush(stdout);
-    /* TAP on stdout: make test counts every test program with prove */
-    srunner_set_tap(runner, "-");
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite_as_tap(softmax_suite());
 }

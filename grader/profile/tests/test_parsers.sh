@@ -35,7 +35,7 @@ sm_90	_Z15transpose_tiledIjLi32ELi8ELi1EEvPKT_PS0_ii	30	4224	0	0	0	1" "$got"
 "sm_90	_Z15transpose_tiledIjLi32ELi8ELi1EEvPKT_PS0_ii	30	4224	0	0
 sm_90	_Z10copy_vec16PK5uint4PS_mm	32	0	16	24" "$got"
     # ---- cuobjdump -sass
-    got=$($AWK -f $P/sass-ops.awk $FIX/cuobjdump-sass.txt)
+    got=$($AWK -f $P/sass-ops.awk -f $P/op-count.awk $FIX/cuobjdump-sass.txt)
     has "$a sass: predicated load read as its opcode" $'_Z15transpose_tiledIjLi32ELi8ELi1EEvPKT_PS0_ii\tLDG.E.CONSTANT\t1' "$got"
     has "$a sass: two LDS counted" $'sm_90\t_Z15transpose_tiledIjLi32ELi8ELi1EEvPKT_PS0_ii\tLDS\t2' "$got"
     has "$a sass: @!PT guard stripped" $'_Z10copy_vec16PK5uint4PS_mm\tSHFL.IDX\t1' "$got"
