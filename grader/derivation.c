@@ -34,6 +34,13 @@ wb_derivation wb_random_derivation(const wb_test *test, wb_rng *rng)
     return d;
 }
 
+wb_derivation wb_input_derivation(const wb_derivation *der, int k)
+{
+    wb_derivation dk = *der;
+    dk.negate = k == 0 && der->negate;
+    return dk;
+}
+
 wb_output_map wb_output_map_of(const wb_test *test, const wb_derivation *der)
 {
     wb_output_map m = {test->op->layout, test->rows, test->cols, *der};

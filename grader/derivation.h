@@ -20,6 +20,10 @@
 /* A random derivation for this test's shape and op. */
 wb_derivation wb_random_derivation(const wb_test *test, wb_rng *rng);
 
+/* The derivation of input k of a launch: the sign flips in input 0 only
+ * (an odd op is odd in its first input). */
+wb_derivation wb_input_derivation(const wb_derivation *der, int k);
+
 /* The derivation's mapping of outputs, for wb_expected.source. */
 typedef struct wb_output_map {
     wb_layout layout;

@@ -1,4 +1,4 @@
-/* device_test.h: a test's buffers on the device and the steps run_case.c and
+/* device_test.h: a test's buffers on the device and the steps run_test.c and
  * timed_check.c share: uploading, poisoning, one checked launch, verifying. */
 #ifndef WB_DEVICE_TEST_H
 #define WB_DEVICE_TEST_H
@@ -16,7 +16,7 @@ typedef struct device_test {
     wb_problem p;
 } device_test;
 
-/* What run_case needs from the run (set by main.c, or by a worker from
+/* What run_test needs from the run (set by main.c, or by a worker from
  * what the parent sent it). */
 typedef struct wb_run_settings {
     double copy_ceiling_gbps, read_ceiling_gbps; /* 0: not measured */

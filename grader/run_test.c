@@ -1,4 +1,4 @@
-/* run_case.c: the body of one graded test, in whatever process runs it (an
+/* run_test.c: the body of one graded test, in whatever process runs it (an
  * engine worker, a process of its own, or the grader itself with
  * --no-fork). The order of the checks decides a failure's category: support
  * first, then the checked launch (errors, the run-time guard, guards, inputs,
@@ -38,19 +38,11 @@ int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
     return -1;
 }
 
-/* Input k of a derivation: the sign flips in input 0 only (an op is odd in it). */
-static wb_derivation for_input(const wb_derivation *der, int k)
-{
-    wb_derivation dk = *der;
-    dk.negate = k == 0 && der->negate;
-    return dk;
-}
-
 int wb_test_prepare(const wb_test *test, device_test *d, const wb_derivation *der)
 {
     size_t esize = wb_dtype_size(test->dtype);
     for (int k = 0; k < test->op->n_inputs; k++) {
-        wb_derivation dk = for_input(der, k);
+        wb_derivation dk = wb_input_derivation(der, k);
         if (wb_derive_input(d->in[k].data, d->base[k].data, esize, test->rows, test->cols, &dk,
                             d->p.stream))
             return -1;
@@ -144,7 +136,7 @@ int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
     if (check_fences(test, d, r))
         return -1;
     for (int k = 0; k < test->op->n_inputs; k++) {
-        wb_derivation dk = for_input(der, k);
+        wb_derivation dk = wb_input_derivation(der, k);
         long first = -1;
         if (wb_check_derived(d->in[k].data, d->base[k].data, wb_dtype_size(test->dtype), test->rows,
                              test->cols, &dk, d->p.stream, &first))

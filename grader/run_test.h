@@ -1,4 +1,4 @@
-/* run_case.h: the body of one graded test, run in an engine worker, in a
+/* run_test.h: the body of one graded test, run in an engine worker, in a
  * process of its own (--isolate test) or in the grader (--no-fork). It
  * touches CUDA; the engine's parent never does. */
 #ifndef WB_RUN_TEST_H

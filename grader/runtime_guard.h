@@ -7,7 +7,7 @@
  * or event creation, limit or attribute change fails as forbidden_call; a
  * kernel on any other stream (the default streams included) as
  * unsynchronised_work. The grader watches one checked call per test (see
- * run_case.c); watching costs microseconds a call, so timed repetitions stay
+ * run_test.c); watching costs microseconds a call, so timed repetitions stay
  * unwatched but one random repetition, left out of the statistics. */
 #ifndef WB_RUNTIME_GUARD_H
 #define WB_RUNTIME_GUARD_H

@@ -19,6 +19,7 @@
 
 #include "compare.h"
 #include "cuda_check.h"
+#include "derivation.h"
 #include "device_test.h"
 #include "dtype.h"
 #include "rng.h"
@@ -84,8 +85,7 @@ static int set_up_call(wb_timed_state *t, wb_problem *p, kept_call *c)
     const void **in[3] = {&p->x, &p->x2, &p->x3};
     size_t esize = wb_dtype_size(t->test->dtype);
     for (int k = 0; k < t->test->op->n_inputs; k++) {
-        wb_derivation dk = c->der;
-        dk.negate = k == 0 && c->der.negate; /* odd in input 0 only */
+        wb_derivation dk = wb_input_derivation(&c->der, k);
         if (wb_derive_input(t->pool[set][k].data, t->d->base[k].data, esize, t->test->rows,
                             t->test->cols, &dk, p->stream))
             return -1;
