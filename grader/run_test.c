@@ -27,6 +27,29 @@ char wb_cuda_error[256];
 cudaError_t wb_cuda_status;
 wb_run_settings wb_settings = {0, 0, 1, 1};
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* WB_PHASE_TRACE=1: each test's phases and their wall milliseconds on
+ * stderr, for finding where grading time goes. */
+static struct {
+    int on, n;
+    const char *name[16];
+    double at[16];
+} phases;
+
+void wb_phase(const char *name)
+{
+    if (phases.on && phases.n < 16) {
+        phases.name[phases.n] = name;
+        phases.at[phases.n++] = now_s();
+    }
+}
+
 int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
 {
     va_list ap;
@@ -146,13 +169,16 @@ int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                            "input %d was modified: x[%ld][%ld] (flat %ld) differs after the launch",
                            k, first / test->cols, first % test->cols, first);
     }
+    wb_phase("fences");
     cudaError_t err = cudaMemcpy(got, d->out.data, h->out_bytes, cudaMemcpyDeviceToHost);
     if (err != cudaSuccess)
         return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error: %s", cudaGetErrorString(err));
+    wb_phase("d2h");
     long n = (long)h->out_count;
     wb_output_map m = wb_output_map_of(test, der);
     wb_expected e = {h->hc.want, h->hc.bound, wb_derived_source, &m, WB_POISON_PATTERN};
     wb_verdict v = wb_compare_expected(test->dtype, got, &e, n);
+    wb_phase("compare");
     if (v.max_error > r->max_error)
         r->max_error = v.max_error;
     if (v.category != WB_CAT_NONE) {
@@ -282,6 +308,7 @@ static int checked_launch(const wb_test *test, const wb_host_data *h, device_tes
     int watch = wb_settings.runtime_guard && wb_guard_ready(why, sizeof why);
     wb_guard_finding seen = {0};
     wb_category c = wb_test_launch(test, d, r, watch ? &seen : NULL);
+    wb_phase("launch");
     if (c == WB_CAT_UNSUPPORTED) {
         char what[WB_MSG_LEN];
         memcpy(what, r->message, sizeof what);
@@ -334,20 +361,28 @@ static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_
     return device_base.in;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static int run_checks(const wb_test *test, uint64_t seed, wb_result *r);
+
+static void print_phases(const wb_test *test)
+{
+    fprintf(stderr, "phases %s %s %ldx%ld:", test->variant->name, wb_dtype_name(test->dtype),
+            test->rows, test->cols);
+    for (int i = 1; i < phases.n; i++)
+        fprintf(stderr, " %s %.1f", phases.name[i], 1e3 * (phases.at[i] - phases.at[i - 1]));
+    fputc('\n', stderr);
+}
 
 int wb_run_test(const wb_test *test, uint64_t seed, wb_result *r)
 {
+    const char *trace = getenv("WB_PHASE_TRACE");
+    phases.on = trace && *trace && *trace != '0';
+    phases.n = 0;
     double began = now_s();
+    wb_phase("start");
     int rc = run_checks(test, seed, r);
     r->wall_s = now_s() - began;
+    if (phases.on)
+        print_phases(test);
     return rc;
 }
 
@@ -384,16 +419,20 @@ static int run_checks(const wb_test *test, uint64_t seed, wb_result *r)
         wb_fail(r, WB_CAT_CRASH, "out of host memory for %ldx%ld", test->rows, test->cols);
         goto done;
     }
+    wb_phase("host");
     if (wb_gpu_acquire(WB_GPU_SHARED))
         goto done;
     locked = 1;
+    wb_phase("wait");
     if (!(d.base = base_for(test, h, r)) || alloc_device_test(test, h, &d, r))
         goto done;
     if (wb_test_prepare(test, &d, &checked)) {
         wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         goto done;
     }
+    wb_phase("setup");
     int result = checked_launch(test, h, &d, &checked, got, r);
+    wb_phase("checked");
     if (result != 0) {
         rc = result > 0 ? 0 : -1;
         goto done;
@@ -407,17 +446,21 @@ static int run_checks(const wb_test *test, uint64_t seed, wb_result *r)
 
     if (!(timed = wb_timed_prepare(test, h, &d, r)))
         goto done;
+    wb_phase("timed-setup");
     wb_gpu_release();
     locked = 0;
     if (wb_gpu_acquire(WB_GPU_EXCLUSIVE))
         goto done;
     locked = 1;
+    wb_phase("wait-excl");
     int timing = wb_timed_run(timed, r);
+    wb_phase("timed");
     wb_gpu_release();
     locked = 0;
     if (timing || wb_gpu_acquire(WB_GPU_SHARED))
         goto done;
     locked = 1;
+    wb_phase("wait");
 
     /* the call after many: fresh inputs must give fresh, right results, so a
      * kernel that skips work when called again is caught */
@@ -430,9 +473,12 @@ static int run_checks(const wb_test *test, uint64_t seed, wb_result *r)
         r->category = c;
         goto done;
     }
-    if (wb_test_verify(test, h, &d, &repeated, got, WB_CAT_REPEAT_MISMATCH, r) ||
-        wb_timed_judge(timed, r))
+    if (wb_test_verify(test, h, &d, &repeated, got, WB_CAT_REPEAT_MISMATCH, r))
         goto done;
+    wb_phase("repeat");
+    if (wb_timed_judge(timed, r))
+        goto done;
+    wb_phase("judge");
     r->passed = 1;
     r->category = WB_CAT_NONE;
     rc = 0;
@@ -442,6 +488,7 @@ done:
     if (locked)
         wb_gpu_release();
     free(got);
+    wb_phase("free");
     return rc;
 }
 

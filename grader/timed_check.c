@@ -23,6 +23,7 @@
 #include "device_test.h"
 #include "dtype.h"
 #include "rng.h"
+#include "run_test.h"
 #include "runtime_guard.h"
 #include "timing.h"
 #include "trusted_kernels.h"
@@ -237,6 +238,7 @@ int wb_timed_run(wb_timed_state *t, wb_result *r)
     r->reps = t->variant.reps;
     r->bytes = test->op->min_bytes(test->dtype, test->rows, test->cols);
     r->gbps = r->ms > 0 ? r->bytes / (r->ms * 1e-3) / 1e9 : 0.0;
+    wb_phase("timed-variant");
     if (test->op->baseline) {
         p = t->d->p;
         plan.launch = test->op->baseline;
@@ -301,8 +303,10 @@ int wb_timed_judge(wb_timed_state *t, wb_result *r)
                        "(median), against %.3f ms on p->stream: work the events did not see; "
                        "a launcher queues all its work on p->stream",
                        wait, t->variant.median_ms);
+    wb_phase("judge-other");
     if (check_kept(t, r))
         return -1;
+    wb_phase("check-kept");
     int reads_only = t->test->op->traffic == WB_TRAFFIC_READ;
     /* a read-only op may go faster than a copy, never faster than the faster of the two */
     double ceiling = wb_settings.copy_ceiling_gbps;
