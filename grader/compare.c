@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dtype.h"
+#include "element_rules.h"
 
 /* Does element i still hold the poison: the first bytes of the pattern, in
  * memory order (the fill writes the pattern little-endian). */
@@ -31,20 +32,11 @@ static wb_verdict compare_range(wb_dtype dtype, const void *got, const wb_expect
         long from = e->source ? e->source(i, &negated, e->ctx) : i;
         double w = negated ? -e->want[from] : e->want[from];
         double allowed = e->bound ? e->bound[from] : 0.0;
-        wb_category cat = WB_CAT_NONE;
-        if (is_poison(dtype, got, i, e->poison))
-            cat = WB_CAT_UNWRITTEN;
-        else if (isnan(g) || (isinf(g) && !(isinf(w) && g == w)))
-            cat = isnan(w) ? WB_CAT_NONE : WB_CAT_NAN; /* NaN never passes unless expected */
-        else if (isinf(w))
-            cat = (g == w) ? WB_CAT_NONE : WB_CAT_WRONG;
-        else {
-            double err = fabs(g - w);
-            if (err > v.max_error)
-                v.max_error = err;
-            if (!(err <= allowed))
-                cat = WB_CAT_WRONG;
-        }
+        double err = 0.0;
+        wb_category cat =
+            wb_element_category(g, w, allowed, is_poison(dtype, got, i, e->poison), &err);
+        if (err > v.max_error)
+            v.max_error = err;
         if (cat == WB_CAT_NONE)
             continue;
         if (v.first_bad < 0) {

@@ -52,21 +52,7 @@ long wb_derived_source(long i, int *negated, const void *ctx)
     const wb_output_map *m = ctx;
     const wb_derivation *d = &m->der;
     *negated = d->negate;
-    switch (m->layout) {
-    case WB_LAYOUT_ELEMENTWISE: {
-        long r = i / m->cols, c = i % m->cols;
-        return ((d->a * r + d->b) % m->rows) * m->cols + (c + d->rotate) % m->cols;
-    }
-    case WB_LAYOUT_TRANSPOSE: {
-        long c = i / m->rows, r = i % m->rows;
-        return ((c + d->rotate) % m->cols) * m->rows + (d->a * r + d->b) % m->rows;
-    }
-    case WB_LAYOUT_ROW_REDUCE:
-        return (d->a * i + d->b) % m->rows;
-    case WB_LAYOUT_ALL_REDUCE:
-    default:
-        return 0;
-    }
+    return wb_source_index(m->layout, m->rows, m->cols, d->a, d->b, d->rotate, i);
 }
 
 void wb_describe_derivation(const wb_test *test, const wb_derivation *der, char *buf, size_t len)

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "compare.h"
 #include "derivation.h"
 #include "devbuf.h"
 #include "host_data.h"
@@ -14,6 +15,13 @@ typedef struct device_test {
     const wb_devbuf *base; /* the group's base inputs (never given to a launcher) */
     wb_devbuf in[3], out, work;
     wb_problem p;
+    /* The group's reference and bounds, for judging outputs on the device.
+     * Uploaded when a verdict needs them and scrubbed before any launcher
+     * runs again, so no learner code ever runs beside them. ref_state: 0 not
+     * there, 1 there, -1 no room this test (the host judges instead). */
+    double *want, *bound;
+    size_t ref_bytes;
+    int ref_state;
 } device_test;
 
 /* What run_test needs from the run (set by main.c, or by a worker from
@@ -45,6 +53,19 @@ wb_category wb_test_launch(const wb_test *test, device_test *d, wb_result *r,
  * reported as wrong_as when that is not NONE). */
 int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                    const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r);
+
+/* The verdict on an output of the test's launch now in device memory
+ * (out: h->out_count elements), against the base reference read through der,
+ * with `poison` as what an unwritten element holds: judged on the device,
+ * then, when an element is bad or the device has no room for the reference,
+ * again on the host from a copy in got (h->out_bytes), which gives the
+ * message. *copied says whether got now holds the output. 0, or -1 with
+ * wb_cuda_error set. */
+int wb_judge_output(const wb_test *test, const wb_host_data *h, device_test *d, const void *out,
+                    const wb_derivation *der, uint32_t poison, void *got, int *copied,
+                    wb_verdict *v);
+/* Scrub and free the reference on the device (before a launcher runs). */
+void wb_reference_drop(device_test *d);
 
 /* The timing phase (timed_check.c). Prepare allocates what the loop needs
  * (under the shared GPU lock), run times the variant and the baseline

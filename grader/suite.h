@@ -9,6 +9,7 @@
 #ifndef WB_SUITE_H
 #define WB_SUITE_H
 
+#include "element_rules.h"
 #include "rng.h"
 #include "wb.h"
 
@@ -25,15 +26,6 @@ typedef struct wb_input_kind {
     int (*applies)(long rows, long cols);
 } wb_input_kind;
 
-/* Where output element (i, j) comes from, so that the timing loop can check
- * a repetition whose input rows were permuted, columns rotated and sign
- * flipped against the checked run's reference without recomputing it. */
-typedef enum {
-    WB_LAYOUT_ELEMENTWISE, /* y[r][c] from x[r][c] (copy, softmax) */
-    WB_LAYOUT_TRANSPOSE,   /* y[c][r] from x[r][c] */
-    WB_LAYOUT_ROW_REDUCE,  /* y[r] from row r, whatever its order */
-    WB_LAYOUT_ALL_REDUCE   /* y[0] from everything, whatever its order */
-} wb_layout;
 
 /* What bounds a kernel's speed: reading its inputs once (reductions) or
  * reading and writing (everything else). A timing above the matching ceiling

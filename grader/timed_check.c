@@ -218,6 +218,7 @@ int wb_timed_run(wb_timed_state *t, wb_result *r)
     wb_time_hooks variant_hooks = {before_variant, around_variant, after_variant, t};
     wb_time_hooks baseline_hooks = {before_baseline, NULL, NULL, t};
     int checks = wb_settings.timing_checks;
+    wb_reference_drop(t->d); /* never beside a launcher */
     wb_time_plan plan = {
         .launch = test->variant->launch,
         .p = &p,
@@ -269,14 +270,13 @@ static int check_kept(wb_timed_state *t, wb_result *r)
         kept_call c = t->kept[s];
         t->kept[s].used = 0;
         r->checked_reps++;
-        if (cudaMemcpy(got, (char *)t->snaps.data + (size_t)s * h->out_bytes, h->out_bytes,
-                       cudaMemcpyDeviceToHost) != cudaSuccess) {
-            rc = wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error reading a timed call's output");
+        wb_verdict v;
+        int copied;
+        if (wb_judge_output(t->test, h, t->d, (char *)t->snaps.data + (size_t)s * h->out_bytes,
+                            &c.der, c.poison, got, &copied, &v)) {
+            rc = wb_fail(r, WB_CAT_CUDA_ERROR, "reading a timed call's output: %s", wb_cuda_error);
             break;
         }
-        wb_output_map m = wb_output_map_of(t->test, &c.der);
-        wb_expected e = {h->hc.want, h->hc.bound, wb_derived_source, &m, c.poison};
-        wb_verdict v = wb_compare_expected(t->test->dtype, got, &e, (long)h->out_count);
         if (v.category == WB_CAT_NONE)
             continue;
         char msg[WB_MSG_LEN - 200], how[160];

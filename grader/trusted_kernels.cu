@@ -2,21 +2,19 @@
  * inputs from its group's base input and checking them afterwards, filling
  * outputs with a poison pattern, and the read ceiling. Never the learner's: the symbol check keeps
  * lesson objects from calling these. */
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cuda_check.h"
 #include "trusted_kernels.h"
 
-/* Where element i of a derived input comes from in the base: row
- * (a r + b) mod rows, column (c + rotate) mod cols. */
+/* Where element i of a derived input comes from in the base. */
 __device__ long derived_from(long i, long rows, long cols, long a, long b, long rotate)
 {
-    long r = i / cols, c = i - r * cols;
-    long from_r = (long)(((unsigned long long)a * (unsigned long long)r + (unsigned long long)b) %
-                         (unsigned long long)rows);
-    long from_c = c + rotate < cols ? c + rotate : c + rotate - cols;
-    return from_r * cols + from_c;
+    return wb_source_index(WB_LAYOUT_ELEMENTWISE, rows, cols, a, b, rotate, i);
 }
 
 /* dst[i] = base[derived_from(i)] with the sign bit flipped by sign_bit, on
@@ -113,6 +111,92 @@ extern "C" int wb_fill_pattern(void *dst, size_t bytes, uint32_t pattern, cudaSt
     if (bytes % 4) /* a 16-bit array of odd length */
         fill_tail<<<1, 32, 0, stream>>>((unsigned char *)dst + 4 * words, bytes % 4, pattern);
     WB_CUDA(cudaGetLastError());
+    return 0;
+}
+
+/* What the comparison kernel accumulates: bad elements, and the largest
+ * finite error as the bits of a non-negative double (whose order is the
+ * order of the bits). */
+struct compare_tally {
+    unsigned long long bad, max_error_bits;
+};
+
+template <typename Bits, int IsBf16> __device__ double load_element(const Bits *got, long i)
+{
+    Bits v = got[i];
+    if (sizeof(Bits) == 4)
+        return (double)__uint_as_float((uint32_t)v);
+    __half_raw hr;
+    hr.x = (unsigned short)v;
+    __nv_bfloat16_raw br;
+    br.x = (unsigned short)v;
+    return IsBf16 ? (double)__bfloat162float(__nv_bfloat16(br)) : (double)__half2float(__half(hr));
+}
+
+template <typename Bits, int IsBf16>
+__global__ void compare_kernel(const Bits *got, const double *want, const double *bound, long n,
+                               int mapped, wb_layout layout, long rows, long cols, long a, long b,
+                               long rotate, int negate, Bits poison, compare_tally *tally)
+{
+    unsigned long long bad = 0;
+    double worst = 0.0;
+    for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long)gridDim.x * blockDim.x) {
+        long from = mapped ? wb_source_index(layout, rows, cols, a, b, rotate, i) : i;
+        double w = negate ? -want[from] : want[from];
+        double allowed = bound ? bound[from] : 0.0;
+        double err = 0.0;
+        if (wb_element_category(load_element<Bits, IsBf16>(got, i), w, allowed, got[i] == poison,
+                                &err) != WB_CAT_NONE)
+            bad++;
+        if (err > worst)
+            worst = err;
+    }
+    for (int offset = 16; offset > 0; offset /= 2) {
+        bad += __shfl_down_sync(0xffffffffu, bad, offset);
+        double other = __shfl_down_sync(0xffffffffu, worst, offset);
+        worst = other > worst ? other : worst;
+    }
+    if ((threadIdx.x & 31) == 0) {
+        if (bad)
+            atomicAdd(&tally->bad, bad);
+        atomicMax(&tally->max_error_bits, (unsigned long long)__double_as_longlong(worst));
+    }
+}
+
+extern "C" int wb_compare_on_device(wb_dtype dtype, const void *got, const double *want,
+                                    const double *bound, long n, const wb_derivation *der,
+                                    wb_layout layout, long rows, long cols, uint32_t poison,
+                                    cudaStream_t stream, long *bad_count, double *max_error)
+{
+    static compare_tally *tally; /* kept for the process, like wb_check_derived's word */
+    compare_tally found = {0, 0};
+    if (!tally)
+        WB_CUDA(cudaMalloc((void **)&tally, sizeof *tally));
+    WB_CUDA(cudaMemcpyAsync(tally, &found, sizeof found, cudaMemcpyHostToDevice, stream));
+    wb_derivation id = {1, 0, 0, 0};
+    const wb_derivation *d = der ? der : &id;
+    int mapped = der != NULL;
+    if (n > 0) {
+        unsigned blocks = grid_for(n);
+        if (dtype == WB_F32)
+            compare_kernel<uint32_t, 0><<<blocks, 256, 0, stream>>>(
+                (const uint32_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
+                d->rotate, d->negate, poison, tally);
+        else if (dtype == WB_F16)
+            compare_kernel<uint16_t, 0><<<blocks, 256, 0, stream>>>(
+                (const uint16_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
+                d->rotate, d->negate, (uint16_t)poison, tally);
+        else
+            compare_kernel<uint16_t, 1><<<blocks, 256, 0, stream>>>(
+                (const uint16_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
+                d->rotate, d->negate, (uint16_t)poison, tally);
+        WB_CUDA(cudaGetLastError());
+    }
+    WB_CUDA(cudaMemcpyAsync(&found, tally, sizeof found, cudaMemcpyDeviceToHost, stream));
+    WB_CUDA(cudaStreamSynchronize(stream));
+    *bad_count = (long)found.bad;
+    memcpy(max_error, &found.max_error_bits, sizeof *max_error);
     return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "element_rules.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,6 +29,17 @@ int wb_check_derived(const void *in, const void *base, size_t elem_size, long ro
                      const wb_derivation *d, cudaStream_t stream, long *first_bad);
 /* Fill bytes of dst with a repeating 32-bit pattern (little-endian). */
 int wb_fill_pattern(void *dst, size_t bytes, uint32_t pattern, cudaStream_t stream);
+/* Judge an output on the device, by compare.c's rule (element_rules.h):
+ * element i of got (n elements of dtype) against want[source(i)] within
+ * bound[source(i)] (bound NULL: exact), negated when der says so; source is
+ * the identity when der is NULL, else layout's mapping through der (rows
+ * and cols of the input). An element still holding `poison`'s first bytes
+ * is unwritten. *bad_count and *max_error as wb_compare_expected would give
+ * them; waits for the stream. The reference lives on the device only while
+ * no learner code runs (device_test.h). */
+int wb_compare_on_device(wb_dtype dtype, const void *got, const double *want, const double *bound,
+                         long n, const wb_derivation *der, wb_layout layout, long rows, long cols,
+                         uint32_t poison, cudaStream_t stream, long *bad_count, double *max_error);
 /* Bytes per second a kernel reads from a buffer far larger than the L2, the
  * fastest of 20 repetitions, in GB/s. */
 int wb_measure_read_ceiling(double *gbps);

@@ -1,0 +1,225 @@
+/* test_device_compare.c: the device's verdict on an output (trusted_kernels.cu,
+ * wb_compare_on_device) is the host's (compare.c): the same bad count and the
+ * same largest error, for every dtype and layout, through a derivation, with
+ * wrong values, computed NaNs and infinities, unwritten elements and values
+ * exactly on a bound. The grader trusts the device's "all good" without a
+ * second look, so any disagreement here would let a wrong output pass.
+ * Without a GPU every test is a SKIP ("skipped: no CUDA device"). */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <cuda_runtime_api.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "derivation.h"
+#include "dtype.h"
+#include "rng.h"
+#include "tap_suite.h"
+#include "trusted_kernels.h"
+
+enum { ROWS = 37, COLS = 129 };
+
+typedef struct fixture {
+    wb_dtype dtype;
+    wb_layout layout;
+    long n; /* output elements */
+    double *want, *bound;
+    void *got; /* n elements of dtype */
+    wb_derivation der;
+    uint32_t poison;
+} fixture;
+
+static long output_count(wb_layout layout)
+{
+    switch (layout) {
+    case WB_LAYOUT_ROW_REDUCE:
+        return ROWS;
+    case WB_LAYOUT_ALL_REDUCE:
+        return 1;
+    default:
+        return (long)ROWS * COLS;
+    }
+}
+
+/* An output equal to the reference read through the derivation, rounded to
+ * the dtype, with bounds that admit the rounding; then `faults` elements
+ * spoiled in the ways a kernel spoils them. */
+static fixture make_fixture(wb_dtype dtype, wb_layout layout, int faults, uint64_t seed)
+{
+    fixture f = {dtype, layout, output_count(layout), NULL, NULL, NULL, {1, 0, 0, 0}, 0};
+    wb_rng rng;
+    wb_rng_seed(&rng, seed);
+    f.want = malloc((size_t)f.n * sizeof(double));
+    f.bound = malloc((size_t)f.n * sizeof(double));
+    f.got = malloc((size_t)f.n * wb_dtype_size(dtype));
+    ck_assert(f.want && f.bound && f.got);
+    f.der.a = 5; /* coprime with 37 */
+    f.der.b = (long)(wb_rng_next(&rng) % ROWS);
+    f.der.rotate = (long)(wb_rng_next(&rng) % COLS);
+    f.der.negate = (int)(wb_rng_next(&rng) & 1);
+    f.poison = dtype == WB_F32 ? 0xFFC3FFC5u : 0xFFC3FFC3u;
+    for (long i = 0; i < f.n; i++) {
+        f.want[i] = 4.0 * wb_rng_uniform(&rng) - 2.0;
+        f.bound[i] = 4.0 * wb_dtype_eps(dtype) * (fabs(f.want[i]) + 1e-3);
+    }
+    wb_output_map m = {layout, ROWS, COLS, f.der};
+    for (long i = 0; i < f.n; i++) {
+        int negated;
+        long from = wb_derived_source(i, &negated, &m);
+        wb_store(dtype, f.got, (size_t)i, negated ? -f.want[from] : f.want[from]);
+    }
+    for (int k = 0; k < faults; k++) {
+        long i = (long)(wb_rng_next(&rng) % (uint64_t)f.n);
+        int negated;
+        long from = wb_derived_source(i, &negated, &m);
+        double w = negated ? -f.want[from] : f.want[from];
+        switch (k % 6) {
+        case 0: /* wrong by far */
+            wb_store(dtype, f.got, (size_t)i, w + 1.0);
+            break;
+        case 1: /* a computed NaN */
+            wb_store(dtype, f.got, (size_t)i, NAN);
+            break;
+        case 2: /* an infinity where the reference is finite */
+            wb_store(dtype, f.got, (size_t)i, -INFINITY);
+            break;
+        case 3: /* never written: the poison's first bytes */
+            memcpy((char *)f.got + (size_t)i * wb_dtype_size(dtype), &f.poison,
+                   wb_dtype_size(dtype));
+            break;
+        case 4: { /* exactly on the bound: passes on both sides */
+            double g = wb_store(dtype, f.got, (size_t)i, w + f.bound[from]);
+            f.bound[from] = fabs(g - w);
+            break;
+        }
+        default: { /* just past the bound: fails on both sides */
+            double g = wb_store(dtype, f.got, (size_t)i, w + 2.0 * f.bound[from]);
+            f.bound[from] = 0.5 * fabs(g - w);
+            break;
+        }
+        }
+    }
+    return f;
+}
+
+static void free_fixture(fixture *f)
+{
+    free(f->want);
+    free(f->bound);
+    free(f->got);
+}
+
+/* Both verdicts on one output; exact bounds (NULL) when `exact`. */
+static void assert_same_verdict(fixture *f, int exact)
+{
+    const double *bound = exact ? NULL : f->bound;
+    wb_output_map m = {f->layout, ROWS, COLS, f->der};
+    wb_expected e = {f->want, bound, wb_derived_source, &m, f->poison};
+    wb_verdict host = wb_compare_expected(f->dtype, f->got, &e, f->n);
+
+    size_t got_bytes = (size_t)f->n * wb_dtype_size(f->dtype), ref_bytes = (size_t)f->n * 8;
+    void *got;
+    double *want, *dbound = NULL;
+    ck_assert_int_eq(cudaMalloc(&got, got_bytes), cudaSuccess);
+    ck_assert_int_eq(cudaMalloc((void **)&want, ref_bytes), cudaSuccess);
+    ck_assert_int_eq(cudaMemcpy(got, f->got, got_bytes, cudaMemcpyHostToDevice), cudaSuccess);
+    ck_assert_int_eq(cudaMemcpy(want, f->want, ref_bytes, cudaMemcpyHostToDevice), cudaSuccess);
+    if (bound) {
+        ck_assert_int_eq(cudaMalloc((void **)&dbound, ref_bytes), cudaSuccess);
+        ck_assert_int_eq(cudaMemcpy(dbound, bound, ref_bytes, cudaMemcpyHostToDevice), cudaSuccess);
+    }
+    long bad = -1;
+    double max_error = -1;
+    ck_assert_int_eq(wb_compare_on_device(f->dtype, got, want, dbound, f->n, &f->der, f->layout,
+                                          ROWS, COLS, f->poison, 0, &bad, &max_error),
+                     0);
+    ck_assert_msg(bad == host.bad_count, "%s layout %d: device %ld bad, host %ld",
+                  wb_dtype_name(f->dtype), (int)f->layout, bad, host.bad_count);
+    ck_assert_msg(max_error == host.max_error, "%s layout %d: device error %.17g, host %.17g",
+                  wb_dtype_name(f->dtype), (int)f->layout, max_error, host.max_error);
+    cudaFree(got);
+    cudaFree(want);
+    cudaFree(dbound);
+}
+
+static const wb_layout layouts[] = {WB_LAYOUT_ELEMENTWISE, WB_LAYOUT_TRANSPOSE,
+                                    WB_LAYOUT_ROW_REDUCE, WB_LAYOUT_ALL_REDUCE};
+
+START_TEST(a_right_output_passes_on_both_sides)
+{
+    for (int d = 0; d < WB_DTYPE_COUNT; d++)
+        for (int l = 0; l < 4; l++) {
+            fixture f = make_fixture((wb_dtype)d, layouts[l], 0, 11 + (uint64_t)(4 * d + l));
+            assert_same_verdict(&f, 0);
+            free_fixture(&f);
+        }
+}
+END_TEST
+
+START_TEST(every_kind_of_fault_counts_the_same_on_both_sides)
+{
+    for (int d = 0; d < WB_DTYPE_COUNT; d++)
+        for (int l = 0; l < 4; l++)
+            for (int faults = 1; faults <= 12; faults += 5) {
+                fixture f = make_fixture((wb_dtype)d, layouts[l], faults,
+                                         97 * (uint64_t)faults + (uint64_t)(4 * d + l));
+                assert_same_verdict(&f, 0);
+                assert_same_verdict(&f, 1); /* and with exact bounds */
+                free_fixture(&f);
+            }
+}
+END_TEST
+
+START_TEST(a_fault_is_seen_by_the_device)
+{
+    /* the agreement above is not two blind judges: one fault, one bad element */
+    fixture f = make_fixture(WB_F16, WB_LAYOUT_TRANSPOSE, 1, 5);
+    size_t bytes = (size_t)f.n * 2, ref = (size_t)f.n * 8;
+    void *got;
+    double *want, *bound;
+    ck_assert_int_eq(cudaMalloc(&got, bytes), cudaSuccess);
+    ck_assert_int_eq(cudaMalloc((void **)&want, ref), cudaSuccess);
+    ck_assert_int_eq(cudaMalloc((void **)&bound, ref), cudaSuccess);
+    cudaMemcpy(got, f.got, bytes, cudaMemcpyHostToDevice);
+    cudaMemcpy(want, f.want, ref, cudaMemcpyHostToDevice);
+    cudaMemcpy(bound, f.bound, ref, cudaMemcpyHostToDevice);
+    long bad = 0;
+    double max_error;
+    ck_assert_int_eq(wb_compare_on_device(f.dtype, got, want, bound, f.n, &f.der, f.layout, ROWS,
+                                          COLS, f.poison, 0, &bad, &max_error),
+                     0);
+    ck_assert_int_eq(bad, 1);
+    cudaFree(got);
+    cudaFree(want);
+    cudaFree(bound);
+    free_fixture(&f);
+}
+END_TEST
+
+int main(void)
+{
+    int devices = 0;
+    if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+        fprintf(stderr, "skipped: no CUDA device\n");
+        printf("1..3\n");
+        const char *names[3] = {"a_right_output_passes_on_both_sides",
+                                "every_kind_of_fault_counts_the_same_on_both_sides",
+                                "a_fault_is_seen_by_the_device"};
+        for (int i = 0; i < 3; i++)
+            printf("ok %d - %s # SKIP no CUDA device\n", i + 1, names[i]);
+        return 0;
+    }
+    /* the parent has touched CUDA, so a forked child could not: run in process */
+    setenv("CK_FORK", "no", 1);
+    Suite *s = suite_create("device compare");
+    TCase *tc = tcase_create("agreement");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, a_right_output_passes_on_both_sides);
+    tcase_add_test(tc, every_kind_of_fault_counts_the_same_on_both_sides);
+    tcase_add_test(tc, a_fault_is_seen_by_the_device);
+    suite_add_tcase(s, tc);
+    return run_suite_as_tap(s);
+}
