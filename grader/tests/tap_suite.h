@@ -19,4 +19,24 @@ static inline int run_suite_as_tap(Suite *suite)
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* The tests of one case, run as TAP; or, when `skip_why` is not NULL, each
+ * reported as a TAP skip for that reason without running. */
+static inline int run_tests_as_tap(const char *name, int timeout_s, const TTest *const *tests,
+                                   int n, const char *skip_why)
+{
+    if (skip_why) {
+        printf("1..%d\n", n);
+        for (int i = 0; i < n; i++)
+            printf("ok %d - %s # SKIP %s\n", i + 1, tests[i]->name, skip_why);
+        return EXIT_SUCCESS;
+    }
+    Suite *suite = suite_create(name);
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, timeout_s);
+    for (int i = 0; i < n; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(suite, tc);
+    return run_suite_as_tap(suite);
+}
+
 #endif

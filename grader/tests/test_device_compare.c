@@ -201,25 +201,14 @@ END_TEST
 
 int main(void)
 {
+    const TTest *const tests[] = {a_right_output_passes_on_both_sides,
+                                  every_kind_of_fault_counts_the_same_on_both_sides,
+                                  a_fault_is_seen_by_the_device};
     int devices = 0;
-    if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+    int none = cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0;
+    if (none)
         fprintf(stderr, "skipped: no CUDA device\n");
-        printf("1..3\n");
-        const char *names[3] = {"a_right_output_passes_on_both_sides",
-                                "every_kind_of_fault_counts_the_same_on_both_sides",
-                                "a_fault_is_seen_by_the_device"};
-        for (int i = 0; i < 3; i++)
-            printf("ok %d - %s # SKIP no CUDA device\n", i + 1, names[i]);
-        return 0;
-    }
     /* the parent has touched CUDA, so a forked child could not: run in process */
     setenv("CK_FORK", "no", 1);
-    Suite *s = suite_create("device compare");
-    TCase *tc = tcase_create("agreement");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_right_output_passes_on_both_sides);
-    tcase_add_test(tc, every_kind_of_fault_counts_the_same_on_both_sides);
-    tcase_add_test(tc, a_fault_is_seen_by_the_device);
-    suite_add_tcase(s, tc);
-    return run_suite_as_tap(s);
+    return run_tests_as_tap("device compare", 60, tests, 3, none ? "no CUDA device" : NULL);
 }
