@@ -1,15 +1,18 @@
 /* bank.cuh: device helpers shared by the two kernel banks, grader/mutants/
  * (broken or cheating kernels) and grader/valid/ (unusual but right ones):
- * element types, the dtype switch and a block-wide reduction, so that each
- * bank file shows only what makes it broken or unusual. */
+ * element types, the dtype switch, a block-wide reduction and the launch of
+ * a block a row, so that each bank file shows only what makes it broken or
+ * unusual. */
 #ifndef BANK_CUH
 #define BANK_CUH
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "wb.h"
 
@@ -87,13 +90,30 @@ template <class W> __global__ void copy_words(const W *__restrict__ x, W *__rest
         y[i] = x[i];
 }
 
-/* op over every thread's v, returned to every thread. blockDim.x is a
- * multiple of 32; every thread of the block calls it. */
-template <class Op> __device__ float block_allreduce(float v, Op op)
+/* v of the lane whose index differs from this one's by lane_mask, for any
+ * V: float, __half, or a struct of 32-bit words (a pair kept together). */
+template <class V> __device__ V shfl_xor(V v, int lane_mask)
 {
-    __shared__ float warp_totals[32];
+    if constexpr (sizeof(V) % sizeof(unsigned) == 0) {
+        unsigned words[sizeof(V) / sizeof(unsigned)];
+        memcpy(words, &v, sizeof v);
+        for (unsigned &w : words)
+            w = __shfl_xor_sync(0xffffffffu, w, lane_mask);
+        memcpy(&v, words, sizeof v);
+        return v;
+    } else {
+        return __shfl_xor_sync(0xffffffffu, v, lane_mask);
+    }
+}
+
+/* op over every thread's v, returned to every thread, op applied in V (a
+ * kernel that keeps its total in __half or as a pair passes its own op).
+ * blockDim.x is a multiple of 32; every thread of the block calls it. */
+template <class V, class Op> __device__ V block_allreduce(V v, Op op)
+{
+    __shared__ V warp_totals[32];
     for (int lane_mask = 16; lane_mask > 0; lane_mask /= 2)
-        v = op(v, __shfl_xor_sync(0xffffffffu, v, lane_mask));
+        v = op(v, shfl_xor(v, lane_mask));
     if (threadIdx.x % 32 == 0)
         warp_totals[threadIdx.x / 32] = v;
     __syncthreads();
@@ -102,6 +122,23 @@ template <class Op> __device__ float block_allreduce(float v, Op op)
         v = op(v, warp_totals[w]);
     __syncthreads(); /* warp_totals is written again by the next call */
     return v;
+}
+
+/* Launches kernel_of(T())(x, y, cols), T the element type, with one block of
+ * `threads` a row: the launch of every bank kernel that gives a block a row. */
+template <class KernelOf>
+int a_block_a_row(const wb_problem *p, KernelOf kernel_of, unsigned threads = kThreads)
+{
+    if (p->rows <= 0 || p->cols <= 0)
+        return WB_OK;
+    if (p->rows > INT_MAX)
+        return WB_UNSUPPORTED; /* more rows than gridDim.x holds */
+    return by_dtype(p->dtype, [&](auto element) {
+        using T = decltype(element);
+        kernel_of(element)<<<(unsigned)p->rows, threads, 0, p->stream>>>((const T *)p->x, (T *)p->y,
+                                                                         p->cols);
+        return (int)cudaGetLastError();
+    });
 }
 
 } // namespace bank

@@ -9,8 +9,6 @@
  * the grader's input) gives no inf; prescaling x by log2 e first would
  * overflow there. -inf values give exp2f(-inf) = 0. The grader must pass
  * it for every shape and dtype, rows of 131073 values included. */
-#include <climits>
-
 #include "bank.cuh"
 
 namespace
@@ -40,14 +38,8 @@ __global__ void softmax_exp2(const T *__restrict__ x, T *__restrict__ y, long co
 
 static int launch(const wb_problem *p)
 {
-    if (p->rows > INT_MAX)
-        return WB_UNSUPPORTED;
-    return bank::by_dtype(p->dtype, [p](auto element) {
-        using T = decltype(element);
-        softmax_exp2<T>
-            <<<(unsigned)p->rows, kBlock, 0, p->stream>>>((const T *)p->x, (T *)p->y, p->cols);
-        return (int)cudaGetLastError();
-    });
+    return bank::a_block_a_row(
+        p, [](auto element) { return softmax_exp2<decltype(element)>; }, kBlock);
 }
 
 extern "C" const wb_variant wb_lesson_variants[] = {
