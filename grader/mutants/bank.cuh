@@ -106,6 +106,32 @@ template <class V> __device__ V shfl_xor(V v, int lane_mask)
     }
 }
 
+/* The tiled transposes: a block of kTile x kTileRows threads moves a
+ * kTile x kTile tile of 32-bit words through shared memory, its rows padded
+ * by one word against bank conflicts. */
+constexpr int kTile = 32, kTileRows = 8;
+using Tile = uint32_t[kTile][kTile + 1];
+
+/* Reads this block's tile of x (rows x cols) into tile, its edges checked.
+ * The barrier that must follow is the caller's. */
+__device__ inline void load_tile(Tile &tile, const uint32_t *x, int rows, int cols)
+{
+    int c = blockIdx.x * kTile + threadIdx.x, r0 = blockIdx.y * kTile + threadIdx.y;
+    for (int k = 0; k < kTile; k += kTileRows)
+        if (r0 + k < rows && c < cols)
+            tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
+}
+
+/* Launches kernel(x, y, rows, cols) with a block a tile of x. */
+inline int a_block_a_tile(const wb_problem *p,
+                          void (*kernel)(const uint32_t *, uint32_t *, int, int))
+{
+    dim3 grid((unsigned)((p->cols + kTile - 1) / kTile), (unsigned)((p->rows + kTile - 1) / kTile));
+    kernel<<<grid, dim3(kTile, kTileRows), 0, p->stream>>>((const uint32_t *)p->x, (uint32_t *)p->y,
+                                                           (int)p->rows, (int)p->cols);
+    return (int)cudaGetLastError();
+}
+
 /* op over every thread's v, returned to every thread, op applied in V (a
  * kernel that keeps its total in __half or as a pair passes its own op).
  * blockDim.x is a multiple of 32; every thread of the block calls it. */
@@ -122,6 +148,17 @@ template <class V, class Op> __device__ V block_allreduce(V v, Op op)
         v = op(v, warp_totals[w]);
     __syncthreads(); /* warp_totals is written again by the next call */
     return v;
+}
+
+/* The sum of x[0..n) that the block's threads reach by a grid-stride loop,
+ * returned to every thread: the block's share of a sum over the whole grid. */
+template <class T> __device__ float grid_stride_sum(const T *__restrict__ x, size_t n)
+{
+    float acc = 0.0f;
+    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (size_t)gridDim.x * blockDim.x)
+        acc += to_float(x[i]);
+    return block_allreduce(acc, Sum());
 }
 
 /* Launches kernel_of(T())(x, y, cols), T the element type, with one block of

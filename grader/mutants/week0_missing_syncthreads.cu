@@ -6,30 +6,22 @@
  * that shared memory. That is a wrong value, or bytes that happen to equal
  * the poison (0xFF: the verdict is then "unwritten"), or a NaN; which one
  * depends on what ran before on the SM, so all three are accepted. */
-#include <cstdint>
-
-#include "wb.h"
+#include "bank.cuh"
 
 __global__ void transpose_no_barrier(const uint32_t *x, uint32_t *y, int rows, int cols)
 {
-    __shared__ uint32_t tile[32][33];
-    int c = blockIdx.x * 32 + threadIdx.x, r0 = blockIdx.y * 32 + threadIdx.y;
-    for (int k = 0; k < 32; k += 8)
-        if (r0 + k < rows && c < cols)
-            tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
+    __shared__ bank::Tile tile;
+    bank::load_tile(tile, x, rows, cols);
     /* the barrier belongs here */
-    int oc = blockIdx.y * 32 + threadIdx.x, or0 = blockIdx.x * 32 + threadIdx.y;
-    for (int k = 0; k < 32; k += 8)
+    int oc = blockIdx.y * bank::kTile + threadIdx.x, or0 = blockIdx.x * bank::kTile + threadIdx.y;
+    for (int k = 0; k < bank::kTile; k += bank::kTileRows)
         if (or0 + k < cols && oc < rows)
             y[(size_t)(or0 + k) * rows + oc] = tile[threadIdx.x][threadIdx.y + k];
 }
 
 static int launch(const wb_problem *p)
 {
-    dim3 grid((unsigned)((p->cols + 31) / 32), (unsigned)((p->rows + 31) / 32));
-    transpose_no_barrier<<<grid, dim3(32, 8), 0, p->stream>>>(
-        (const uint32_t *)p->x, (uint32_t *)p->y, (int)p->rows, (int)p->cols);
-    return (int)cudaGetLastError();
+    return bank::a_block_a_tile(p, transpose_no_barrier);
 }
 
 extern "C" const wb_variant wb_lesson_variants[] = {{"transpose_no_barrier", "transpose", launch,

@@ -29,11 +29,7 @@ __device__ float total;
 
 template <class T> __global__ void sum_into_total(const T *x, size_t n)
 {
-    float acc = 0.0f;
-    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (size_t)gridDim.x * blockDim.x)
-        acc += bank::to_float(x[i]);
-    acc = bank::block_allreduce(acc, bank::Sum());
+    const float acc = bank::grid_stride_sum(x, n);
     if (threadIdx.x == 0)
         atomicAdd(&total, acc);
 }

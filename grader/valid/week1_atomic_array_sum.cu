@@ -24,11 +24,7 @@ __global__ void clear(float *total)
 
 template <class T> __global__ void add_block_sums(const T *__restrict__ x, size_t n, float *total)
 {
-    float acc = 0.0f;
-    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (size_t)gridDim.x * blockDim.x)
-        acc += bank::to_float(x[i]);
-    acc = bank::block_allreduce(acc, bank::Sum());
+    const float acc = bank::grid_stride_sum(x, n);
     if (threadIdx.x == 0)
         atomicAdd(total, acc);
 }
