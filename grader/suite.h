@@ -26,7 +26,6 @@ typedef struct wb_input_kind {
     int (*applies)(long rows, long cols);
 } wb_input_kind;
 
-
 /* What bounds a kernel's speed: reading its inputs once (reductions) or
  * reading and writing (everything else). A timing above the matching ceiling
  * measured in the same run is implausible. */
