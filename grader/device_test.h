@@ -50,7 +50,8 @@ wb_category wb_test_launch(const wb_test *test, device_test *d, wb_result *r,
                            wb_guard_finding *seen);
 /* Guards, unchanged inputs, then values against the base reference read
  * through the launch's derivation; 0 or -1 (r says why; a wrong value is
- * reported as wrong_as when that is not NONE). */
+ * reported as wrong_as when that is not NONE). Called under the shared GPU
+ * lock, which it lets go while an op's property check runs on the host. */
 int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                    const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r);
 

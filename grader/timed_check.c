@@ -22,6 +22,7 @@
 #include "derivation.h"
 #include "device_test.h"
 #include "dtype.h"
+#include "host_data.h"
 #include "rng.h"
 #include "run_test.h"
 #include "runtime_guard.h"
@@ -223,9 +224,10 @@ int wb_timed_run(wb_timed_state *t, wb_result *r)
         .launch = test->variant->launch,
         .p = &p,
         /* a benchmark (or a scored test) gets 200 ms of kernel time; any
-         * other test a tenth of that, and at most 20 ms of wall time */
-        .budget_ms = test->bench ? 200.0 : 20.0,
-        .wall_budget_ms = test->bench ? 3000.0 : 20.0,
+         * other test (a figure for the learner, no points) 10 ms of kernel
+         * and of wall time, or its ten repetitions */
+        .budget_ms = test->bench ? 200.0 : 10.0,
+        .wall_budget_ms = test->bench ? 3000.0 : 10.0,
         .min_reps = 10,
         .max_reps = 200,
         .warmup = 3,
@@ -241,6 +243,19 @@ int wb_timed_run(wb_timed_state *t, wb_result *r)
     r->gbps = r->ms > 0 ? r->bytes / (r->ms * 1e-3) / 1e9 : 0.0;
     wb_phase("timed-variant");
     if (test->op->baseline) {
+        /* the baseline is the same trusted code for every variant of the
+         * group: timed once per group, budget and settings in this worker */
+        static struct {
+            int valid, bench, checks;
+            wb_group_key key;
+            double ms;
+        } last;
+        wb_group_key key = wb_group_key_of(test);
+        if (last.valid && wb_group_key_equal(&last.key, &key) && last.bench == test->bench &&
+            last.checks == checks) {
+            r->baseline_ms = last.ms;
+            return 0;
+        }
         p = t->d->p;
         plan.launch = test->op->baseline;
         plan.extra_reps = 0;
@@ -248,6 +263,11 @@ int wb_timed_run(wb_timed_state *t, wb_result *r)
         if (wb_time_loop(&plan, &t->baseline))
             return wb_fail(r, WB_CAT_CUDA_ERROR, "baseline: %s", wb_cuda_error);
         r->baseline_ms = t->baseline.median_ms;
+        last.valid = 1;
+        last.key = key;
+        last.bench = test->bench;
+        last.checks = checks;
+        last.ms = r->baseline_ms;
     }
     return 0;
 }
