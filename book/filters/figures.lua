@@ -98,7 +98,8 @@ function Pandoc(doc)
         failed[#failed + 1] = string.format("%s:%s: figure: %s (results: %s)", page.source or "?", a.line or "?",
           row[2], book.show_path(book.results))
       else
-        local ok, text = pcall(string.format, format_of(a), tonumber(row[1]))
+        local ok, text = true, row[1] -- agg=list: jq's words, as they are
+        if a.agg ~= "list" then ok, text = pcall(string.format, format_of(a), tonumber(row[1])) end
         if not ok then
           failed[#failed + 1] = string.format("%s:%s: figure: fmt=%s: %s", page.source or "?", a.line or "?", format_of(a), text)
         end

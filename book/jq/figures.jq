@@ -137,6 +137,24 @@ def apply($fn; $f; $g; $p; $a; $b):
         num("pct"; "85") as $q | fit_fixed_ms($a; $b) * ($a | ceiling_gbps) * $q / (100 - $q)
     else error("no function fn=\($fn) (book/jq/figures.jq lists them)") end;
 
+# agg=list: the rows whose value passes at-least= / below=, named in the
+# prose's words, each with its value rounded to digits= places (default 2):
+# "float32 8192 x 1024 (1.07), bfloat16 65536 x 1024 (1.48)", or "none"
+# a number with exactly $d decimals: 1 -> "1.00"
+def fixed($d):
+    (. * pow(10; $d) | round) as $n | ($n | fabs) as $a | pow(10; $d) as $u
+    | (if $n < 0 then "-" else "" end) + ($a / $u | floor | tostring)
+      + (if $d > 0 then "." + (($a % $u) + $u | tostring | .[1:]) else "" end);
+def type_name: {"f32": "float32", "f16": "float16", "bf16": "bfloat16"}[.] // .;
+def listed($r):
+    (($r.digits // "2") | tonumber) as $d
+    | map(select(($r["at-least"] == null or .v >= ($r["at-least"] | tonumber))
+                 and ($r.below == null or .v < ($r.below | tonumber))))
+    | if length == 0 then "none" else
+        map("\(.row.dtype | type_name) \(.row.rows) x \(.row.cols) (\(.v | fixed($d)))")
+        | join(", ")
+      end;
+
 def aggregate($agg; $r):
     if $agg == null then
         if length == 1 then .[0] else error("\(length) values (name one row, or agg=min, max, count)") end
@@ -146,7 +164,7 @@ def aggregate($agg; $r):
     elif $agg == "count" then
         map(select(($r["at-least"] == null or . >= ($r["at-least"] | tonumber))
                    and ($r.below == null or . < ($r.below | tonumber)))) | length
-    else error("no agg=\($agg) (min, max, mean, count)") end;
+    else error("no agg=\($agg) (min, max, mean, count, list)") end;
 
 # one request: {value} or {error}; $rows: each file's rows, by name
 def figure($r; $files; $rows):
@@ -164,8 +182,10 @@ def figure($r; $files; $rows):
             | ($r.field // (if ["shortfall", "gain", "inverse"] | index([$r.fn]) then "vs_baseline" else "ms" end)) as $f
             | map(. as $row
                   | (if (pairwise | index([$r.fn])) then partner($others; $r; $row) else null end) as $b
-                  | apply($r.fn; $f; $r["vs-field"] // $f; $r; $row; $b))
-            | {value: (aggregate($r.agg; $r) * ($r.scale // "1" | tonumber))}
+                  | {row: $row, v: (apply($r.fn; $f; $r["vs-field"] // $f; $r; $row; $b)
+                                    * ($r.scale // "1" | tonumber))})
+            | if $r.agg == "list" then {value: listed($r)}
+              else {value: (map(.v) | aggregate($r.agg; $r))} end
         end)
     catch {error: .};
 

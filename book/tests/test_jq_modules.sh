@@ -131,6 +131,14 @@ same "figures: fn=longer against another variant" 50 \
     "$(fig '{"fn":"longer","variant":"softmax_safe","vs-variant":"softmax_online","dtype":"f32","shape":"8192x1024"}')"
 same "figures: agg=count at-least= counts the pairs that reach it" 1 \
     "$(fig '{"fn":"speedup","variant":"best","op":"softmax","dtype":"f32","shape":"8192x1024 1024x131072","vs-file":"week7-torch.json","agg":"count","at-least":"1.5"}')"
+figlist() { # figlist REQUEST-JSON: an agg=list value, as text
+    q -r --argjson r "$1" 'include "figures"; figures([{file: "week7.json", "vs-file": "week7.json", agg: "list"} + $r])
+        | .error // .value' <<<"$files"
+}
+same "figures: agg=list names the rows that pass at-least=, with their values" "float32 8192 x 1024 (1.62)" \
+    "$(figlist '{"fn":"speedup","variant":"best","op":"softmax","dtype":"f32","shape":"8192x1024 1024x131072","vs-file":"week7-torch.json","at-least":"1.5"}')"
+same "figures: agg=list says none when no row passes" none \
+    "$(figlist '{"fn":"speedup","variant":"best","op":"softmax","dtype":"f32","shape":"8192x1024 1024x131072","vs-file":"week7-torch.json","at-least":"99"}')"
 same "figures: fn=pct_for, the share of the ceiling times= a peer's speed needs" 7.7778 \
     "$(fig '{"fn":"pct_for","times":"1.5","variant":"softmax_online","dtype":"f32","shape":"8192x1024","vs-file":"week7-torch.json"}')"
 same "figures: scale= multiplies" 200 "$(fig '{"variant":"softmax_online","dtype":"f32","shape":"8192x1024","field":"ms","scale":"1000"}')"
