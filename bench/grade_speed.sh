@@ -14,14 +14,17 @@
 #   bench/grade_speed.sh RESULTS_DIR [PART...]
 # PARTs (default all, in this order): weeks (with --time, and correctness
 # only), defences (--time without the new defences), engines (the subset in
-# both engines). The runs so far stay in build/grade-speed/runs.jsonl, so a
+# both engines); write runs nothing and writes the file from the runs so far
+# (a run cut short by a time limit keeps what it measured). The file's
+# "missing" lists each week and mode (time, correctness) with no run, and
+# the totals sum only the runs present. The runs so far stay in build/grade-speed/runs.jsonl, so a
 # later call with other parts adds to the same file; `weeks` starts afresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=${1:?usage: bench/grade_speed.sh RESULTS_DIR [weeks|defences|engines]...}
 shift
 parts=${*:-weeks defences engines}
-work=build/grade-speed
+work=${GRADE_SPEED_WORK:-build/grade-speed} # a test points it elsewhere
 runs=$work/runs.jsonl
 if [[ " $parts " == *" weeks "* ]]; then
     rm -rf "$work"
@@ -80,23 +83,27 @@ for part in $parts; do
                     --isolate test
             fi
             ;;
+        write) ;; # no runs: write the file from the runs recorded so far
         *)
-            echo "grade-speed: unknown part '$part' (weeks, defences, engines)" >&2
+            echo "grade-speed: unknown part '$part' (weeks, defences, engines, write)" >&2
             exit 2
             ;;
         esac
     done
 done
 
-gpu=$(jq -r '.env.gpu' <"$(head -n 1 "$runs" | jq -r '"'$work'/\(.name)/\(.week).json"')" |
+gpu=$(jq -r '.env.gpu' <"$(head -n 1 "$runs" | jq -r --arg work "$work" '"\($work)/\(.name)/\(.week).json"')" |
     sed 's/^NVIDIA //' | tr 'A-Z ' 'a-z-')
 mkdir -p "$results/$gpu"
 jq -s '{schema: "workbook-grade-speed/1", env: (.[0].env | {gpu, gpu_uuid, driver, cuda_runtime,
          commit, date, copy_ceiling_gbps, read_ceiling_gbps}),
         runs: [.[] | del(.env)],
+        missing: ([.[] | "\(.week)-\(.mode)"] as $have
+                  | [$weeks | splits("\\s+") | select(. != "") as $w | ("time", "correctness") as $m
+                     | "\($w)-\($m)" | . as $k | select(($have | index([$k])) == null)]),
         totals: {time_s: ([.[] | select(.mode == "time") | .wall_s] | add),
                  correctness_s: ([.[] | select(.mode == "correctness") | .wall_s] | add),
                  time_no_defences_s: ([.[] | select(.mode == "time-no-defences") | .wall_s] | add)}}' \
-    "$runs" >"$results/$gpu/grade-speed.json"
+    --arg weeks "$weeks" "$runs" >"$results/$gpu/grade-speed.json"
 echo "grade speed: $results/$gpu/grade-speed.json"
 jq -r '.totals' "$results/$gpu/grade-speed.json"

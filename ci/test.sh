@@ -112,6 +112,7 @@ counted trace book/trace/tests/trace.sh
 echo "== CI files and scripts (no GPU; book/ci.md)"
 # after the book: the workflows' steps are run here, and one uploads book/out
 counted perf-smoke ci/tests/perf_smoke.sh
+counted grade-speed-write ci/tests/grade_speed_write.sh
 counted wait-gpu-idle ci/tests/wait_gpu_idle.sh
 counted junit-writer ci/tests/junit_writer.sh
 counted gpu-job ci/tests/gpu_job.sh
