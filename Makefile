@@ -184,7 +184,10 @@ bench: build/$(W)/grade
 # compiles it (bench-tools); only sweep-rows runs it. SWEEP_ARGS= passes
 # options, e.g. SWEEP_ARGS="--shape 8192x8192 --dtype f16 --reps 51".
 SWEEP_ROWS := build/bench/row_team_sweep
-SWEEP_ROWS_LIBS := build/obj/ref/gpu/cub_reduce.o build/obj/grader/tolerance.o build/obj/ref/cpu/dtype.o
+# both sweeps time with the grader's own loop (grader/timing.c)
+SWEEP_TIMING := build/obj/grader/timing.o build/obj/grader/timing_stats.o build/obj/grader/cuda_check.o
+SWEEP_ROWS_LIBS := build/obj/ref/gpu/cub_reduce.o build/obj/grader/tolerance.o build/obj/ref/cpu/dtype.o \
+                   $(SWEEP_TIMING)
 
 build/obj/bench/row_team_sweep.o: $(if $(HAVE_NOWEB),tangled/week1/.stamp)
 
@@ -199,7 +202,7 @@ SWEEP_SOFTMAX := build/bench/softmax_sweep
 
 build/obj/bench/softmax_sweep.o: $(if $(HAVE_NOWEB),tangled/week2/.stamp)
 
-$(SWEEP_SOFTMAX): build/obj/bench/softmax_sweep.o build/obj/ref/cpu/dtype.o
+$(SWEEP_SOFTMAX): build/obj/bench/softmax_sweep.o build/obj/ref/cpu/dtype.o $(SWEEP_TIMING)
 	@mkdir -p $(@D)
 	$(NVCC) $(ARCH_FLAGS) -o $@ $^ -lm
 

@@ -19,7 +19,9 @@
 #include <cuda_runtime.h>
 
 extern "C" {
+#include "cuda_check.h"
 #include "dtype.h"
+#include "timing.h"
 }
 
 /* ---- checked CUDA calls ---------------------------------------------------- */
@@ -39,48 +41,51 @@ static void check_cuda(cudaError_t err, const char *call, const char *file, int 
 
 /* ---- timing ----------------------------------------------------------------- */
 
-/* As the grader times (grader/timing.c): CUDA events around the launch only,
- * three warm-up calls, the L2 flushed by a memset of twice its size before
- * every repetition, the median; but a fixed count of repetitions. */
+/* The grader's own timing loop (grader/timing.c): CUDA events around the
+ * launch only, three warm-up calls, persisting L2 reset, the L2 flushed
+ * before every repetition, the median; with a fixed count of repetitions
+ * (no time budget), so that every configuration gets the same count. */
 struct Timer {
     cudaStream_t stream;
-    cudaEvent_t start, stop;
-    void *flush;        /* written before every repetition: L2 holds none of the input */
-    size_t flush_bytes; /* twice the L2 */
     int reps;
 };
 
 static Timer make_timer(const cudaDeviceProp &prop, int reps)
 {
+    (void)prop; /* the loop reads the L2's size itself */
     Timer timer{};
     timer.reps = reps;
-    timer.flush_bytes = 2 * (size_t)(prop.l2CacheSize > 0 ? prop.l2CacheSize : 64 << 20);
     CUDA_CHECK(cudaStreamCreate(&timer.stream));
-    CUDA_CHECK(cudaEventCreate(&timer.start));
-    CUDA_CHECK(cudaEventCreate(&timer.stop));
-    CUDA_CHECK(cudaMalloc(&timer.flush, timer.flush_bytes));
     return timer;
 }
 
-/* Median milliseconds of timer.reps calls of launch(), each after an L2 flush. */
+/* The launch being timed: the loop calls a wb_launcher, and a sweep's
+ * launches are closures, so one static thunk stands between them. */
+static const std::function<cudaError_t()> *sweep_launch;
+
+static int sweep_thunk(const wb_problem *)
+{
+    return (int)(*sweep_launch)();
+}
+
+/* Median milliseconds of timer.reps calls of launch() on timer.stream. */
 static float median_ms(const Timer &timer, const std::function<cudaError_t()> &launch)
 {
-    /* warm-up, as many calls as the grader's: module loading, first
-     * temporary allocations, clocks */
-    for (int w = 0; w < 3; w++)
-        CUDA_CHECK(launch());
-    CUDA_CHECK(cudaStreamSynchronize(timer.stream));
-    std::vector<float> ms((size_t)timer.reps);
-    for (int r = 0; r < timer.reps; r++) {
-        CUDA_CHECK(cudaMemsetAsync(timer.flush, r & 0xff, timer.flush_bytes, timer.stream));
-        CUDA_CHECK(cudaEventRecord(timer.start, timer.stream));
-        CUDA_CHECK(launch());
-        CUDA_CHECK(cudaEventRecord(timer.stop, timer.stream));
-        CUDA_CHECK(cudaEventSynchronize(timer.stop));
-        CUDA_CHECK(cudaEventElapsedTime(&ms[(size_t)r], timer.start, timer.stop));
+    wb_problem p{};
+    p.stream = timer.stream;
+    sweep_launch = &launch;
+    wb_time_plan plan{};
+    plan.launch = sweep_thunk;
+    plan.p = &p;
+    plan.budget_ms = 0.0;
+    plan.min_reps = plan.max_reps = timer.reps;
+    plan.warmup = 3;
+    wb_timing t{};
+    if (wb_time_loop(&plan, &t)) {
+        fprintf(stderr, "sweep: timing failed: %s\n", wb_cuda_error);
+        exit(1);
     }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
+    return (float)t.median_ms;
 }
 
 /* ---- provenance -------------------------------------------------------------------- */

@@ -23,8 +23,6 @@
 #include "rng.h"
 #include "runtime_guard.h"
 
-char wb_cuda_error[256];
-cudaError_t wb_cuda_status;
 wb_run_settings wb_settings = {0, 0, 1, 1};
 
 static double now_s(void)

@@ -116,10 +116,12 @@ int wb_time_loop(const wb_time_plan *plan, wb_timing *out)
         snprintf(wb_cuda_error, sizeof wb_cuda_error, "CUDA error: cannot create timing events");
         goto out;
     }
+    double began = now_ms();
     for (; k < WB_TIMING_MAX_CALLS - 1; k++) {
         if (k >= plan->warmup) {
-            int done =
-                kept >= plan->max_reps || (kept >= plan->min_reps && spent >= plan->budget_ms);
+            int over_wall = plan->wall_budget_ms > 0 && now_ms() - began >= plan->wall_budget_ms;
+            int done = kept >= plan->max_reps ||
+                       (kept >= plan->min_reps && (spent >= plan->budget_ms || over_wall));
             if (done && extra < 0)
                 extra = plan->extra_reps;
             if (done && extra-- <= 0)

@@ -8,6 +8,10 @@
 
 #include "wb.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct wb_timing {
     double median_ms;
     double spread;            /* (p90 - p10) / median */
@@ -52,5 +56,9 @@ int wb_time_launch(wb_launcher launch, const wb_problem *p, double budget_ms, wb
 double wb_median(double *v, int n);
 /* p-th quantile (0..1) of sorted v. */
 double wb_quantile_sorted(const double *v, int n, double p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
