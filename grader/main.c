@@ -230,14 +230,15 @@ static int test_ended(int test, const wb_test_end *end, void *ctx, const char **
 }
 
 /* The bytes a test holds on the device at most: inputs twice over for the
- * timing loop, five outputs (checked, kept calls, discard). */
+ * timing loop, five outputs (checked, kept calls, discard), and while an
+ * output is judged, the reference and its bounds (two doubles an element). */
 static double test_device_bytes(const wb_test *j)
 {
     long orows, ocols;
     j->op->out_shape(j->rows, j->cols, &orows, &ocols);
-    double es = (double)wb_dtype_size(j->dtype);
-    return es * (3.0 * j->op->n_inputs * (double)j->rows * (double)j->cols +
-                 6.0 * (double)orows * (double)ocols);
+    double es = (double)wb_dtype_size(j->dtype), outputs = (double)orows * (double)ocols;
+    return es * (3.0 * j->op->n_inputs * (double)j->rows * (double)j->cols + 6.0 * outputs) +
+           2.0 * sizeof(double) * outputs;
 }
 
 static int start_engine(const wb_options *o, wb_env *env)
