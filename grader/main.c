@@ -264,12 +264,16 @@ static int start_engine(const wb_options *o, wb_env *env)
         fprintf(stderr, "grade: cannot map the workers' result memory: %s\n", strerror(errno));
         return -1;
     }
-    static int timeouts[1];
+    /* the engine keeps both arrays for the run */
+    static int timeouts[1], groups[1];
     int *t = run.n > 1 ? malloc((size_t)run.n * sizeof *t) : timeouts;
-    if (!t)
+    int *g = run.n > 1 ? malloc((size_t)run.n * sizeof *g) : groups;
+    if (!t || !g)
         return -1;
-    for (int i = 0; i < run.n; i++)
+    for (int i = 0; i < run.n; i++) {
         t[i] = run.tests[i].timeout_s;
+        g[i] = run.tests[i].group;
+    }
     wb_engine_config cfg = {
         .n_tests = run.n,
         .jobs = jobs,
@@ -280,6 +284,9 @@ static int start_engine(const wb_options *o, wb_env *env)
         .progress = o->quiet ? NULL : stderr,
         .progress_tty = isatty(STDERR_FILENO),
         .names = run.names,
+        /* a group's tests go to one worker in a row: its inputs and
+         * reference are drawn, and its baseline timed, once */
+        .group = g,
     };
     run.engine = wb_engine_create(&cfg);
     if (!run.engine) {
