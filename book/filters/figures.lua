@@ -5,7 +5,8 @@
 -- book/jq/figures.jq, in one jq run per page; a figure the results do not
 -- hold stops the build with LESSON:LINE (nwback stamps each span with its
 -- line). [TEXT]{.given} is a number that is not measured (a datasheet value,
--- a target, a prediction): it becomes TEXT.
+-- a target, a prediction): it becomes TEXT. A block of class "needs" is
+-- kept only where its file exists (see without_missing_sources).
 package.path = (PANDOC_SCRIPT_FILE:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
 local book = require("book")
 
@@ -74,7 +75,24 @@ local function files_json(requests)
   return "{" .. table.concat(parts, ",") .. "}"
 end
 
+-- ::: {.needs of=FILE} ... ::: holds prose whose figures come from a file
+-- that not every GPU's results have (grade-speed.json): without it, the
+-- block becomes a visible note naming the file, not a failed build.
+local NEEDS = "needs"
+local function without_missing_sources(doc)
+  return doc:walk({
+    Div = function(d)
+      if not d.classes:includes(NEEDS) then return nil end
+      local name = file_of(d.attributes.week, d.attributes.of)
+      if book.exists(book.results .. "/" .. name) then return d.content end
+      return pandoc.Para({ pandoc.Emph({ pandoc.Str("(No " .. name .. " in " .. book.show_path(book.results)
+        .. " yet: " .. (d.attributes.how or "a run on this GPU writes it") .. ".)") }) })
+    end,
+  })
+end
+
 function Pandoc(doc)
+  doc = without_missing_sources(doc)
   local requests = {}
   doc:walk({
     Span = function(s)

@@ -32,4 +32,26 @@ else
         '^book/tests/bad/figure\.nw:4: figure: no row of week4\.json has variant=scale_nope' "$out"
     lacks "a figure the results hold is not reported" 'figure\.nw:3:' "$out"
 fi
+# a block that needs a file (::: {.needs of=grade-speed.json}): a note where
+# the results lack it, its figures where they hold it
+notes() { sed 's/<[^>]*>//g' "$1/appendix-grader.html" | tr -s ' \n' ' '; }
+if book/build.sh --results book/tests/fixtures/week4/h200 "$WORK/no-speed" book/tests/sample.nw \
+    >"$WORK/no-speed.log" 2>&1; then
+    has "without grade-speed.json the grader appendix says so, and the book builds" \
+        'No grade-speed.json in .* yet: make grade-speed writes it' "$(notes "$WORK/no-speed")"
+else
+    fail "without grade-speed.json the book builds" "$(tail -n 3 "$WORK/no-speed.log")"
+fi
+mkdir -p "$WORK/speed"
+cp book/tests/fixtures/week4/h200/* "$WORK/speed/"
+jq -n '{schema: "workbook-grade-speed/1", env: {gpu: "Test"},
+        runs: [("week0-time", "week0-correct", "week1-time", "week1-correct", "week2-time") as $n
+               | {name: $n, wall_s: ($n | length)}]}' >"$WORK/speed/grade-speed.json"
+if book/build.sh --results "$WORK/speed" "$WORK/with-speed" book/tests/sample.nw >"$WORK/with-speed.log" 2>&1; then
+    has "with grade-speed.json the appendix quotes its runs" 'week 0 took 10\.0 s with --time and 13\.0 s for correctness' \
+        "$(notes "$WORK/with-speed")"
+    lacks "and says no note" 'No grade-speed\.json' "$(notes "$WORK/with-speed")"
+else
+    fail "with grade-speed.json the book builds" "$(tail -n 3 "$WORK/with-speed.log")"
+fi
 finish
