@@ -31,7 +31,7 @@ constexpr int kBatch = 4; /* packs each thread loads before it uses any */
 #line 828 "lessons/week2-online-softmax.nw"
 constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
 
-#line 990 "lessons/week2-online-softmax.nw"
+#line 987 "lessons/week2-online-softmax.nw"
 constexpr int kClusterBlock = 512;   /* variant 3: threads a block of a cluster, up to... */
 constexpr int kClusterBlocks = 4;    /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block cluster */
@@ -45,11 +45,11 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 #define WEEK2_CLUSTERS 1
 #endif
 
-#line 1215 "lessons/week2-online-softmax.nw"
+#line 1209 "lessons/week2-online-softmax.nw"
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2470 "lessons/week2-online-softmax.nw"
+#line 2442 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 205 "lessons/week2-online-softmax.nw"
@@ -227,7 +227,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 1006 "lessons/week2-online-softmax.nw"
+#line 1003 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -427,7 +427,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 900 "lessons/week2-online-softmax.nw"
+#line 897 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -482,7 +482,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 957 "lessons/week2-online-softmax.nw"
+#line 954 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -494,7 +494,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2427 "lessons/week2-online-softmax.nw"
+#line 2399 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -530,7 +530,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1221 "lessons/week2-online-softmax.nw"
+#line 1215 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -560,7 +560,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1256 "lessons/week2-online-softmax.nw"
+#line 1250 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -606,7 +606,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1308 "lessons/week2-online-softmax.nw"
+#line 1302 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -656,7 +656,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1363 "lessons/week2-online-softmax.nw"
+#line 1357 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -725,7 +725,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1713 "lessons/week2-online-softmax.nw"
+#line 1706 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -786,7 +786,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1843 "lessons/week2-online-softmax.nw"
+#line 1824 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -873,7 +873,7 @@ static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
     return {false, (unsigned)rows, (unsigned)threads};
 }
 
-#line 1032 "lessons/week2-online-softmax.nw"
+#line 1029 "lessons/week2-online-softmax.nw"
 /* variant 3: the packs a thread holds. A batch of four while a row fits one
  * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
  * shares (eight float32 packs, still four 16-bit ones: eight would spill).
@@ -904,7 +904,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2475 "lessons/week2-online-softmax.nw"
+#line 2447 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -919,7 +919,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1448 "lessons/week2-online-softmax.nw"
+#line 1442 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
     int warp_block;  /* threads a block of warps that take a row each */
@@ -1075,7 +1075,7 @@ template <template <typename, int> class L> static int dispatch_merging(const wb
     return dispatch<L>(p);
 }
 
-#line 1065 "lessons/week2-online-softmax.nw"
+#line 1062 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
@@ -1171,7 +1171,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1776 "lessons/week2-online-softmax.nw"
+#line 1769 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1192,7 +1192,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2492 "lessons/week2-online-softmax.nw"
+#line 2464 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1280,7 +1280,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1534 "lessons/week2-online-softmax.nw"
+#line 1528 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1421,7 +1421,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 171 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1922 "lessons/week2-online-softmax.nw"
+#line 1903 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1450,7 +1450,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 1956 "lessons/week2-online-softmax.nw"
+#line 1937 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
