@@ -30,8 +30,10 @@ local function results_files()
     local gpu = dir:match("([^/]+)$")
     local files = pandoc.pipe("sh", { "-c", 'for f in "$1"/*.json; do [ -e "$f" ] && echo "$f"; done | sort -V', "sh", dir }, "")
     for _, json in ipairs(lines(files)) do
-      -- Nsight Compute profiles sit beside the results; the chapters show them
-      if not json:match("%-profile%.json$") then
+      -- Nsight Compute profiles sit beside the results, and so does the
+      -- grader's own speed (grade-speed.json); the chapters and the grader's
+      -- appendix show them
+      if not json:match("%-profile%.json$") and not json:match("/grade%-speed%.json$") then
         local shown = book.show_path(json)
         if not book.jq({ "-e", 'include "appendix"; is_results', json }) then
           io.stderr:write("appendices: warning: ", shown, " is not a results file\n")
