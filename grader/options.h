@@ -26,7 +26,7 @@ typedef struct wb_options {
     int quiet;
     wb_isolation isolation;
     int jobs;          /* 0: the default (engine.h) */
-    int shard, shards; /* run jobs with index % shards == shard */
+    int shard, shards; /* run the tests with index % shards == shard */
     int runtime_guard; /* watch one call per test with CUPTI */
     int timing_checks; /* rotate, poison and check timed repetitions */
 } wb_options;
