@@ -28,19 +28,26 @@ typedef enum {
 
 /* Element i of a derived launch's output (or, with ELEMENTWISE, of a derived
  * input) comes from this element of the base: input row r from row
- * (a r + b) mod rows, column c from (c + rotate) mod cols; rows and cols are
- * the input's. */
+ * (a r + b) mod rows, column c from (c + rotate) mod cols, 0 <= rotate <
+ * cols; rows and cols are the input's. */
+static inline WB_HOST_DEVICE long wb_rotated(long c, long rotate, long cols)
+{
+    /* 0 <= rotate < cols: one subtraction, not a 64-bit remainder (the
+     * derivation kernel runs before every timed call) */
+    return c + rotate < cols ? c + rotate : c + rotate - cols;
+}
+
 static inline WB_HOST_DEVICE long wb_source_index(wb_layout layout, long rows, long cols, long a,
                                                   long b, long rotate, long i)
 {
     switch (layout) {
     case WB_LAYOUT_ELEMENTWISE: {
         long r = i / cols, c = i - r * cols;
-        return ((a * r + b) % rows) * cols + (c + rotate) % cols;
+        return ((a * r + b) % rows) * cols + wb_rotated(c, rotate, cols);
     }
     case WB_LAYOUT_TRANSPOSE: {
         long c = i / rows, r = i - c * rows;
-        return ((c + rotate) % cols) * rows + (a * r + b) % rows;
+        return wb_rotated(c, rotate, cols) * rows + (a * r + b) % rows;
     }
     case WB_LAYOUT_ROW_REDUCE:
         return (a * i + b) % rows;

@@ -97,7 +97,8 @@ void wb_reference_drop(device_test *d)
     for (int k = 0; k < 2; k++) {
         if (!*held[k])
             continue;
-        /* scrubbed first, so no later allocation finds the reference */
+        /* scrubbed first, so no later allocation finds the reference; after
+         * a sticky error both calls fail, and the worker is replaced anyway */
         cudaMemset(*held[k], 0, d->ref_bytes);
         cudaFree(*held[k]);
         *held[k] = NULL;
@@ -447,11 +448,14 @@ static int run_checks(const wb_test *test, uint64_t seed, wb_result *r);
 
 static void print_phases(const wb_test *test)
 {
-    fprintf(stderr, "phases %s %s %ldx%ld:", test->variant->name, wb_dtype_name(test->dtype),
-            test->rows, test->cols);
-    for (int i = 1; i < phases.n; i++)
-        fprintf(stderr, " %s %.1f", phases.name[i], 1e3 * (phases.at[i] - phases.at[i - 1]));
-    fputc('\n', stderr);
+    /* one write, so that the workers' lines do not interleave */
+    char line[2048];
+    int len = snprintf(line, sizeof line, "phases %s %s %ldx%ld:", test->variant->name,
+                       wb_dtype_name(test->dtype), test->rows, test->cols);
+    for (int i = 1; i < phases.n && len < (int)sizeof line; i++)
+        len += snprintf(line + len, sizeof line - (size_t)len, " %s %.1f", phases.name[i],
+                        1e3 * (phases.at[i] - phases.at[i - 1]));
+    fprintf(stderr, "%.*s\n", len < (int)sizeof line ? len : (int)sizeof line - 1, line);
 }
 
 int wb_run_test(const wb_test *test, uint64_t seed, wb_result *r)

@@ -112,14 +112,9 @@ static void free_fixture(fixture *f)
     free(f->got);
 }
 
-/* Both verdicts on one output; exact bounds (NULL) when `exact`. */
-static void assert_same_verdict(fixture *f, int exact)
+/* The device's verdict on f's output: bad elements and largest error. */
+static void device_verdict(const fixture *f, const double *bound, long *bad, double *max_error)
 {
-    const double *bound = exact ? NULL : f->bound;
-    wb_output_map m = {f->layout, ROWS, COLS, f->der};
-    wb_expected e = {f->want, bound, wb_derived_source, &m, f->poison};
-    wb_verdict host = wb_compare_expected(f->dtype, f->got, &e, f->n);
-
     size_t got_bytes = (size_t)f->n * wb_dtype_size(f->dtype), ref_bytes = (size_t)f->n * 8;
     void *got;
     double *want, *dbound = NULL;
@@ -131,18 +126,28 @@ static void assert_same_verdict(fixture *f, int exact)
         ck_assert_int_eq(cudaMalloc((void **)&dbound, ref_bytes), cudaSuccess);
         ck_assert_int_eq(cudaMemcpy(dbound, bound, ref_bytes, cudaMemcpyHostToDevice), cudaSuccess);
     }
+    ck_assert_int_eq(wb_compare_on_device(f->dtype, got, want, dbound, f->n, &f->der, f->layout,
+                                          ROWS, COLS, f->poison, 0, bad, max_error),
+                     0);
+    cudaFree(got);
+    cudaFree(want);
+    cudaFree(dbound);
+}
+
+/* Both verdicts on one output; exact bounds (NULL) when `exact`. */
+static void assert_same_verdict(fixture *f, int exact)
+{
+    const double *bound = exact ? NULL : f->bound;
+    wb_output_map m = {f->layout, ROWS, COLS, f->der};
+    wb_expected e = {f->want, bound, wb_derived_source, &m, f->poison};
+    wb_verdict host = wb_compare_expected(f->dtype, f->got, &e, f->n);
     long bad = -1;
     double max_error = -1;
-    ck_assert_int_eq(wb_compare_on_device(f->dtype, got, want, dbound, f->n, &f->der, f->layout,
-                                          ROWS, COLS, f->poison, 0, &bad, &max_error),
-                     0);
+    device_verdict(f, bound, &bad, &max_error);
     ck_assert_msg(bad == host.bad_count, "%s layout %d: device %ld bad, host %ld",
                   wb_dtype_name(f->dtype), (int)f->layout, bad, host.bad_count);
     ck_assert_msg(max_error == host.max_error, "%s layout %d: device error %.17g, host %.17g",
                   wb_dtype_name(f->dtype), (int)f->layout, max_error, host.max_error);
-    cudaFree(got);
-    cudaFree(want);
-    cudaFree(dbound);
 }
 
 static const wb_layout layouts[] = {WB_LAYOUT_ELEMENTWISE, WB_LAYOUT_TRANSPOSE,
@@ -177,24 +182,10 @@ START_TEST(a_fault_is_seen_by_the_device)
 {
     /* the agreement above is not two blind judges: one fault, one bad element */
     fixture f = make_fixture(WB_F16, WB_LAYOUT_TRANSPOSE, 1, 5);
-    size_t bytes = (size_t)f.n * 2, ref = (size_t)f.n * 8;
-    void *got;
-    double *want, *bound;
-    ck_assert_int_eq(cudaMalloc(&got, bytes), cudaSuccess);
-    ck_assert_int_eq(cudaMalloc((void **)&want, ref), cudaSuccess);
-    ck_assert_int_eq(cudaMalloc((void **)&bound, ref), cudaSuccess);
-    cudaMemcpy(got, f.got, bytes, cudaMemcpyHostToDevice);
-    cudaMemcpy(want, f.want, ref, cudaMemcpyHostToDevice);
-    cudaMemcpy(bound, f.bound, ref, cudaMemcpyHostToDevice);
     long bad = 0;
     double max_error;
-    ck_assert_int_eq(wb_compare_on_device(f.dtype, got, want, bound, f.n, &f.der, f.layout, ROWS,
-                                          COLS, f.poison, 0, &bad, &max_error),
-                     0);
+    device_verdict(&f, f.bound, &bad, &max_error);
     ck_assert_int_eq(bad, 1);
-    cudaFree(got);
-    cudaFree(want);
-    cudaFree(bound);
     free_fixture(&f);
 }
 END_TEST
