@@ -333,35 +333,46 @@ static void reap(wb_engine *e, worker *w, int killed_for_timeout)
     close_worker(w);
 }
 
-/* Is group g held by a live worker other than w? */
+/* Is group g held by a live worker other than w (one that will run its
+ * other tests: not one on its way out)? */
 static int group_taken(const wb_engine *e, const worker *w, int g)
 {
     for (int i = 0; i < e->n_workers; i++)
-        if (&e->w[i] != w && e->w[i].pid && e->w[i].group == g)
+        if (&e->w[i] != w && e->w[i].pid && !e->w[i].exiting && e->w[i].group == g)
             return 1;
     return 0;
 }
 
-/* The next test for worker w: more of its own group first, then the first
- * pending test of a group no other worker holds, then any pending test. */
+/* The next test for worker w: more of its own group first, then a pending
+ * test of a group no other worker holds, the costliest first, so that no
+ * long group is left for the end while the other workers sit idle. A test
+ * of a group another worker holds waits for that worker: taking it would
+ * draw the group's data twice, which costs more than the wait. Without
+ * groups, the first pending test. -1: nothing for w now. */
 static int next_test(wb_engine *e, worker *w)
 {
     while (e->next < e->cfg.n_tests && e->state[e->next] != PENDING)
         e->next++;
     const int *g = e->cfg.group;
+    const double *cost = e->cfg.cost;
     int pick = -1;
-    if (g) {
+    if (!g) {
         for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
-            if (e->state[t] == PENDING && w->group >= 0 && g[t] == w->group)
+            if (e->state[t] == PENDING)
                 pick = t;
-        for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
-            if (e->state[t] == PENDING && !group_taken(e, w, g[t]))
-                pick = t;
+        return pick;
     }
     for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
-        if (e->state[t] == PENDING)
+        if (e->state[t] == PENDING && w->group >= 0 && g[t] == w->group)
             pick = t;
-    if (pick >= 0 && g)
+    for (int t = e->next; t < e->cfg.n_tests && pick < 0; t++)
+        if (e->state[t] == PENDING && !group_taken(e, w, g[t]))
+            pick = t;
+    if (pick >= 0 && cost && g[pick] != w->group)
+        for (int t = pick + 1; t < e->cfg.n_tests; t++)
+            if (e->state[t] == PENDING && cost[t] > cost[pick] && !group_taken(e, w, g[t]))
+                pick = t;
+    if (pick >= 0)
         w->group = g[pick];
     return pick;
 }

@@ -75,6 +75,9 @@ typedef struct wb_engine_config {
      * worker that ran a test of group g is given g's next test before any
      * other, and no other worker starts on g while it lives. NULL: no groups. */
     const int *group;
+    /* With groups: what test i costs (e.g. its bytes); a free worker starts
+     * the pending group of highest cost first. NULL: in test order. */
+    const double *cost;
     /* A trace of scheduling events for tests: "lock +S 2" ...; NULL: none. */
     void (*trace)(const char *event, int worker, int test, void *ctx);
 } wb_engine_config;

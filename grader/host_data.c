@@ -1,13 +1,66 @@
 /* host_data.c: drawing a test's inputs and computing its reference (host_data.h). */
+#define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "host_data.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dtype.h"
 #include "rng.h"
 
 enum { WB_FILL_CHUNK = 1 << 16 };
+
+/* ---- buffers kept from one group to the next ------------------------------
+ * A fresh allocation of a gigabyte costs more than drawing the values into
+ * it: the kernel faults in and zeroes every page (over half of the host time
+ * of week 1's 2^28-element sums went there). So a process keeps each
+ * buffer of the group data (an input's values and bytes, the reference and
+ * its bounds) for the next group, growing it when a group needs more, and
+ * asks for huge pages for the large ones. Only one group's data lives at a
+ * time (wb_host_for_group), so nothing is kept that was not already held. */
+enum { BUF_VALUE = 0, BUF_TYPED = 3, BUF_WANT = 6, BUF_BOUND = 7, N_BUFS = 8 };
+enum { HUGE_FROM = 64 << 20, HUGE_PAGE = 2 << 20 };
+static struct {
+    void *data;
+    size_t cap;
+} bufs[N_BUFS];
+
+static void *kept_buffer(int which, size_t bytes)
+{
+    if (bytes == 0)
+        bytes = 1;
+    if (bufs[which].cap >= bytes)
+        return bufs[which].data;
+    free(bufs[which].data);
+    bufs[which].data = NULL;
+    bufs[which].cap = 0;
+    void *p = NULL;
+    if (bytes >= HUGE_FROM) {
+        size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        if (posix_memalign(&p, HUGE_PAGE, rounded))
+            return NULL;
+        (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without THP, plain pages */
+        bytes = rounded;
+    } else if (!(p = malloc(bytes))) {
+        return NULL;
+    }
+    bufs[which].data = p;
+    bufs[which].cap = bytes;
+    return p;
+}
+
+/* A kept buffer of `count` zeroed doubles (the reference's want and bound). */
+static double *kept_zeroed(int which, size_t count)
+{
+    double *p = kept_buffer(which, count * sizeof(double));
+    if (p) {
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < count; i++)
+            p[i] = 0.0;
+    }
+    return p;
+}
 
 static void default_fill(wb_rng *rng, double *v, size_t n)
 {
@@ -35,8 +88,8 @@ static int draw_inputs(const wb_test *test, uint64_t seed, wb_host_data *h)
     h->count = (size_t)test->rows * (size_t)test->cols;
     h->bytes = h->count * wb_dtype_size(test->dtype);
     for (int k = 0; k < test->op->n_inputs; k++) {
-        h->value[k] = malloc(h->count * sizeof(double));
-        h->typed[k] = malloc(h->bytes);
+        h->value[k] = kept_buffer(BUF_VALUE + k, h->count * sizeof(double));
+        h->typed[k] = kept_buffer(BUF_TYPED + k, h->bytes);
         if (!h->value[k] || !h->typed[k])
             return -1;
         if (test->op->fill)
@@ -66,29 +119,20 @@ static int reference(const wb_test *test, wb_host_data *h)
     h->out_bytes = h->out_count * wb_dtype_size(test->dtype);
     for (int k = 0; k < test->op->n_inputs; k++)
         hc->in[k] = h->value[k];
-    hc->want = calloc(h->out_count, sizeof(double));
-    hc->bound = calloc(h->out_count, sizeof(double));
+    hc->want = kept_zeroed(BUF_WANT, h->out_count);
+    hc->bound = kept_zeroed(BUF_BOUND, h->out_count);
     if (!hc->want || !hc->bound)
         return -1;
     test->op->reference(hc);
     return 0;
 }
 
-int wb_host_prepare(const wb_test *test, uint64_t seed, wb_host_data *h)
+/* Draw the test's inputs from seed and compute the reference, into the
+ * kept buffers. 0, or -1 when host memory runs out. */
+static int prepare(const wb_test *test, uint64_t seed, wb_host_data *h)
 {
     memset(h, 0, sizeof *h);
     return draw_inputs(test, seed, h) || reference(test, h) ? -1 : 0;
-}
-
-void wb_host_free(wb_host_data *h)
-{
-    for (int k = 0; k < 3; k++) {
-        free(h->value[k]);
-        free(h->typed[k]);
-    }
-    free(h->hc.want);
-    free(h->hc.bound);
-    memset(h, 0, sizeof *h);
 }
 
 wb_group_key wb_group_key_of(const wb_test *test)
@@ -116,12 +160,9 @@ const wb_host_data *wb_host_for_group(const wb_test *test)
     wb_group_key key = wb_group_key_of(test);
     if (kept.valid && wb_group_key_equal(&kept.key, &key))
         return &kept.data;
-    wb_host_free(&kept.data);
-    kept.valid = 0;
-    if (wb_host_prepare(test, test->base_seed, &kept.data)) {
-        wb_host_free(&kept.data);
+    kept.valid = 0; /* its buffers are about to be overwritten */
+    if (prepare(test, test->base_seed, &kept.data))
         return NULL;
-    }
     kept.valid = 1;
     kept.key = key;
     return &kept.data;

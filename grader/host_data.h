@@ -17,11 +17,6 @@ typedef struct wb_host_data {
     size_t out_count, out_bytes;
 } wb_host_data;
 
-/* Draw the test's inputs from seed and compute the reference. 0, or -1 when
- * host memory runs out (h is then safe to free). */
-int wb_host_prepare(const wb_test *test, uint64_t seed, wb_host_data *h);
-void wb_host_free(wb_host_data *h);
-
 /* What identifies a group's base data: tests with equal keys share it. */
 typedef struct wb_group_key {
     int op_index, kind;
@@ -35,7 +30,8 @@ int wb_group_key_equal(const wb_group_key *a, const wb_group_key *b);
 
 /* The base data of the test's group (inputs from test->base_seed), prepared
  * once and kept for the group's next test in this process: the engine hands
- * a group's tests to one worker in a row. NULL when host memory runs out. */
+ * a group's tests to one worker in a row. NULL when host memory runs out.
+ * Its buffers are reused by the next group's data (host_data.c says why). */
 const wb_host_data *wb_host_for_group(const wb_test *test);
 
 #endif

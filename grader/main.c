@@ -264,15 +264,20 @@ static int start_engine(const wb_options *o, wb_env *env)
         fprintf(stderr, "grade: cannot map the workers' result memory: %s\n", strerror(errno));
         return -1;
     }
-    /* the engine keeps both arrays for the run */
+    /* the engine keeps these arrays for the run */
     static int timeouts[1], groups[1];
+    static double costs[1];
     int *t = run.n > 1 ? malloc((size_t)run.n * sizeof *t) : timeouts;
     int *g = run.n > 1 ? malloc((size_t)run.n * sizeof *g) : groups;
-    if (!t || !g)
+    double *c = run.n > 1 ? malloc((size_t)run.n * sizeof *c) : costs;
+    if (!t || !g || !c)
         return -1;
     for (int i = 0; i < run.n; i++) {
-        t[i] = run.tests[i].timeout_s;
-        g[i] = run.tests[i].group;
+        const wb_test *test = &run.tests[i];
+        t[i] = test->timeout_s;
+        g[i] = test->group;
+        /* drawing the inputs and the reference dominates a large group */
+        c[i] = (double)test->rows * (double)test->cols * test->op->n_inputs;
     }
     wb_engine_config cfg = {
         .n_tests = run.n,
@@ -287,6 +292,7 @@ static int start_engine(const wb_options *o, wb_env *env)
         /* a group's tests go to one worker in a row: its inputs and
          * reference are drawn, and its baseline timed, once */
         .group = g,
+        .cost = c,
     };
     run.engine = wb_engine_create(&cfg);
     if (!run.engine) {

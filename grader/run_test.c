@@ -262,7 +262,12 @@ int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                        wrong_as != WB_CAT_NONE ? "on a repeated call with fresh inputs: " : "",
                        msg);
     }
-    if (test->op->check) {
+    /* The property check reads the output on the host, which costs as much
+     * as the rest of the test on large shapes. An output within its bounds
+     * everywhere already has every property the reference has up to those
+     * bounds, so the check is a second look for the learner's message, made
+     * on the checked call; the repeated call is judged by its elements. */
+    if (test->op->check && wrong_as == WB_CAT_NONE) {
         if (!copied &&
             cudaMemcpy(got, d->out.data, h->out_bytes, cudaMemcpyDeviceToHost) != cudaSuccess)
             return wb_fail(r, WB_CAT_CUDA_ERROR, "CUDA error reading the output back");

@@ -71,7 +71,8 @@ work=$1
 shift 2
 [ -d "$work" ] || die "$work: no such folder"
 work=$(cd "$work" && pwd -P)
-command -v bwrap >/dev/null 2>&1 || die "bwrap not found: install the Debian package bubblewrap (ci/setup.sh does)"
+# by its full path: the sandbox's environment, PATH included, is rebuilt below
+bwrap=$(command -v bwrap) || die "bwrap not found: install the Debian package bubblewrap (ci/setup.sh does)"
 
 # mkdirs DEST: its missing parents, readable by the command's user (bwrap
 # would make them 0700, and the user running the command is not root)
@@ -101,7 +102,14 @@ for f in /etc/ld.so.cache /etc/ld.so.conf /etc/ld.so.conf.d /etc/alternatives; d
     mkdirs "$f"
     args+=(--ro-bind "$f" "$f")
 done
-ro_dirs=("${CUDA_HOME:-/usr/local/cuda}" "${CHECK_PREFIX:-}")
+# a build runs notangle: where noweb lies outside /usr (unpacked from its
+# .deb on a machine that cannot install it), its folder joins the sandbox's
+# PATH and is bound read-only, as are the folders ROSTER_BIND_RO names
+tool_path=
+if notangle=$(command -v notangle); then
+    case $notangle in /usr/* | /bin/* | /sbin/*) ;; *) tool_path=$(dirname "$notangle"):$tool_path ;; esac
+fi
+ro_dirs=("${CUDA_HOME:-/usr/local/cuda}" "${CHECK_PREFIX:-}" "${tool_path%:}")
 IFS=: read -r -a more <<<"${LD_LIBRARY_PATH:-}:${ROSTER_BIND_RO:-}"
 ro_dirs+=("${more[@]}")
 for d in "${ro_dirs[@]}"; do
@@ -196,14 +204,14 @@ set +e
     for name in $(compgen -e); do
         unset "$name"
     done
-    export PATH=$cuda_home/bin:$base_path HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 NO_COLOR=1 CUDA_HOME=$cuda_home
+    export PATH=$cuda_home/bin:$tool_path$base_path HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 NO_COLOR=1 CUDA_HOME=$cuda_home
     [ -n "$keep_ld" ] && export LD_LIBRARY_PATH=$keep_ld
     for name in "${!pass[@]}"; do
         export "$name=${pass[$name]}"
     done
     # --foreground: timeout stays in the caller's process group, so that
     # stopping the roster's worker stops it too (bwrap then kills the rest)
-    exec timeout --foreground --kill-after=10 "$wall" "${limits[@]}" -- bwrap --info-fd 4 "${args[@]}" -- "${drop[@]}" "$@"
+    exec timeout --foreground --kill-after=10 "$wall" "${limits[@]}" -- "$bwrap" --info-fd 4 "${args[@]}" -- "${drop[@]}" "$@"
 ) 4>"$info" </dev/null
 rc=$?
 set -e

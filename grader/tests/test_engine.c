@@ -105,7 +105,8 @@ static fake *new_fake(void)
     return f;
 }
 
-static void run_grouped(fake *f, int n, int jobs, const int *timeouts, const int *group)
+static void run_costed(fake *f, int n, int jobs, const int *timeouts, const int *group,
+                       const double *cost)
 {
     wb_engine_config cfg = {
         .n_tests = n,
@@ -115,6 +116,7 @@ static void run_grouped(fake *f, int n, int jobs, const int *timeouts, const int
         .ended = fake_ended,
         .ctx = f,
         .group = group,
+        .cost = cost,
     };
     wb_engine *e = wb_engine_create(&cfg);
     ck_assert_ptr_nonnull(e);
@@ -124,6 +126,11 @@ static void run_grouped(fake *f, int n, int jobs, const int *timeouts, const int
     ck_assert_int_eq(wb_engine_finish(e), 0);
     for (int i = 0; i < n; i++)
         ck_assert_msg(f->ended[i] == 1, "test %d ended %d times", i, f->ended[i]);
+}
+
+static void run_grouped(fake *f, int n, int jobs, const int *timeouts, const int *group)
+{
+    run_costed(f, n, jobs, timeouts, group, NULL);
 }
 
 static void run_engine(fake *f, int n, int jobs, const int *timeouts)
@@ -263,8 +270,8 @@ static int split_groups(const fake *f, const int *group, int n_groups)
 }
 
 /* Tests that share host work (a group) run on one worker, even when the test
- * list interleaves the groups; only at the end, when every group is taken,
- * may an idle worker help with another's group. Without groups the same
+ * list interleaves the groups; an idle worker never takes a test of a group
+ * another worker holds (it would draw that group's data again). Without groups the same
  * list is spread over the workers test by test. */
 START_TEST(a_group_stays_on_one_worker)
 {
@@ -279,10 +286,39 @@ START_TEST(a_group_stays_on_one_worker)
     run_grouped(with, N, 2, one_second, group);
     run_grouped(without, N, 2, one_second, NULL);
     ck_assert_int_eq(with->log->n, N);
-    ck_assert_int_le(split_groups(with, group, GROUPS), 1);
+    ck_assert_int_eq(split_groups(with, group, GROUPS), 0);
     ck_assert_int_ge(split_groups(without, group, GROUPS), 3);
     free(with);
     free(without);
+}
+END_TEST
+
+/* With costs, a free worker starts the costliest pending group first (a
+ * long group left for the end keeps the run waiting on one worker); its
+ * group's other tests follow it on that worker. */
+START_TEST(the_costliest_group_starts_first)
+{
+    enum { N = 12, GROUPS = 4 };
+    static int group[N];
+    static double cost[N];
+    fake *f = new_fake();
+    for (int i = 0; i < N; i++) {
+        group[i] = i / 3; /* tests 0-2: group 0, ... 9-11: group 3 */
+        cost[i] = (double)(i / 3 == 2 ? 100 : i / 3);
+        f->what[i] = SHARED_WORK;
+        f->hold_ms[i] = 5;
+    }
+    run_costed(f, N, 1, one_second, group, cost);
+    ck_assert_int_eq(f->log->n, N);
+    int order[N];
+    for (int k = 0; k < N; k++)
+        order[k] = group[f->log->v[k].test];
+    /* group 2 (cost 100), then 3, 1, 0, each whole */
+    const int want[N] = {2, 2, 2, 3, 3, 3, 1, 1, 1, 0, 0, 0};
+    for (int k = 0; k < N; k++)
+        ck_assert_msg(order[k] == want[k], "run %d was of group %d, wanted %d", k, order[k],
+                      want[k]);
+    free(f);
 }
 END_TEST
 
@@ -310,6 +346,7 @@ int main(void)
     tcase_add_test(tc, waiting_for_the_gpu_does_not_count_against_the_deadline);
     tcase_add_test(tc, default_jobs_follow_cpus_and_memory);
     tcase_add_test(tc, a_group_stays_on_one_worker);
+    tcase_add_test(tc, the_costliest_group_starts_first);
     suite_add_tcase(s, tc);
     return run_suite_as_tap(s);
 }
