@@ -163,10 +163,11 @@ def aggregate($agg; $r):
     elif $agg == "min" then min
     elif $agg == "max" then max
     elif $agg == "mean" then add / length
+    elif $agg == "sum" then add
     elif $agg == "count" then
         map(select(($r["at-least"] == null or . >= ($r["at-least"] | tonumber))
                    and ($r.below == null or . < ($r.below | tonumber)))) | length
-    else error("no agg=\($agg) (min, max, mean, count, list)") end;
+    else error("no agg=\($agg) (min, max, mean, sum, count, list)") end;
 
 # one request: {value} or {error}; $rows: each file's rows, by name
 def figure($r; $files; $rows):

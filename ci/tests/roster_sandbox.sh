@@ -112,6 +112,16 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
     fi
 fi
 
+# noweb unpacked outside /usr (a machine that cannot install it): a build
+# inside still finds its notangle, read-only
+mkdir -p "$tmp/tools/noweb/bin"
+printf '#!/bin/sh\necho "noweb from its own folder"\n' >"$tmp/tools/noweb/bin/notangle"
+chmod -R a+rX "$tmp/tools"
+chmod a+x "$tmp/tools/noweb/bin/notangle"
+PATH=$tmp/tools/noweb/bin:$PATH run --wall 30 -- 'notangle; touch "$(dirname "$(command -v notangle)")/x" 2>&1'
+has "a notangle outside /usr is on the sandbox's PATH" '^noweb from its own folder$' "$out"
+has "and read-only there" 'Read-only file system' "$out"
+
 # a command that cannot start is no fault of the command: exit 125
 out=$("$sandbox" --kit "$tmp/no-such-kit" "$tmp/alice" -- true 2>&1)
 same "a missing kit is the sandbox's error (125)" 125 "$?"

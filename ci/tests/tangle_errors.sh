@@ -71,4 +71,11 @@ cp "$tmp/out-launch/w.cu" "$tmp/out-stale/w.cu"
 echo "// edited by hand" >>"$tmp/out-stale/w.cu"
 expect stale-check "stale against" book/tangle.sh --check "$tmp/launch.nw" "$tmp/out-stale"
 
+# noweb unpacked elsewhere: cuda-markup runs the markup of the notangle on PATH
+mkdir -p "$tmp/noweb/bin" "$tmp/noweb/lib"
+sed "s|^LIB=.*|LIB=$tmp/noweb/lib|" "$(command -v notangle)" >"$tmp/noweb/bin/notangle"
+printf '#!/bin/sh\necho "@text markup from %s"\n' "$tmp/noweb/lib" >"$tmp/noweb/lib/markup"
+chmod +x "$tmp/noweb/bin/notangle" "$tmp/noweb/lib/markup"
+out=$(PATH=$tmp/noweb/bin:$PATH book/cuda-markup "$tmp/launch.nw" 2>&1)
+same "cuda-markup runs the markup of the noweb on PATH" "@text markup from $tmp/noweb/lib" "$out"
 finish
