@@ -45,11 +45,14 @@ fi
 mkdir -p "$WORK/speed"
 cp book/tests/fixtures/week4/h200/* "$WORK/speed/"
 jq -n '{schema: "workbook-grade-speed/1", env: {gpu: "Test"},
-        runs: [("week0-time", "week0-correct", "week1-time", "week1-correct", "week2-time") as $n
+        runs: [("week0-time", "week0-correct", "week1-time", "week1-correct", "week2-time",
+                "week2-correct", "week0-time-no-defences", "week1-time-no-defences",
+                "week2-time-no-defences") as $n
                | {name: $n, wall_s: ($n | length)}]}' >"$WORK/speed/grade-speed.json"
 if book/build.sh --results "$WORK/speed" "$WORK/with-speed" book/tests/sample.nw >"$WORK/with-speed.log" 2>&1; then
     has "with grade-speed.json the appendix quotes its runs" 'week 0 took 10\.0 s with --time and 13\.0 s for correctness' \
         "$(notes "$WORK/with-speed")"
+    has "and sums the weeks (agg=sum)" '30\.0 s for the three weeks' "$(notes "$WORK/with-speed")"
     lacks "and says no note" 'No grade-speed\.json' "$(notes "$WORK/with-speed")"
 else
     fail "with grade-speed.json the book builds" "$(tail -n 3 "$WORK/with-speed.log")"
