@@ -1,8 +1,8 @@
 /* bank.cuh: device helpers shared by the two kernel banks, grader/mutants/
  * (broken or cheating kernels) and grader/valid/ (unusual but right ones):
- * element types, the dtype switch, a block-wide reduction and the launch of
- * a block a row, so that each bank file shows only what makes it broken or
- * unusual. */
+ * element types and the dtype switch (from grader/wb_elements.cuh), a
+ * block-wide reduction and the launch of a block a row, so that each bank
+ * file shows only what makes it broken or unusual. */
 #ifndef BANK_CUH
 #define BANK_CUH
 
@@ -15,35 +15,16 @@
 #include <cstring>
 
 #include "wb.h"
+#include "wb_elements.cuh"
 
 namespace bank
 {
 
-/* The conversions cuda_fp16.h and cuda_bf16.h define (round to nearest),
- * under one name for the three element types. */
-template <class T> __device__ __forceinline__ float to_float(T v)
-{
-    return static_cast<float>(v);
-}
-template <class T> __device__ __forceinline__ T from_float(float v)
-{
-    return T(v);
-}
-
-/* Calls run(T()) with T the element type of d. */
-template <class Run> int by_dtype(wb_dtype d, Run run)
-{
-    switch (d) {
-    case WB_F32:
-        return run(float());
-    case WB_F16:
-        return run(__half());
-    case WB_BF16:
-        return run(__nv_bfloat16());
-    default:
-        return WB_UNSUPPORTED;
-    }
-}
+/* The element types of every week (grader/wb_elements.cuh): to_float,
+ * from_float and the dtype switch, under this namespace too. */
+using ::by_element_type;
+using ::from_float;
+using ::to_float;
 
 /* Calls run(W()) with W an unsigned word of the element's size: copies and
  * transposes move bits, whatever the type. */
@@ -170,7 +151,7 @@ int a_block_a_row(const wb_problem *p, KernelOf kernel_of, unsigned threads = kT
         return WB_OK;
     if (p->rows > INT_MAX)
         return WB_UNSUPPORTED; /* more rows than gridDim.x holds */
-    return by_dtype(p->dtype, [&](auto element) {
+    return by_element_type(p->dtype, [&](auto element) {
         using T = decltype(element);
         kernel_of(element)<<<(unsigned)p->rows, threads, 0, p->stream>>>((const T *)p->x, (T *)p->y,
                                                                          p->cols);

@@ -46,7 +46,7 @@ static int launch(const wb_problem *p)
 {
     if (!p->workspace || p->workspace_bytes < kBlocks * sizeof(float))
         return (int)cudaErrorInvalidValue;
-    return bank::by_dtype(p->dtype, [p](auto element) {
+    return bank::by_element_type(p->dtype, [p](auto element) {
         using T = decltype(element);
         float *partial = (float *)p->workspace;
         sum_whole_tiles<T><<<kBlocks, bank::kThreads, 0, p->stream>>>((const T *)p->x, partial,

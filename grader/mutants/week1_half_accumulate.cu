@@ -34,7 +34,7 @@ static int launch(const wb_problem *p)
     const size_t blocks = bank::blocks_for((size_t)p->rows, threads);
     if (blocks > 0x7fffffffu)
         return WB_UNSUPPORTED;
-    return bank::by_dtype(p->dtype, [p, blocks, threads](auto element) {
+    return bank::by_element_type(p->dtype, [p, blocks, threads](auto element) {
         using T = decltype(element);
         row_sum_in_element_type<T><<<(unsigned)blocks, threads, 0, p->stream>>>(
             (const T *)p->x, (T *)p->y, p->rows, p->cols);

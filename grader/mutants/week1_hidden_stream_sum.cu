@@ -52,7 +52,7 @@ static int launch(const wb_problem *p)
         if (!create || create(&hidden, CU_STREAM_NON_BLOCKING) != CUDA_SUCCESS)
             return (int)cudaErrorUnknown;
     }
-    return bank::by_dtype(p->dtype, [p](auto element) {
+    return bank::by_element_type(p->dtype, [p](auto element) {
         using T = decltype(element);
         size_t n = bank::elements(p);
         cudaStream_t s = (cudaStream_t)hidden; /* not p->stream */

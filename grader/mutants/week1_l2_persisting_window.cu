@@ -76,7 +76,7 @@ static int launch(const wb_problem *p)
     config.stream = p->stream;
     config.attrs = &window;
     config.numAttrs = 1;
-    return bank::by_dtype(p->dtype, [p, &config](auto element) {
+    return bank::by_element_type(p->dtype, [p, &config](auto element) {
         using T = decltype(element);
         return (int)cudaLaunchKernelEx(&config, row_sum<T>, (const T *)p->x, (T *)p->y, p->cols);
     });

@@ -39,7 +39,7 @@ template <class T> __global__ void sum_by_whole_packs(const T *x, T *y, size_t n
 
 static int launch(const wb_problem *p)
 {
-    return bank::by_dtype(p->dtype, [p](auto element) {
+    return bank::by_element_type(p->dtype, [p](auto element) {
         using T = decltype(element);
         sum_by_whole_packs<T>
             <<<1, kBlock, 0, p->stream>>>((const T *)p->x, (T *)p->y, bank::elements(p));

@@ -44,7 +44,7 @@ static int launch(const wb_problem *p)
     size_t n = bank::elements(p);
     long blocks = (long)bank::blocks_for(n, bank::kThreads * kPerThread);
     blocks = blocks < kMaxBlocks ? blocks : kMaxBlocks;
-    return bank::by_dtype(p->dtype, [p, total, n, blocks](auto element) {
+    return bank::by_element_type(p->dtype, [p, total, n, blocks](auto element) {
         using T = decltype(element);
         clear<<<1, 1, 0, p->stream>>>(total);
         add_block_sums<T>

@@ -82,7 +82,7 @@ static int launch(const wb_problem *p)
     config.stream = p->stream;
     config.attrs = &cluster;
     config.numAttrs = clusters ? 1 : 0;
-    return bank::by_dtype(p->dtype, [p, &config](auto element) {
+    return bank::by_element_type(p->dtype, [p, &config](auto element) {
         using T = decltype(element);
         return (int)cudaLaunchKernelEx(&config, row_sum_by_cluster<T>, (const T *)p->x, (T *)p->y,
                                        p->cols);

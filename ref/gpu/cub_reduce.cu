@@ -19,6 +19,8 @@
 #include <thrust/iterator/transform_iterator.h>
 #include <thrust/iterator/transform_output_iterator.h>
 
+#include "wb_elements.cuh"
+
 namespace
 {
 
@@ -50,26 +52,14 @@ cudaError_t reserve_temp(size_t bytes)
     return cudaSuccess;
 }
 
+/* the conversions of grader/wb_elements.cuh, as functors for the iterators */
 struct ToFloat {
-    __host__ __device__ float operator()(__half v) const { return __half2float(v); }
-    __host__ __device__ float operator()(__nv_bfloat16 v) const { return __bfloat162float(v); }
+    template <class T> __host__ __device__ float operator()(T v) const { return to_float(v); }
 };
 
 template <class T> struct FromFloat {
-    __host__ __device__ T operator()(float v) const;
+    __host__ __device__ T operator()(float v) const { return from_float<T>(v); }
 };
-template <> __host__ __device__ float FromFloat<float>::operator()(float v) const
-{
-    return v;
-}
-template <> __host__ __device__ __half FromFloat<__half>::operator()(float v) const
-{
-    return __float2half_rn(v);
-}
-template <> __host__ __device__ __nv_bfloat16 FromFloat<__nv_bfloat16>::operator()(float v) const
-{
-    return __float2bfloat16_rn(v);
-}
 
 /* Row i starts at i * cols. */
 struct RowStart {
@@ -166,16 +156,7 @@ template <> int row_max<float>(const wb_problem *p)
 
 template <template <class> class Run> int by_type(const wb_problem *p)
 {
-    switch (p->dtype) {
-    case WB_F32:
-        return Run<float>::go(p);
-    case WB_F16:
-        return Run<__half>::go(p);
-    case WB_BF16:
-        return Run<__nv_bfloat16>::go(p);
-    default:
-        return WB_UNSUPPORTED;
-    }
+    return by_element_type(p->dtype, [p](auto t) { return Run<decltype(t)>::go(p); });
 }
 
 template <class T> struct ArraySum {

@@ -11,35 +11,21 @@
 #include <cmath>
 
 #include "softmax_baseline.h"
+#include "wb_elements.cuh"
 
 namespace
 {
 
 constexpr int kThreads = 256;
 
-__device__ float load(const float *p, long i)
+/* an element as a float, and back rounded to nearest (grader/wb_elements.cuh) */
+template <typename T> __device__ float load(const T *p, long i)
 {
-    return p[i];
+    return to_float(p[i]);
 }
-__device__ float load(const __half *p, long i)
+template <typename T> __device__ void store(T *p, long i, float v)
 {
-    return __half2float(p[i]);
-}
-__device__ float load(const __nv_bfloat16 *p, long i)
-{
-    return __bfloat162float(p[i]);
-}
-__device__ void store(float *p, long i, float v)
-{
-    p[i] = v;
-}
-__device__ void store(__half *p, long i, float v)
-{
-    p[i] = __float2half_rn(v);
-}
-__device__ void store(__nv_bfloat16 *p, long i, float v)
-{
-    p[i] = __float2bfloat16_rn(v);
+    p[i] = from_float<T>(v);
 }
 
 /* tree reduction in shared memory; every thread gets the result */
@@ -119,16 +105,7 @@ extern "C" int baseline_softmax(const wb_problem *p)
         return WB_OK;
     if (p->rows > INT_MAX)
         return WB_UNSUPPORTED;
-    switch (p->dtype) {
-    case WB_F32:
-        return forward<float>(p);
-    case WB_F16:
-        return forward<__half>(p);
-    case WB_BF16:
-        return forward<__nv_bfloat16>(p);
-    default:
-        return WB_UNSUPPORTED;
-    }
+    return by_element_type(p->dtype, [p](auto t) { return forward<decltype(t)>(p); });
 }
 
 extern "C" int baseline_softmax_backward(const wb_problem *p)
@@ -137,14 +114,5 @@ extern "C" int baseline_softmax_backward(const wb_problem *p)
         return WB_OK;
     if (p->rows > INT_MAX)
         return WB_UNSUPPORTED;
-    switch (p->dtype) {
-    case WB_F32:
-        return backward<float>(p);
-    case WB_F16:
-        return backward<__half>(p);
-    case WB_BF16:
-        return backward<__nv_bfloat16>(p);
-    default:
-        return WB_UNSUPPORTED;
-    }
+    return by_element_type(p->dtype, [p](auto t) { return backward<decltype(t)>(p); });
 }

@@ -1,7 +1,7 @@
 #line 141 "lessons/week1-reduction.nw"
 /* week1.cu: Week 1's reduction kernels. Generated from
  * lessons/week1-reduction.nw by notangle: edit the lesson, not this file. */
-#line 170 "lessons/week1-reduction.nw"
+#line 169 "lessons/week1-reduction.nw"
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -10,41 +10,15 @@
 #include <string.h>
 #include <utility>
 
+#include "wb_elements.cuh"
 #include "week1.h"
 
-#line 189 "lessons/week1-reduction.nw"
-__device__ __forceinline__ float to_float(float v)
-{
-    return v;
-}
-__device__ __forceinline__ float to_float(__half v)
-{
-    return __half2float(v);
-}
-__device__ __forceinline__ float to_float(__nv_bfloat16 v)
-{
-    return __bfloat162float(v);
-}
-
-template <class T> __device__ __forceinline__ T from_float(float v);
-template <> __device__ __forceinline__ float from_float<float>(float v)
-{
-    return v;
-}
-template <> __device__ __forceinline__ __half from_float<__half>(float v)
-{
-    return __float2half_rn(v);
-}
-template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v)
-{
-    return __float2bfloat16_rn(v);
-}
-
+#line 197 "lessons/week1-reduction.nw"
 static inline long ceil_div(long a, long b)
 {
     return (a + b - 1) / b;
 }
-#line 231 "lessons/week1-reduction.nw"
+#line 212 "lessons/week1-reduction.nw"
 struct SumOp {
     static __device__ __forceinline__ float identity() { return 0.0f; }
     static __device__ __forceinline__ float combine(float a, float b) { return a + b; }
@@ -54,23 +28,8 @@ struct MaxOp {
     static __device__ __forceinline__ float identity() { return -INFINITY; }
     static __device__ __forceinline__ float combine(float a, float b) { return fmaxf(a, b); }
 };
-#line 246 "lessons/week1-reduction.nw"
-/* Calls run(T()) with T the C++ type of dtype d. */
-template <class Run> static int by_element_type(wb_dtype d, Run run)
-{
-    switch (d) {
-    case WB_F32:
-        return run(float());
-    case WB_F16:
-        return run(__half());
-    case WB_BF16:
-        return run(__nv_bfloat16());
-    default:
-        return WB_UNSUPPORTED;
-    }
-}
 
-#line 304 "lessons/week1-reduction.nw"
+#line 265 "lessons/week1-reduction.nw"
 constexpr int TREE_BLOCK = 256; /* threads per block in variants 1 to 3 */
 
 /* One block reduces TREE_BLOCK consecutive elements of one row of x (a rows x
@@ -94,7 +53,7 @@ __global__ void reduce_naive_kernel(const TIn *__restrict__ x, TOut *__restrict_
     if (tid == 0)
         y[blockIdx.x] = from_float<TOut>(partial[0]);
 }
-#line 429 "lessons/week1-reduction.nw"
+#line 390 "lessons/week1-reduction.nw"
 /* The first add happens during the load: this thread's two elements of its
  * block's 2 * TREE_BLOCK, TREE_BLOCK apart so both loads are coalesced. */
 template <class Op, class TIn>
@@ -137,7 +96,7 @@ __global__ void reduce_improved_kernel(const TIn *__restrict__ x, TOut *__restri
         y[blockIdx.x] = from_float<TOut>(partial[0]);
     // SOLUTION END
 }
-#line 533 "lessons/week1-reduction.nw"
+#line 494 "lessons/week1-reduction.nw"
 constexpr unsigned FULL_WARP = 0xffffffffu; /* all 32 lanes take part */
 
 /* Folds the 32 lanes' v into lane 0 (the other lanes hold partial results). */
@@ -158,7 +117,7 @@ template <class Op> __device__ __forceinline__ float warp_allreduce(float v)
         v = Op::combine(v, __shfl_xor_sync(FULL_WARP, v, lane_mask));
     return v;
 }
-#line 561 "lessons/week1-reduction.nw"
+#line 522 "lessons/week1-reduction.nw"
 template <class Op, int BLOCK>
 __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
 {
@@ -174,7 +133,7 @@ __device__ __forceinline__ float block_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 581 "lessons/week1-reduction.nw"
+#line 542 "lessons/week1-reduction.nw"
 template <class Op, class TIn, class TOut>
 __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restrict__ y, long cols,
                                       long chunks)
@@ -184,7 +143,7 @@ __global__ void reduce_shuffle_kernel(const TIn *__restrict__ x, TOut *__restric
     if (threadIdx.x == 0)
         y[blockIdx.x] = from_float<TOut>(v);
 }
-#line 612 "lessons/week1-reduction.nw"
+#line 573 "lessons/week1-reduction.nw"
 enum class Tree { naive, improved, shuffle };
 
 static long tree_chunk(Tree t)
@@ -259,7 +218,7 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     return (int)cudaGetLastError();
 }
 
-#line 824 "lessons/week1-reduction.nw"
+#line 785 "lessons/week1-reduction.nw"
 constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
 constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
 
@@ -283,7 +242,7 @@ template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 856 "lessons/week1-reduction.nw"
+#line 817 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
  * this one is number `rank` (0 <= rank < team, team >= 8: the head and the
  * tail are shorter than a pack, at most 7 elements). */
@@ -322,7 +281,7 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 906 "lessons/week1-reduction.nw"
+#line 867 "lessons/week1-reduction.nw"
 /* The total of the team's v, valid in the team's first thread. Every thread
  * of the block must call it: a team wider than a warp meets at a barrier. */
 template <class Op, int TEAM>
@@ -348,7 +307,7 @@ __device__ __forceinline__ float team_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 939 "lessons/week1-reduction.nw"
+#line 900 "lessons/week1-reduction.nw"
 template <class Op, int TEAM, class T>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_teams(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
@@ -367,7 +326,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
             y[row] = from_float<T>(v);
     }
 }
-#line 971 "lessons/week1-reduction.nw"
+#line 932 "lessons/week1-reduction.nw"
 /* The arrival counters start at zero: cleared by a kernel on the launcher's
  * stream, because a launcher queues kernels and nothing else. */
 __global__ void clear_counters(unsigned *__restrict__ counters, long n)
@@ -411,7 +370,7 @@ __global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 1033 "lessons/week1-reduction.nw"
+#line 994 "lessons/week1-reduction.nw"
 constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
 constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
 constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
@@ -485,7 +444,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 1113 "lessons/week1-reduction.nw"
+#line 1074 "lessons/week1-reduction.nw"
 template <class Op, class T>
 static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
                                 cudaStream_t stream)
@@ -514,7 +473,7 @@ static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long 
     }
     return cudaGetLastError();
 }
-#line 1152 "lessons/week1-reduction.nw"
+#line 1113 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -554,7 +513,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1315 "lessons/week1-reduction.nw"
+#line 1276 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -634,7 +593,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1397 "lessons/week1-reduction.nw"
+#line 1358 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},

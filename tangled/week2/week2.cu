@@ -11,27 +11,28 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "wb_elements.cuh"
 #include "week2.h"
 
 namespace
 {
 namespace cg = cooperative_groups;
-#line 200 "lessons/week2-online-softmax.nw"
+#line 201 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 
-#line 344 "lessons/week2-online-softmax.nw"
+#line 312 "lessons/week2-online-softmax.nw"
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
 constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
 
-#line 459 "lessons/week2-online-softmax.nw"
+#line 427 "lessons/week2-online-softmax.nw"
 constexpr int kBatch = 4; /* packs each thread loads before it uses any */
 
-#line 828 "lessons/week2-online-softmax.nw"
+#line 796 "lessons/week2-online-softmax.nw"
 constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
 
-#line 987 "lessons/week2-online-softmax.nw"
+#line 955 "lessons/week2-online-softmax.nw"
 constexpr int kClusterBlock = 512;   /* variant 3: threads a block of a cluster, up to... */
 constexpr int kClusterBlocks = 4;    /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block cluster */
@@ -45,55 +46,20 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 #define WEEK2_CLUSTERS 1
 #endif
 
-#line 1209 "lessons/week2-online-softmax.nw"
+#line 1177 "lessons/week2-online-softmax.nw"
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2442 "lessons/week2-online-softmax.nw"
+#line 2410 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
-#line 205 "lessons/week2-online-softmax.nw"
+#line 206 "lessons/week2-online-softmax.nw"
 /* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
 __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 220 "lessons/week2-online-softmax.nw"
-__device__ __forceinline__ float to_float(float v)
-{
-    return v;
-}
-__device__ __forceinline__ float to_float(__half v)
-{
-    return __half2float(v);
-}
-__device__ __forceinline__ float to_float(__nv_bfloat16 v)
-{
-    return __bfloat162float(v);
-}
-__device__ __forceinline__ float2 to_float2(__half2 v)
-{
-    return __half22float2(v);
-}
-__device__ __forceinline__ float2 to_float2(__nv_bfloat162 v)
-{
-    return __bfloat1622float2(v);
-}
-
-template <typename T> __device__ __forceinline__ T from_float(float v);
-template <> __device__ __forceinline__ float from_float<float>(float v)
-{
-    return v;
-}
-template <> __device__ __forceinline__ __half from_float<__half>(float v)
-{
-    return __float2half_rn(v);
-}
-template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v)
-{
-    return __float2bfloat16_rn(v);
-}
-
+#line 223 "lessons/week2-online-softmax.nw"
 /* VEC consecutive elements, aligned so that one instruction moves them all */
 template <typename T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
     T v[VEC];
@@ -136,7 +102,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 307 "lessons/week2-online-softmax.nw"
+#line 275 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -163,7 +129,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 352 "lessons/week2-online-softmax.nw"
+#line 320 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -196,7 +162,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 395 "lessons/week2-online-softmax.nw"
+#line 363 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -227,7 +193,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 1003 "lessons/week2-online-softmax.nw"
+#line 971 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -247,7 +213,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 427 "lessons/week2-online-softmax.nw"
+#line 395 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -269,7 +235,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 739 "lessons/week2-online-softmax.nw"
+#line 707 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -283,7 +249,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 764 "lessons/week2-online-softmax.nw"
+#line 732 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -303,7 +269,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 464 "lessons/week2-online-softmax.nw"
+#line 432 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -368,7 +334,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 535 "lessons/week2-online-softmax.nw"
+#line 503 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -403,7 +369,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 797 "lessons/week2-online-softmax.nw"
+#line 765 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -427,7 +393,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 897 "lessons/week2-online-softmax.nw"
+#line 865 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -482,7 +448,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 954 "lessons/week2-online-softmax.nw"
+#line 922 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -494,7 +460,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2399 "lessons/week2-online-softmax.nw"
+#line 2367 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -530,7 +496,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1215 "lessons/week2-online-softmax.nw"
+#line 1183 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -560,7 +526,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1250 "lessons/week2-online-softmax.nw"
+#line 1218 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -606,7 +572,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1302 "lessons/week2-online-softmax.nw"
+#line 1270 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -656,7 +622,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1357 "lessons/week2-online-softmax.nw"
+#line 1325 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -725,7 +691,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1706 "lessons/week2-online-softmax.nw"
+#line 1674 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -786,7 +752,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1824 "lessons/week2-online-softmax.nw"
+#line 1792 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -849,7 +815,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
     // SOLUTION END
 }
-#line 577 "lessons/week2-online-softmax.nw"
+#line 545 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -873,7 +839,7 @@ static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
     return {false, (unsigned)rows, (unsigned)threads};
 }
 
-#line 1029 "lessons/week2-online-softmax.nw"
+#line 997 "lessons/week2-online-softmax.nw"
 /* variant 3: the packs a thread holds. A batch of four while a row fits one
  * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
  * shares (eight float32 packs, still four 16-bit ones: eight would spill).
@@ -904,7 +870,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2447 "lessons/week2-online-softmax.nw"
+#line 2415 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -919,7 +885,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1442 "lessons/week2-online-softmax.nw"
+#line 1410 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
     int warp_block;  /* threads a block of warps that take a row each */
@@ -1000,7 +966,7 @@ constexpr bool longest_row_fits(const PlanRules &r, int inputs)
 }
 static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
               "the longest row must fit a cluster's registers and shared memory");
-#line 608 "lessons/week2-online-softmax.nw"
+#line 576 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1047,7 +1013,7 @@ template <typename T, int VEC> struct SafeLauncher {
     }
 };
 
-#line 833 "lessons/week2-online-softmax.nw"
+#line 801 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct OnlineLauncher {
     static int run(const wb_problem *p)
     {
@@ -1075,7 +1041,7 @@ template <template <typename, int> class L> static int dispatch_merging(const wb
     return dispatch<L>(p);
 }
 
-#line 1062 "lessons/week2-online-softmax.nw"
+#line 1030 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
@@ -1171,7 +1137,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1769 "lessons/week2-online-softmax.nw"
+#line 1737 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1192,7 +1158,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2464 "lessons/week2-online-softmax.nw"
+#line 2432 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1280,7 +1246,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1528 "lessons/week2-online-softmax.nw"
+#line 1496 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1418,10 +1384,10 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
         }
     }
 };
-#line 171 "lessons/week2-online-softmax.nw"
+#line 172 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1903 "lessons/week2-online-softmax.nw"
+#line 1871 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1450,7 +1416,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 1937 "lessons/week2-online-softmax.nw"
+#line 1905 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
