@@ -23,8 +23,9 @@
  *                          L2 256-byte prefetch hint, blocks interleaved or one
  *                          contiguous range a block
  *
- * U = BEST_UNROLL (4) runs the lesson's own kernels (reduce_rows_by_teams,
- * reduce_rows_by_blocks); other depths run copies below that differ only in U.
+ * Every depth U runs the lesson's own kernels (reduce_rows_by_teams,
+ * reduce_rows_by_blocks), whose unroll is a template parameter; U =
+ * BEST_UNROLL (4) is what the lesson's launcher runs.
  *
  * Timing follows the grader's (grader/timing.c): CUDA events around the
  * launch only, three warm-up calls, the L2 flushed by a memset of twice its
@@ -78,97 +79,9 @@ static cudaError_t launcher_status(int rc)
     return rc > 0 ? (cudaError_t)rc : cudaErrorNotSupported;
 }
 
-/* ---- the kernels the plan chooses among, with the unroll as a parameter ---- */
-
-/* The lesson's thread_partial with UNROLL packs in flight instead of
- * BEST_UNROLL. */
-template <class Op, class T, int UNROLL>
-__device__ __forceinline__ float unrolled_partial(const T *__restrict__ row, long n, long rank,
-                                                  long team)
-{
-    constexpr int P = Pack<T>::size;
-    long head = (long)((16 - (uintptr_t)row % 16) % 16 / sizeof(T));
-    if (head > n)
-        head = n;
-    const uint4 *body = reinterpret_cast<const uint4 *>(row + head);
-    const long packs = (n - head) / P;
-
-    float acc = Op::identity();
-    if (rank < head)
-        acc = to_float(row[rank]);
-    long i = rank;
-    for (; i + (UNROLL - 1) * team < packs; i += UNROLL * team) {
-        uint4 raw[UNROLL];
-#pragma unroll
-        for (int u = 0; u < UNROLL; u++)
-            raw[u] = __ldg(body + i + u * team);
-#pragma unroll
-        for (int u = 0; u < UNROLL; u++)
-            acc = Op::combine(acc, reduce_pack<Op, T>(raw[u]));
-    }
-    for (; i < packs; i += team)
-        acc = Op::combine(acc, reduce_pack<Op, T>(__ldg(body + i)));
-    const long t = head + packs * P + rank;
-    if (t < n)
-        acc = Op::combine(acc, to_float(row[t]));
-    return acc;
-}
-
-/* reduce_rows_by_teams with UNROLL. */
-template <class Op, class T, int TEAM, int UNROLL>
-__global__ void __launch_bounds__(BEST_BLOCK)
-    sweep_rows_by_teams(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
-{
-    __shared__ float warp_totals[BEST_BLOCK / 32];
-    constexpr int rows_per_block = BEST_BLOCK / TEAM;
-    const int rank = threadIdx.x % TEAM;
-    for (long first = (long)blockIdx.x * rows_per_block; first < rows;
-         first += (long)gridDim.x * rows_per_block) {
-        const long row = first + threadIdx.x / TEAM;
-        float v = Op::identity();
-        if (row < rows)
-            v = unrolled_partial<Op, T, UNROLL>(x + row * cols, cols, rank, TEAM);
-        v = team_reduce<Op, TEAM>(v, warp_totals);
-        if (rank == 0 && row < rows)
-            y[row] = from_float<T>(v);
-    }
-}
-
-/* reduce_rows_by_blocks with UNROLL. No minimum of blocks per SM: the lesson
- * asks for eight (32 registers a thread), which a deeper unroll cannot meet
- * without spilling, so the compiler chooses and the occupancy query counts
- * the blocks that fit. */
-template <class Op, class T, int UNROLL>
-__global__ void __launch_bounds__(BEST_BLOCK)
-    sweep_rows_by_blocks(const T *__restrict__ x, T *__restrict__ y, long rows, long cols,
-                         long parts, float *__restrict__ partials, unsigned *__restrict__ arrivals)
-{
-    __shared__ float warp_totals[BEST_BLOCK / 32];
-    __shared__ bool finishes_row;
-    const long slots = rows * parts;
-    for (long slot = blockIdx.x; slot < slots; slot += gridDim.x) {
-        const long row = slot / parts, part = slot % parts;
-        float v = unrolled_partial<Op, T, UNROLL>(
-            x + row * cols, cols, part * BEST_BLOCK + threadIdx.x, parts * BEST_BLOCK);
-        v = block_reduce<Op, BEST_BLOCK>(v, warp_totals);
-        if (threadIdx.x == 0) {
-            partials[slot] = v;
-            __threadfence(); /* the partial is visible before the count */
-            finishes_row = atomicAdd(&arrivals[row], 1u) == (unsigned)(parts - 1);
-        }
-        __syncthreads();
-        if (finishes_row) {
-            __threadfence();
-            float w = Op::identity();
-            for (long k = threadIdx.x; k < parts; k += BEST_BLOCK)
-                w = Op::combine(w, __ldcg(&partials[row * parts + k]));
-            w = block_reduce<Op, BEST_BLOCK>(w, warp_totals);
-            if (threadIdx.x == 0)
-                y[row] = from_float<T>(w);
-        }
-        __syncthreads();
-    }
-}
+/* ---- the kernels the plan chooses among ----------------------------------
+ * The lesson's own reduce_rows_by_teams and reduce_rows_by_blocks, whose
+ * unroll depth is a template parameter (BEST_UNROLL by default). */
 
 /* A 16-byte load through the read-only path, or (HINT) one that asks L2 to
  * fetch the surrounding 256 bytes and L1 not to keep the line: does
@@ -300,12 +213,8 @@ static void add_team(std::vector<Config> &out, const Buffers *b, long rows, long
                    grid, 0, [=]() {
                        const T *x = static_cast<const T *>(b->x);
                        T *y = static_cast<T *>(b->y);
-                       if constexpr (UNROLL == BEST_UNROLL)
-                           reduce_rows_by_teams<SumOp, TEAM>
-                               <<<(unsigned)grid, BEST_BLOCK, 0, s>>>(x, y, rows, cols);
-                       else
-                           sweep_rows_by_teams<SumOp, T, TEAM, UNROLL>
-                               <<<(unsigned)grid, BEST_BLOCK, 0, s>>>(x, y, rows, cols);
+                       reduce_rows_by_teams<SumOp, TEAM, T, UNROLL>
+                           <<<(unsigned)grid, BEST_BLOCK, 0, s>>>(x, y, rows, cols);
                        return cudaGetLastError();
                    }});
 }
@@ -329,10 +238,7 @@ static void add_splits(std::vector<Config> &out, const Buffers *b, long rows, lo
                        long planned_parts, int sms, cudaStream_t s)
 {
     long resident = 0;
-    if constexpr (UNROLL == BEST_UNROLL)
-        CUDA_CHECK(resident_blocks(reduce_rows_by_blocks<SumOp, T>, &resident));
-    else
-        CUDA_CHECK(resident_blocks(sweep_rows_by_blocks<SumOp, T, UNROLL>, &resident));
+    CUDA_CHECK(resident_blocks(reduce_rows_by_blocks<SumOp, T, UNROLL>, &resident));
     std::vector<long> counts = {1, 2, 4, 8, 16, 64, 256, 1024, 2048, 4096};
     if (planned_parts > 1)
         counts.push_back(planned_parts);
@@ -355,26 +261,21 @@ static void add_splits(std::vector<Config> &out, const Buffers *b, long rows, lo
             const long grid = one_wave ? std::min(all, resident) : all;
             if (one_wave && grid == all)
                 continue; /* the same launch as "all" */
-            out.push_back(
-                {"split" + std::to_string(parts) + "_u" + std::to_string(UNROLL) +
-                     (one_wave ? "_g1w" : "_gall"),
-                 0, UNROLL, parts, grid, slots, [=]() {
-                     const T *x = static_cast<const T *>(b->x);
-                     T *y = static_cast<T *>(b->y);
-                     /* the counters start at zero: the lesson's launcher clears them too */
-                     cudaError_t err =
-                         cudaMemsetAsync(b->arrivals, 0, (size_t)rows * sizeof(unsigned), s);
-                     if (err != cudaSuccess)
-                         return err;
-                     if constexpr (UNROLL == BEST_UNROLL)
-                         reduce_rows_by_blocks<SumOp, T><<<(unsigned)grid, BEST_BLOCK, 0, s>>>(
-                             x, y, rows, cols, parts, b->partials, b->arrivals);
-                     else
-                         sweep_rows_by_blocks<SumOp, T, UNROLL>
-                             <<<(unsigned)grid, BEST_BLOCK, 0, s>>>(x, y, rows, cols, parts,
-                                                                    b->partials, b->arrivals);
-                     return cudaGetLastError();
-                 }});
+            out.push_back({"split" + std::to_string(parts) + "_u" + std::to_string(UNROLL) +
+                               (one_wave ? "_g1w" : "_gall"),
+                           0, UNROLL, parts, grid, slots, [=]() {
+                               const T *x = static_cast<const T *>(b->x);
+                               T *y = static_cast<T *>(b->y);
+                               /* the counters start at zero: the lesson's launcher clears them too */
+                               cudaError_t err = cudaMemsetAsync(
+                                   b->arrivals, 0, (size_t)rows * sizeof(unsigned), s);
+                               if (err != cudaSuccess)
+                                   return err;
+                               reduce_rows_by_blocks<SumOp, T, UNROLL>
+                                   <<<(unsigned)grid, BEST_BLOCK, 0, s>>>(x, y, rows, cols, parts,
+                                                                          b->partials, b->arrivals);
+                               return cudaGetLastError();
+                           }});
         }
     }
 }

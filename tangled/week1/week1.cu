@@ -242,11 +242,11 @@ template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 817 "lessons/week1-reduction.nw"
+#line 820 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
  * this one is number `rank` (0 <= rank < team, team >= 8: the head and the
  * tail are shorter than a pack, at most 7 elements). */
-template <class Op, class T>
+template <class Op, int UNROLL = BEST_UNROLL, class T>
 __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long n, long rank,
                                                 long team)
 {
@@ -263,13 +263,13 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = to_float(row[rank]);
 
     long i = rank;
-    for (; i + (BEST_UNROLL - 1) * team < packs; i += BEST_UNROLL * team) {
-        uint4 raw[BEST_UNROLL];
+    for (; i + (UNROLL - 1) * team < packs; i += UNROLL * team) {
+        uint4 raw[UNROLL];
 #pragma unroll
-        for (int u = 0; u < BEST_UNROLL; u++) /* all loads first: 64 bytes in flight */
+        for (int u = 0; u < UNROLL; u++) /* all loads first: 64 bytes in flight at 4 */
             raw[u] = __ldg(body + i + u * team);
 #pragma unroll
-        for (int u = 0; u < BEST_UNROLL; u++)
+        for (int u = 0; u < UNROLL; u++)
             acc = Op::combine(acc, reduce_pack<Op, T>(raw[u]));
     }
     for (; i < packs; i += team)
@@ -281,7 +281,7 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 867 "lessons/week1-reduction.nw"
+#line 870 "lessons/week1-reduction.nw"
 /* The total of the team's v, valid in the team's first thread. Every thread
  * of the block must call it: a team wider than a warp meets at a barrier. */
 template <class Op, int TEAM>
@@ -307,8 +307,8 @@ __device__ __forceinline__ float team_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 900 "lessons/week1-reduction.nw"
-template <class Op, int TEAM, class T>
+#line 903 "lessons/week1-reduction.nw"
+template <class Op, int TEAM, class T, int UNROLL = BEST_UNROLL>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_teams(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
 {
@@ -320,13 +320,13 @@ __global__ void __launch_bounds__(BEST_BLOCK)
         const long row = first + threadIdx.x / TEAM;
         float v = Op::identity();
         if (row < rows)
-            v = thread_partial<Op>(x + row * cols, cols, rank, TEAM);
+            v = thread_partial<Op, UNROLL>(x + row * cols, cols, rank, TEAM);
         v = team_reduce<Op, TEAM>(v, warp_totals);
         if (rank == 0 && row < rows)
             y[row] = from_float<T>(v);
     }
 }
-#line 932 "lessons/week1-reduction.nw"
+#line 935 "lessons/week1-reduction.nw"
 /* The arrival counters start at zero: cleared by a kernel on the launcher's
  * stream, because a launcher queues kernels and nothing else. */
 __global__ void clear_counters(unsigned *__restrict__ counters, long n)
@@ -336,11 +336,13 @@ __global__ void clear_counters(unsigned *__restrict__ counters, long n)
         counters[i] = 0;
 }
 
-/* All of an SM's 2048 thread slots: at most 32 registers a thread. */
+/* All of an SM's 2048 thread slots: at most 32 registers a thread. A deeper
+ * unroll than BEST_UNROLL (the sweep's) cannot meet that without spilling,
+ * so there the compiler chooses and the occupancy query counts what fits. */
 constexpr int BEST_BLOCKS_PER_SM = 2048 / BEST_BLOCK;
 
-template <class Op, class T>
-__global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
+template <class Op, class T, int UNROLL = BEST_UNROLL>
+__global__ void __launch_bounds__(BEST_BLOCK, UNROLL > BEST_UNROLL ? 1 : BEST_BLOCKS_PER_SM)
     reduce_rows_by_blocks(const T *__restrict__ x, T *__restrict__ y, long rows, long cols,
                           long parts, float *__restrict__ partials, unsigned *__restrict__ arrivals)
 {
@@ -349,8 +351,8 @@ __global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
     const long slots = rows * parts;
     for (long slot = blockIdx.x; slot < slots; slot += gridDim.x) {
         const long row = slot / parts, part = slot % parts;
-        float v = thread_partial<Op>(x + row * cols, cols, part * BEST_BLOCK + threadIdx.x,
-                                     parts * BEST_BLOCK);
+        float v = thread_partial<Op, UNROLL>(x + row * cols, cols,
+                                             part * BEST_BLOCK + threadIdx.x, parts * BEST_BLOCK);
         v = block_reduce<Op, BEST_BLOCK>(v, warp_totals);
         if (threadIdx.x == 0) {
             partials[slot] = v;
@@ -370,7 +372,7 @@ __global__ void __launch_bounds__(BEST_BLOCK, BEST_BLOCKS_PER_SM)
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 994 "lessons/week1-reduction.nw"
+#line 999 "lessons/week1-reduction.nw"
 constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
 constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
 constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
@@ -444,7 +446,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 1074 "lessons/week1-reduction.nw"
+#line 1079 "lessons/week1-reduction.nw"
 template <class Op, class T>
 static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
                                 cudaStream_t stream)
@@ -473,7 +475,7 @@ static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long 
     }
     return cudaGetLastError();
 }
-#line 1113 "lessons/week1-reduction.nw"
+#line 1118 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -513,7 +515,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1276 "lessons/week1-reduction.nw"
+#line 1281 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -593,7 +595,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1358 "lessons/week1-reduction.nw"
+#line 1363 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},
