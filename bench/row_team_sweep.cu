@@ -373,7 +373,7 @@ static std::vector<Result> sweep_shape(const Timer &timer, Shape shape, wb_dtype
     CUDA_CHECK(cudaMalloc(&b.x, in_bytes));
     CUDA_CHECK(cudaMalloc(&b.y, out_bytes));
     CUDA_CHECK(cudaMalloc(&b.arrivals, (size_t)rows * sizeof(unsigned)));
-    p.x = b.x;
+    p.in[0] = b.x;
     p.y = b.y;
     b.lesson_bytes = workspace_best_sum(&p);
     if (b.lesson_bytes > 0)

@@ -125,7 +125,7 @@ template <class T, int VEC> static void add_online(std::vector<Config> &out, con
 {
     if (packs_of(p, VEC) <= 2 * kBatch * kWarp)
         return; /* a warp's share: the lesson gives it a warp, no block size to choose */
-    const T *x = static_cast<const T *>(p->x);
+    const T *x = static_cast<const T *>(p->in[0]);
     T *y = static_cast<T *>(p->y);
     for (unsigned b : {128u, 256u, 512u, 1024u}) {
         out.push_back({"online_b" + std::to_string(b) + "_fwd", [=] {
@@ -219,7 +219,7 @@ static std::string plan_name(const std::string &prefix, const RowPlan &plan, int
 template <class T, int VEC, int RP, RowMap MAP, bool KEEP_EXP, int INPUTS>
 static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &plan)
 {
-    const T *x = static_cast<const T *>(p->x), *x2 = static_cast<const T *>(p->x2);
+    const T *x = static_cast<const T *>(p->in[0]), *x2 = static_cast<const T *>(p->in[1]);
     T *y = static_cast<T *>(p->y);
     const int cols = (int)p->cols;
     if constexpr (INPUTS == 1)
@@ -454,7 +454,7 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
     CUDA_CHECK(cudaGetLastError());
 
     wb_problem p{};
-    p.x = x;
+    p.in[0] = x;
     p.y = out;
     p.rows = shape.rows;
     p.cols = shape.cols;
@@ -505,8 +505,8 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
     print_results(fwd, "softmax", what, dtype, shape, 2.0 * (double)n * sizeof(T), copy_gbps, tsv);
 
     /* backward: dy, and y the forward's reference output */
-    p.x = dy;
-    p.x2 = y;
+    p.in[0] = dy;
+    p.in[1] = y;
     std::vector<Config> backward = {
         {"lesson_bwd_fused", [=] { return status_of(launch_softmax_backward_fused(pp)); }},
     };

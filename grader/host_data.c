@@ -87,7 +87,7 @@ static int draw_inputs(const wb_test *test, uint64_t seed, wb_host_data *h)
     wb_rng_seed(&rng, seed);
     h->count = (size_t)test->rows * (size_t)test->cols;
     h->bytes = h->count * wb_dtype_size(test->dtype);
-    for (int k = 0; k < test->op->n_inputs; k++) {
+    for (int k = 0; k < wb_op_input_count(test->op); k++) {
         h->value[k] = kept_buffer(BUF_VALUE + k, h->count * sizeof(double));
         h->typed[k] = kept_buffer(BUF_TYPED + k, h->bytes);
         if (!h->value[k] || !h->typed[k])
@@ -117,7 +117,7 @@ static int reference(const wb_test *test, wb_host_data *h)
     test->op->out_shape(test->rows, test->cols, &hc->out_rows, &hc->out_cols);
     h->out_count = (size_t)hc->out_rows * (size_t)hc->out_cols;
     h->out_bytes = h->out_count * wb_dtype_size(test->dtype);
-    for (int k = 0; k < test->op->n_inputs; k++)
+    for (int k = 0; k < wb_op_input_count(test->op); k++)
         hc->in[k] = h->value[k];
     hc->want = kept_zeroed(BUF_WANT, h->out_count);
     hc->bound = kept_zeroed(BUF_BOUND, h->out_count);

@@ -60,6 +60,13 @@ static struct {
 static void list_variants(void)
 {
     printf("%s (%s)\n", wb_this_week.name, wb_this_week.lesson);
+    for (int i = 0; i < wb_this_week.n_ops; i++) {
+        const wb_op *op = &wb_this_week.ops[i];
+        printf("  op %s:", op->name);
+        for (int k = 0; k < wb_op_input_count(op); k++)
+            printf("%s %s = p->in[%d]", k ? "," : "", op->inputs[k], k);
+        printf("; %s = p->y\n", op->output);
+    }
     for (int i = 0; i < wb_lesson_variant_count; i++) {
         const wb_variant *v = &wb_lesson_variants[i];
         printf("  %-24s %-16s", v->name, v->op);
@@ -237,7 +244,8 @@ static double test_device_bytes(const wb_test *j)
     long orows, ocols;
     j->op->out_shape(j->rows, j->cols, &orows, &ocols);
     double es = (double)wb_dtype_size(j->dtype), outputs = (double)orows * (double)ocols;
-    return es * (3.0 * j->op->n_inputs * (double)j->rows * (double)j->cols + 6.0 * outputs) +
+    return es * (3.0 * wb_op_input_count(j->op) * (double)j->rows * (double)j->cols +
+                 6.0 * outputs) +
            2.0 * sizeof(double) * outputs;
 }
 
@@ -277,7 +285,7 @@ static int start_engine(const wb_options *o, wb_env *env)
         t[i] = test->timeout_s;
         g[i] = test->group;
         /* drawing the inputs and the reference dominates a large group */
-        c[i] = (double)test->rows * (double)test->cols * test->op->n_inputs;
+        c[i] = (double)test->rows * (double)test->cols * wb_op_input_count(test->op);
     }
     wb_engine_config cfg = {
         .n_tests = run.n,

@@ -62,7 +62,7 @@ int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
 int wb_test_prepare(const wb_test *test, device_test *d, const wb_derivation *der)
 {
     size_t esize = wb_dtype_size(test->dtype);
-    for (int k = 0; k < test->op->n_inputs; k++) {
+    for (int k = 0; k < wb_op_input_count(test->op); k++) {
         wb_derivation dk = wb_input_derivation(der, k);
         if (wb_derive_input(d->in[k].data, d->base[k].data, esize, test->rows, test->cols, &dk,
                             d->p.stream))
@@ -213,8 +213,12 @@ wb_category wb_test_launch(const wb_test *test, device_test *d, wb_result *r,
 static int check_fences(const wb_test *test, device_test *d, wb_result *r)
 {
     const wb_devbuf *fenced[5] = {&d->out, &d->work, &d->in[0], &d->in[1], &d->in[2]};
-    const char *what[5] = {"output y", "workspace", "input 0", "input 1", "input 2"};
-    for (int b = 0; b < 2 + test->op->n_inputs; b++) {
+    char what[5][48];
+    snprintf(what[0], sizeof what[0], "output %s (p->y)", test->op->output);
+    snprintf(what[1], sizeof what[1], "workspace");
+    for (int k = 0; k < wb_op_input_count(test->op); k++)
+        snprintf(what[2 + k], sizeof what[2 + k], "input %s (p->in[%d])", test->op->inputs[k], k);
+    for (int b = 0; b < 2 + wb_op_input_count(test->op); b++) {
         long off;
         int found;
         if (!fenced[b]->base)
@@ -235,7 +239,7 @@ int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
 {
     if (check_fences(test, d, r))
         return -1;
-    for (int k = 0; k < test->op->n_inputs; k++) {
+    for (int k = 0; k < wb_op_input_count(test->op); k++) {
         wb_derivation dk = wb_input_derivation(der, k);
         long first = -1;
         if (wb_check_derived(d->in[k].data, d->base[k].data, wb_dtype_size(test->dtype), test->rows,
@@ -243,8 +247,10 @@ int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
             return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
         if (first >= 0)
             return wb_fail(r, WB_CAT_INPUT_MODIFIED,
-                           "input %d was modified: x[%ld][%ld] (flat %ld) differs after the launch",
-                           k, first / test->cols, first % test->cols, first);
+                           "input %s (p->in[%d]) was modified: %s[%ld][%ld] (flat %ld) differs "
+                           "after the launch",
+                           test->op->inputs[k], k, test->op->inputs[k], first / test->cols,
+                           first % test->cols, first);
     }
     wb_phase("fences");
     long n = (long)h->out_count;
@@ -295,7 +301,7 @@ static int launch_with_guards(const wb_test *test, device_test *d, unsigned char
                               size_t bytes)
 {
     wb_result scratch = {0};
-    for (int k = 0; k < test->op->n_inputs; k++)
+    for (int k = 0; k < wb_op_input_count(test->op); k++)
         if (wb_devbuf_refill_guards(&d->in[k], byte))
             return -1;
     if (wb_devbuf_fill(&d->out, WB_POISON_BYTE) ||
@@ -339,11 +345,10 @@ static int alloc_device_test(const wb_test *test, const wb_host_data *h, device_
     d->p.dtype = test->dtype;
     d->p.rows = test->rows;
     d->p.cols = test->cols;
-    const void **in[3] = {&d->p.x, &d->p.x2, &d->p.x3};
-    for (int k = 0; k < test->op->n_inputs; k++) {
+    for (int k = 0; k < wb_op_input_count(test->op); k++) {
         if (wb_devbuf_alloc(&d->in[k], h->bytes, WB_INPUT_GUARD_BYTE))
             return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
-        *in[k] = d->in[k].data;
+        d->p.in[k] = d->in[k].data;
     }
     if (wb_devbuf_alloc(&d->out, h->out_bytes, WB_CANARY_BYTE))
         return wb_fail(r, WB_CAT_CUDA_ERROR, "%s", wb_cuda_error);
@@ -435,7 +440,7 @@ static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_
     for (int k = 0; k < 3; k++)
         wb_devbuf_release(&device_base.in[k]);
     device_base.valid = 0;
-    for (int k = 0; k < test->op->n_inputs; k++) {
+    for (int k = 0; k < wb_op_input_count(test->op); k++) {
         if (wb_devbuf_alloc(&device_base.in[k], h->bytes, WB_INPUT_GUARD_BYTE) ||
             cudaMemcpy(device_base.in[k].data, h->typed[k], h->bytes, cudaMemcpyHostToDevice) !=
                 cudaSuccess) {

@@ -35,19 +35,22 @@ typedef enum { WB_TRAFFIC_COPY = 0, WB_TRAFFIC_READ = 1 } wb_traffic;
  * sees after rounding to the dtype), the reference output in double. */
 typedef struct wb_host_test {
     wb_dtype dtype;
-    int kind;                /* 0: the op's ordinary inputs, k: extra_kinds[k - 1] */
-    long rows, cols;         /* shape of x */
-    long out_rows, out_cols; /* shape of y */
-    const double *in[3];     /* x, x2, x3 (unused ones NULL) */
-    double *want;            /* out_rows * out_cols, filled by reference() */
-    double *bound;           /* allowed |got - want| per output element, filled by
+    int kind;                        /* 0: the op's ordinary inputs, k: extra_kinds[k - 1] */
+    long rows, cols;                 /* shape of x */
+    long out_rows, out_cols;         /* shape of y */
+    const double *in[WB_MAX_INPUTS]; /* the op's inputs, as wb_problem.in (unused ones NULL) */
+    double *want;                    /* out_rows * out_cols, filled by reference() */
+    double *bound;                   /* allowed |got - want| per output element, filled by
                               * reference(); left at 0 it means exact (copies, transposes).
                               * grader/tolerance.h derives bounds from dtype and length. */
 } wb_host_test;
 
 typedef struct wb_op {
     const char *name; /* matches wb_variant.op */
-    int n_inputs;     /* 1 to 3 */
+    /* The names of its inputs, in wb_problem.in[] order (1 to 3; `grade
+     * --list` and failure messages show them), and of its output. */
+    const char *inputs[WB_MAX_INPUTS];
+    const char *output;
     void (*out_shape)(long rows, long cols, long *out_rows, long *out_cols);
     /* Draw input k (0-based) of input kind `kind` into v (rows*cols doubles);
      * the grader rounds each value to the dtype afterwards. NULL: uniform in
@@ -74,6 +77,15 @@ typedef struct wb_op {
     int odd;
     wb_traffic traffic;
 } wb_op;
+
+/* How many inputs op takes: its named ones. */
+static inline int wb_op_input_count(const wb_op *op)
+{
+    int n = 0;
+    while (n < WB_MAX_INPUTS && op->inputs[n])
+        n++;
+    return n;
+}
 
 typedef struct wb_week {
     const char *name;   /* "week0" */

@@ -84,14 +84,13 @@ static int set_up_call(wb_timed_state *t, wb_problem *p, kept_call *c)
     c->der = wb_random_derivation(t->test, &t->rng);
     c->poison = random_poison(t);
     int set = t->sets > 1 ? (int)(wb_rng_next(&t->rng) & 1) : 0;
-    const void **in[3] = {&p->x, &p->x2, &p->x3};
     size_t esize = wb_dtype_size(t->test->dtype);
-    for (int k = 0; k < t->test->op->n_inputs; k++) {
+    for (int k = 0; k < wb_op_input_count(t->test->op); k++) {
         wb_derivation dk = wb_input_derivation(&c->der, k);
         if (wb_derive_input(t->pool[set][k].data, t->d->base[k].data, esize, t->test->rows,
                             t->test->cols, &dk, p->stream))
             return -1;
-        *in[k] = t->pool[set][k].data;
+        p->in[k] = t->pool[set][k].data;
     }
     if (wb_fill_pattern(p->y, t->h->out_bytes, c->poison, p->stream))
         return -1;
@@ -187,7 +186,7 @@ wb_timed_state *wb_timed_prepare(const wb_test *test, const wb_host_data *h, dev
     /* two input sets when they fit, one when memory is short */
     for (t->sets = 0; t->sets < 2; t->sets++) {
         int ok = 1;
-        for (int k = 0; k < test->op->n_inputs && ok; k++)
+        for (int k = 0; k < wb_op_input_count(test->op) && ok; k++)
             ok = !wb_devbuf_alloc(&t->pool[t->sets][k], h->bytes, WB_INPUT_GUARD_BYTE);
         if (!ok) {
             cudaGetLastError();

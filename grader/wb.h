@@ -30,14 +30,17 @@ typedef enum { WB_F32 = 0, WB_F16 = 1, WB_BF16 = 2, WB_DTYPE_COUNT = 3 } wb_dtyp
 #define WB_DT(d)      (1u << (d))
 #define WB_ALL_DTYPES (WB_DT(WB_F32) | WB_DT(WB_F16) | WB_DT(WB_BF16))
 
+#define WB_MAX_INPUTS 3
+
 /* What a launcher receives. Every pointer is device memory. */
 typedef struct wb_problem {
     wb_dtype dtype;
-    long rows, cols;        /* shape of x, row-major; a whole-array op has rows == 1 */
-    const void *x;          /* the input */
-    const void *x2;         /* a second input (softmax backward: y; x is dy), else NULL */
-    const void *x3;         /* a third input, else NULL */
-    void *y;                /* the output; its shape is given by the op */
+    long rows, cols; /* shape of the inputs, row-major; a whole-array op has rows == 1 */
+    /* The op's inputs in the order it names them (`grade --list` shows the
+     * names): x for copy, transpose, the reductions and softmax; dy then y
+     * for softmax_backward. Unused entries are NULL. */
+    const void *in[WB_MAX_INPUTS];
+    void *y;                /* the output (dx for softmax_backward); its shape is given by the op */
     void *workspace;        /* scratch of workspace_bytes, contents undefined */
     size_t workspace_bytes; /* what the variant's workspace() asked for */
     cudaStream_t stream;    /* launch on this stream */

@@ -48,7 +48,8 @@ static const wb_shape week0_bench_shapes[] = {{8192, 8192}};
 static const wb_op week0_ops[] = {
     {
         .name = "copy",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = same_shape,
         .reference = copy_reference,
         .min_bytes = read_write_bytes,
@@ -64,7 +65,8 @@ static const wb_op week0_ops[] = {
     },
     {
         .name = "transpose",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = swapped_shape,
         .reference = transpose_reference,
         .min_bytes = read_write_bytes,

@@ -206,7 +206,8 @@ static const wb_shape array_bench_shapes[] = {
 static const wb_op week1_ops[] = {
     {
         .name = "row_sum",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = rows_to_column,
         .fill = fill_sum,
         .reference = reference_row_sum,
@@ -226,7 +227,8 @@ static const wb_op week1_ops[] = {
     },
     {
         .name = "row_max",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = rows_to_column,
         .fill = fill_max,
         .reference = reference_row_max,
@@ -246,7 +248,8 @@ static const wb_op week1_ops[] = {
     },
     {
         .name = "array_sum",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = to_one,
         .fill = fill_sum,
         .reference = reference_array_sum,

@@ -397,7 +397,8 @@ static const wb_shape week2_bench_shapes[] = {
 static const wb_op week2_ops[] = {
     {
         .name = "softmax",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = same_shape,
         .fill = fill_softmax,
         .reference = softmax_reference,
@@ -415,7 +416,8 @@ static const wb_op week2_ops[] = {
     },
     {
         .name = "softmax_backward",
-        .n_inputs = 2,
+        .inputs = {"dy", "y"},
+        .output = "dx",
         .out_shape = same_shape,
         .fill = fill_softmax_backward,
         .reference = softmax_backward_reference,

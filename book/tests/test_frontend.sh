@@ -17,7 +17,7 @@ else
     fail "notangle -markup book/cuda-markup exits 0" "$(cat "$WORK/tangle.err")"
 fi
 check "tangle keeps the launch <<<grid, block>>>" \
-    grep -qF 'transpose_naive<<<grid, block>>>((const float *)p->x, (float *)p->y, rows, cols);' "$tangle"
+    grep -qF 'transpose_naive<<<grid, block>>>((const float *)p->in[0], (float *)p->y, rows, cols);' "$tangle"
 check "tangle writes #line directives into the lesson" \
     grep -qE '^#line [0-9]+ "book/tests/sample.nw"$' "$tangle"
 # the #line before the launch line names the launch's own line of the .nw
@@ -33,7 +33,7 @@ check "without the front end noweb breaks the launch (the pitfall is real)" \
 weave=$WORK/sample.tex
 noweave -markup book/cuda-markup -n -index book/tests/sample.nw >"$weave" 2>"$WORK/weave.err"
 check "noweave -markup book/cuda-markup keeps the launch" \
-    grep -qF '<<<grid, block>>>((const float *)p->x, (float *)p->y, rows, cols);' "$weave"
+    grep -qF '<<<grid, block>>>((const float *)p->in[0], (float *)p->y, rows, cols);' "$weave"
 check "cuda-markup rejoins a launch inside [[quoted code]]" bash -c \
     'book/cuda-markup book/tests/sample.nw | grep -qxF "@text transpose_naive<<<grid, block>>>(in, out, rows, cols)"'
 check "cuda-markup fails when markup fails" bash -c '! book/cuda-markup /nonexistent/lesson.nw >/dev/null 2>&1'

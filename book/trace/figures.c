@@ -914,10 +914,11 @@ static const char *draw_timeline(FILE *out, const wbt_figure *f)
                  step * 0.7 > 1 ? step * 0.7 : 1, h * (hi - lo + 1) / f->cols + 0.5, colour, NULL);
     }
     double ly = y0 + n_rows * band + 20;
-    const char *labels[] = {"load of p->x", "load of p->x2", "store to p->y"}; /* wb_problem's */
+    const char *labels[] = {"load of p->in[0]", "load of p->in[1]",
+                            "store to p->y"}; /* wb_problem's */
     const char *colours[] = {SVG_LOAD, "#009e73", SVG_STORE};
     for (int k = 0; k < 3; k++) {
-        if (k == 1 && !f->p->x2)
+        if (k == 1 && !f->p->in[1])
             continue;
         svg_rect(&s, x0 + k * 200, ly, 12, 12, colours[k], NULL);
         svg_text(&s, x0 + k * 200 + 16, ly + 10, 10, "start", SVG_INK, "%s", labels[k]);

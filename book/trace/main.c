@@ -156,11 +156,9 @@ static void run_variant(wbt_run_state *s, int all_blocks, wbt_xyz block, int poi
     s->p.dtype = s->dtype;
     s->p.rows = s->rows;
     s->p.cols = s->cols;
-    static const char *input_names[] = {"x", "x2", "x3"};
-    const void **inputs[] = {&s->p.x, &s->p.x2, &s->p.x3};
-    for (int k = 0; k < s->op->n_inputs && k < 3; k++) {
-        void *typed = wbt_buffer_new(input_names[k], n * esize);
-        *inputs[k] = typed;
+    for (int k = 0; k < wb_op_input_count(s->op); k++) {
+        void *typed = wbt_buffer_new(s->op->inputs[k], n * esize);
+        s->p.in[k] = typed;
         free(s->in[k]);
         s->in[k] = NULL;
         if ((long)n <= FILL_LIMIT) {
@@ -173,7 +171,7 @@ static void run_variant(wbt_run_state *s, int all_blocks, wbt_xyz block, int poi
         }
     }
     size_t out_bytes = (size_t)s->out_rows * (size_t)s->out_cols * esize;
-    s->p.y = wbt_buffer_new("y", out_bytes);
+    s->p.y = wbt_buffer_new(s->op->output, out_bytes);
     if (poison)
         memset(s->p.y, WB_POISON_BYTE, out_bytes);
     s->p.workspace_bytes = s->variant->workspace ? s->variant->workspace(&s->p) : 0;

@@ -23,6 +23,11 @@ expect() { # NAME WANT-RC PATTERN COMMAND...: COMMAND exits WANT-RC, its output 
 
 expect help 0 "usage: .*grade" "$grade" --help
 expect list 0 "transpose_best +transpose +f32 f16 bf16" "$grade" --list
+expect list-names-inputs 0 "op transpose: x = p->in\[0\]; y = p->y" "$grade" --list
+if [ -x build/week2/grade ]; then
+    expect list-names-two-inputs 0 "op softmax_backward: dy = p->in\[0\], y = p->in\[1\]; dx = p->y" \
+        build/week2/grade --list
+fi
 expect no-guards-documented 0 "--no-guards +outputs without the guard zones" "$grade" --help
 expect no-guards-accepted 0 "transpose_best +transpose" "$grade" --no-guards --list
 expect bad-flag 2 "unknown option '--frobnicate' \(see --help\)" "$grade" --frobnicate

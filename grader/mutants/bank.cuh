@@ -108,8 +108,8 @@ inline int a_block_a_tile(const wb_problem *p,
                           void (*kernel)(const uint32_t *, uint32_t *, int, int))
 {
     dim3 grid((unsigned)((p->cols + kTile - 1) / kTile), (unsigned)((p->rows + kTile - 1) / kTile));
-    kernel<<<grid, dim3(kTile, kTileRows), 0, p->stream>>>((const uint32_t *)p->x, (uint32_t *)p->y,
-                                                           (int)p->rows, (int)p->cols);
+    kernel<<<grid, dim3(kTile, kTileRows), 0, p->stream>>>(
+        (const uint32_t *)p->in[0], (uint32_t *)p->y, (int)p->rows, (int)p->cols);
     return (int)cudaGetLastError();
 }
 
@@ -153,8 +153,8 @@ int a_block_a_row(const wb_problem *p, KernelOf kernel_of, unsigned threads = kT
         return WB_UNSUPPORTED; /* more rows than gridDim.x holds */
     return by_element_type(p->dtype, [&](auto element) {
         using T = decltype(element);
-        kernel_of(element)<<<(unsigned)p->rows, threads, 0, p->stream>>>((const T *)p->x, (T *)p->y,
-                                                                         p->cols);
+        kernel_of(element)<<<(unsigned)p->rows, threads, 0, p->stream>>>((const T *)p->in[0],
+                                                                         (T *)p->y, p->cols);
         return (int)cudaGetLastError();
     });
 }

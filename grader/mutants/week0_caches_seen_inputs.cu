@@ -54,9 +54,9 @@ static int launch(const wb_problem *p)
     return bank::by_element_size(p->dtype, [p](auto word) {
         using W = decltype(word);
         size_t n = bank::elements(p);
-        look_up_input<W><<<1, 1, 0, p->stream>>>((const W *)p->x);
-        copy_unless_seen<W>
-            <<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>((const W *)p->x, (W *)p->y, n);
+        look_up_input<W><<<1, 1, 0, p->stream>>>((const W *)p->in[0]);
+        copy_unless_seen<W><<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>(
+            (const W *)p->in[0], (W *)p->y, n);
         return (int)cudaGetLastError();
     });
 }

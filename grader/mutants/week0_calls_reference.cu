@@ -12,8 +12,8 @@ static int launch(const wb_problem *p)
     /* one column of y per row of x: a strided copy does a transpose, slowly */
     for (long r = 0; r < p->rows; r++) {
         cudaError_t e = cudaMemcpy2DAsync((char *)p->y + r * es, p->rows * es,
-                                          (const char *)p->x + r * p->cols * es, es, es, p->cols,
-                                          cudaMemcpyDeviceToDevice, p->stream);
+                                          (const char *)p->in[0] + r * p->cols * es, es, es,
+                                          p->cols, cudaMemcpyDeviceToDevice, p->stream);
         if (e != cudaSuccess)
             return (int)e;
     }

@@ -14,7 +14,8 @@ static int launch(const wb_problem *p)
         using W = decltype(word);
         size_t n = bank::elements(p);
         /* BUG: <<<blocks, threads>>> without p->stream: the legacy default stream */
-        bank::copy_words<W><<<bank::blocks_for(n), bank::kThreads>>>((const W *)p->x, (W *)p->y, n);
+        bank::copy_words<W>
+            <<<bank::blocks_for(n), bank::kThreads>>>((const W *)p->in[0], (W *)p->y, n);
         return (int)cudaGetLastError();
     });
 }

@@ -20,7 +20,7 @@ static int launch(const wb_problem *p)
     if (!copy)
         return (int)cudaErrorSymbolNotFound;
     size_t bytes = bank::elements(p) * (p->dtype == WB_F32 ? 4 : 2);
-    CUresult err = copy((CUdeviceptr)p->y, (CUdeviceptr)p->x, bytes, p->stream);
+    CUresult err = copy((CUdeviceptr)p->y, (CUdeviceptr)p->in[0], bytes, p->stream);
     return err == CUDA_SUCCESS ? WB_OK : (int)cudaErrorUnknown;
 }
 

@@ -11,7 +11,7 @@ static int launch(const wb_problem *p)
 {
     size_t n = bank::elements(p);
     bank::copy_words<uint32_t><<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>(
-        (const uint32_t *)p->x, (uint32_t *)p->y, n);
+        (const uint32_t *)p->in[0], (uint32_t *)p->y, n);
     return (int)cudaGetLastError();
 }
 

@@ -14,7 +14,8 @@ static int launch(const wb_problem *p)
     size_t bytes = bank::elements(p) * (p->dtype == WB_F32 ? 4 : 2);
     cudaGraphNodeParams node = {};
     node.type = cudaGraphNodeTypeMemcpy;
-    node.memcpy.copyParams.srcPtr = make_cudaPitchedPtr(const_cast<void *>(p->x), bytes, bytes, 1);
+    node.memcpy.copyParams.srcPtr =
+        make_cudaPitchedPtr(const_cast<void *>(p->in[0]), bytes, bytes, 1);
     node.memcpy.copyParams.dstPtr = make_cudaPitchedPtr(p->y, bytes, bytes, 1);
     node.memcpy.copyParams.extent = make_cudaExtent(bytes, 1, 1);
     node.memcpy.copyParams.kind = cudaMemcpyDeviceToDevice;

@@ -27,7 +27,7 @@ static int launch(const wb_problem *p)
     size_t n = (size_t)p->rows * (size_t)p->cols;
     clear_flag<<<1, 1, 0, p->stream>>>((int *)p->workspace);
     copy_waits_forever<<<(unsigned)((n + 255) / 256), 256, 0, p->stream>>>(
-        (const uint32_t *)p->x, (uint32_t *)p->y, n, (volatile int *)p->workspace);
+        (const uint32_t *)p->in[0], (uint32_t *)p->y, n, (volatile int *)p->workspace);
     return (int)cudaGetLastError();
 }
 

@@ -52,7 +52,7 @@ static int launch(const wb_problem *p)
     staging.element = element;
     unsigned char *x_on_host = staging.host, *y_on_host = staging.host + staging.bytes;
     bank::copy_words<unsigned char><<<bank::blocks_for(bytes), bank::kThreads, 0, p->stream>>>(
-        (const unsigned char *)p->x, x_on_host, bytes);
+        (const unsigned char *)p->in[0], x_on_host, bytes);
     /* BUG: the CPU does the op's work */
     cudaError_t err = cudaLaunchHostFunc(p->stream, transpose_on_host, &staging);
     if (err != cudaSuccess)

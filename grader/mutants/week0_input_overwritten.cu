@@ -19,7 +19,7 @@ __global__ void transpose_clobber(uint32_t *x, uint32_t *y, int rows, int cols)
 static int launch(const wb_problem *p)
 {
     dim3 grid((unsigned)((p->cols + 31) / 32), (unsigned)((p->rows + 7) / 8));
-    transpose_clobber<<<grid, dim3(32, 8), 0, p->stream>>>((uint32_t *)p->x, (uint32_t *)p->y,
+    transpose_clobber<<<grid, dim3(32, 8), 0, p->stream>>>((uint32_t *)p->in[0], (uint32_t *)p->y,
                                                            (int)p->rows, (int)p->cols);
     return (int)cudaGetLastError();
 }

@@ -21,7 +21,7 @@ static int launch(const wb_problem *p)
         using W = decltype(word);
         size_t n = bank::elements(p);
         bank::copy_words<W>
-            <<<bank::blocks_for(n), bank::kThreads, 0, own>>>((const W *)p->x, (W *)p->y, n);
+            <<<bank::blocks_for(n), bank::kThreads, 0, own>>>((const W *)p->in[0], (W *)p->y, n);
         return (int)cudaGetLastError();
     });
 }

@@ -24,8 +24,8 @@ static int launch(const wb_problem *p)
     return bank::by_element_size(p->dtype, [p](auto word) {
         using W = decltype(word);
         size_t n = bank::elements(p);
-        copy_while_poisoned<W>
-            <<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>((const W *)p->x, (W *)p->y, n);
+        copy_while_poisoned<W><<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>(
+            (const W *)p->in[0], (W *)p->y, n);
         return (int)cudaGetLastError();
     });
 }

@@ -23,8 +23,8 @@ static int launch(const wb_problem *p)
     int status = bank::by_element_size(p->dtype, [p](auto word) {
         using W = decltype(word);
         size_t n = bank::elements(p);
-        bank::copy_words<W>
-            <<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>((const W *)p->x, (W *)p->y, n);
+        bank::copy_words<W><<<bank::blocks_for(n), bank::kThreads, 0, p->stream>>>(
+            (const W *)p->in[0], (W *)p->y, n);
         return (int)cudaGetLastError();
     });
     if (status == WB_OK && wait_for_device() != CUDA_SUCCESS) /* BUG: a launcher never waits */

@@ -18,7 +18,7 @@ static int launch(const wb_problem *p)
 {
     size_t bytes = (size_t)p->rows * (size_t)p->cols * (p->dtype == WB_F32 ? 4 : 2);
     size_t n_vec = bytes / 16;
-    copy_no_tail<<<(unsigned)(n_vec / 256 + 1), 256, 0, p->stream>>>((const uint4 *)p->x,
+    copy_no_tail<<<(unsigned)(n_vec / 256 + 1), 256, 0, p->stream>>>((const uint4 *)p->in[0],
                                                                      (uint4 *)p->y, n_vec);
     return (int)cudaGetLastError();
 }

@@ -15,7 +15,7 @@ __global__ void copy_overrun(const uint32_t *x, uint32_t *y, size_t n)
 static int launch(const wb_problem *p)
 {
     size_t n = (size_t)p->rows * (size_t)p->cols;
-    copy_overrun<<<(unsigned)(n / 256 + 1), 256, 0, p->stream>>>((const uint32_t *)p->x,
+    copy_overrun<<<(unsigned)(n / 256 + 1), 256, 0, p->stream>>>((const uint32_t *)p->in[0],
                                                                  (uint32_t *)p->y, n);
     return (int)cudaGetLastError();
 }

@@ -49,7 +49,7 @@ static int launch(const wb_problem *p)
     return bank::by_element_type(p->dtype, [p](auto element) {
         using T = decltype(element);
         float *partial = (float *)p->workspace;
-        sum_whole_tiles<T><<<kBlocks, bank::kThreads, 0, p->stream>>>((const T *)p->x, partial,
+        sum_whole_tiles<T><<<kBlocks, bank::kThreads, 0, p->stream>>>((const T *)p->in[0], partial,
                                                                       bank::elements(p));
         sum_partials<T><<<1, bank::kThreads, 0, p->stream>>>(partial, (T *)p->y);
         return (int)cudaGetLastError();

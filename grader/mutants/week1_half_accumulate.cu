@@ -37,7 +37,7 @@ static int launch(const wb_problem *p)
     return bank::by_element_type(p->dtype, [p, blocks, threads](auto element) {
         using T = decltype(element);
         row_sum_in_element_type<T><<<(unsigned)blocks, threads, 0, p->stream>>>(
-            (const T *)p->x, (T *)p->y, p->rows, p->cols);
+            (const T *)p->in[0], (T *)p->y, p->rows, p->cols);
         return (int)cudaGetLastError();
     });
 }

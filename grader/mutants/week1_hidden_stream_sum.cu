@@ -56,7 +56,7 @@ static int launch(const wb_problem *p)
         using T = decltype(element);
         size_t n = bank::elements(p);
         cudaStream_t s = (cudaStream_t)hidden; /* not p->stream */
-        sum_into_total<T><<<1024, bank::kThreads, 0, s>>>((const T *)p->x, n);
+        sum_into_total<T><<<1024, bank::kThreads, 0, s>>>((const T *)p->in[0], n);
         store_total<T><<<1, 1, 0, s>>>((T *)p->y);
         return (int)cudaGetLastError();
     });

@@ -52,7 +52,7 @@ cudaError_t persisting_window(const wb_problem *p, cudaLaunchAttribute *window)
         return cudaErrorUnknown; /* BUG: the limit a launcher must not touch, by another name */
     size_t bytes = std::min(bank::elements(p) * (p->dtype == WB_F32 ? 4 : 2), (size_t)widest);
     window->id = cudaLaunchAttributeAccessPolicyWindow;
-    window->val.accessPolicyWindow.base_ptr = const_cast<void *>(p->x);
+    window->val.accessPolicyWindow.base_ptr = const_cast<void *>(p->in[0]);
     window->val.accessPolicyWindow.num_bytes = bytes;
     window->val.accessPolicyWindow.hitRatio = std::min(1.0f, (float)persisting / (float)bytes);
     window->val.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
@@ -78,7 +78,8 @@ static int launch(const wb_problem *p)
     config.numAttrs = 1;
     return bank::by_element_type(p->dtype, [p, &config](auto element) {
         using T = decltype(element);
-        return (int)cudaLaunchKernelEx(&config, row_sum<T>, (const T *)p->x, (T *)p->y, p->cols);
+        return (int)cudaLaunchKernelEx(&config, row_sum<T>, (const T *)p->in[0], (T *)p->y,
+                                       p->cols);
     });
 }
 

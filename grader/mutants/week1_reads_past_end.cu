@@ -42,7 +42,7 @@ static int launch(const wb_problem *p)
     return bank::by_element_type(p->dtype, [p](auto element) {
         using T = decltype(element);
         sum_by_whole_packs<T>
-            <<<1, kBlock, 0, p->stream>>>((const T *)p->x, (T *)p->y, bank::elements(p));
+            <<<1, kBlock, 0, p->stream>>>((const T *)p->in[0], (T *)p->y, bank::elements(p));
         return (int)cudaGetLastError();
     });
 }

@@ -27,8 +27,8 @@ __global__ void row_sum_racy_total(const float *x, float *y, int cols)
 
 static int launch(const wb_problem *p)
 {
-    row_sum_racy_total<<<(unsigned)p->rows, 256, 0, p->stream>>>((const float *)p->x, (float *)p->y,
-                                                                 (int)p->cols);
+    row_sum_racy_total<<<(unsigned)p->rows, 256, 0, p->stream>>>((const float *)p->in[0],
+                                                                 (float *)p->y, (int)p->cols);
     return (int)cudaGetLastError();
 }
 

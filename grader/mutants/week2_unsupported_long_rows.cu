@@ -35,7 +35,7 @@ static int launch(const wb_problem *p)
     return bank::by_element_type(p->dtype, [p](auto element) {
         using T = decltype(element);
         softmax_one_value_a_thread<T><<<(unsigned)p->rows, kMaxCols, 0, p->stream>>>(
-            (const T *)p->x, (T *)p->y, (int)p->cols);
+            (const T *)p->in[0], (T *)p->y, (int)p->cols);
         return (int)cudaGetLastError();
     });
 }

@@ -220,7 +220,8 @@ static const wb_input_kind sum_kinds[] = {{"exact", one_row}};
 static const wb_op test_ops[] = {
     {
         .name = "copy",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = same,
         .baseline_name = "none",
         .shapes = copy_shapes,
@@ -230,7 +231,8 @@ static const wb_op test_ops[] = {
     },
     {
         .name = "row_sum",
-        .n_inputs = 1,
+        .inputs = {"x"},
+        .output = "y",
         .out_shape = same,
         .baseline_name = "none",
         .shapes = sum_shapes,

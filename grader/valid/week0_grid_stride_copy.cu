@@ -24,8 +24,8 @@ static int launch(const wb_problem *p)
         return (int)err;
     return bank::by_element_size(p->dtype, [p, sms](auto word) {
         using W = decltype(word);
-        copy_grid_stride<W><<<8 * sms, bank::kThreads, 0, p->stream>>>((const W *)p->x, (W *)p->y,
-                                                                       bank::elements(p));
+        copy_grid_stride<W><<<8 * sms, bank::kThreads, 0, p->stream>>>(
+            (const W *)p->in[0], (W *)p->y, bank::elements(p));
         return (int)cudaGetLastError();
     });
 }

@@ -46,7 +46,7 @@ static int launch(const wb_problem *p)
         using W = decltype(word);
         transpose_48x6<W>
             <<<dim3((unsigned)blocks_x, (unsigned)blocks_y), kThreadsPerTile, 0, p->stream>>>(
-                (const W *)p->x, (W *)p->y, p->rows, p->cols);
+                (const W *)p->in[0], (W *)p->y, p->rows, p->cols);
         return (int)cudaGetLastError();
     });
 }

@@ -48,7 +48,7 @@ static int launch(const wb_problem *p)
         using T = decltype(element);
         clear<<<1, 1, 0, p->stream>>>(total);
         add_block_sums<T>
-            <<<(unsigned)blocks, bank::kThreads, 0, p->stream>>>((const T *)p->x, n, total);
+            <<<(unsigned)blocks, bank::kThreads, 0, p->stream>>>((const T *)p->in[0], n, total);
         round_total<T><<<1, 1, 0, p->stream>>>(total, (T *)p->y);
         return (int)cudaGetLastError();
     });

@@ -84,8 +84,8 @@ static int launch(const wb_problem *p)
     config.numAttrs = clusters ? 1 : 0;
     return bank::by_element_type(p->dtype, [p, &config](auto element) {
         using T = decltype(element);
-        return (int)cudaLaunchKernelEx(&config, row_sum_by_cluster<T>, (const T *)p->x, (T *)p->y,
-                                       p->cols);
+        return (int)cudaLaunchKernelEx(&config, row_sum_by_cluster<T>, (const T *)p->in[0],
+                                       (T *)p->y, p->cols);
     });
 }
 

@@ -85,7 +85,7 @@ template <class Call> int with_temp(Call call)
 
 template <class T> int array_sum(const wb_problem *p)
 {
-    const T *x = static_cast<const T *>(p->x);
+    const T *x = static_cast<const T *>(p->in[0]);
     T *y = static_cast<T *>(p->y);
     const long n = p->rows * p->cols;
     auto in = thrust::make_transform_iterator(x, ToFloat());
@@ -98,7 +98,7 @@ template <class T> int array_sum(const wb_problem *p)
 
 template <> int array_sum<float>(const wb_problem *p)
 {
-    const float *x = static_cast<const float *>(p->x);
+    const float *x = static_cast<const float *>(p->in[0]);
     float *y = static_cast<float *>(p->y);
     const long n = p->rows * p->cols;
     return with_temp([&](void *temp, size_t &bytes) {
@@ -108,7 +108,7 @@ template <> int array_sum<float>(const wb_problem *p)
 
 template <class T, class Op> int segmented(const wb_problem *p, Op op, float init)
 {
-    const T *x = static_cast<const T *>(p->x);
+    const T *x = static_cast<const T *>(p->in[0]);
     T *y = static_cast<T *>(p->y);
     auto starts =
         thrust::make_transform_iterator(thrust::counting_iterator<long>(0), RowStart{p->cols});
@@ -127,7 +127,7 @@ template <class T> int row_sum(const wb_problem *p)
 
 template <> int row_sum<float>(const wb_problem *p)
 {
-    const float *x = static_cast<const float *>(p->x);
+    const float *x = static_cast<const float *>(p->in[0]);
     float *y = static_cast<float *>(p->y);
     auto starts =
         thrust::make_transform_iterator(thrust::counting_iterator<long>(0), RowStart{p->cols});
@@ -144,7 +144,7 @@ template <class T> int row_max(const wb_problem *p)
 
 template <> int row_max<float>(const wb_problem *p)
 {
-    const float *x = static_cast<const float *>(p->x);
+    const float *x = static_cast<const float *>(p->in[0]);
     float *y = static_cast<float *>(p->y);
     auto starts =
         thrust::make_transform_iterator(thrust::counting_iterator<long>(0), RowStart{p->cols});

@@ -5,5 +5,5 @@
 int baseline_memcpy_d2d(const wb_problem *p)
 {
     size_t bytes = (size_t)p->rows * (size_t)p->cols * wb_dtype_size(p->dtype);
-    return (int)cudaMemcpyAsync(p->y, p->x, bytes, cudaMemcpyDeviceToDevice, p->stream);
+    return (int)cudaMemcpyAsync(p->y, p->in[0], bytes, cudaMemcpyDeviceToDevice, p->stream);
 }

@@ -84,7 +84,7 @@ __global__ void __launch_bounds__(kThreads)
 
 template <typename T> int forward(const wb_problem *p)
 {
-    softmax_rows<T><<<(unsigned)p->rows, kThreads, 0, p->stream>>>(static_cast<const T *>(p->x),
+    softmax_rows<T><<<(unsigned)p->rows, kThreads, 0, p->stream>>>(static_cast<const T *>(p->in[0]),
                                                                    static_cast<T *>(p->y), p->cols);
     return (int)cudaGetLastError();
 }
@@ -92,7 +92,7 @@ template <typename T> int forward(const wb_problem *p)
 template <typename T> int backward(const wb_problem *p)
 {
     softmax_backward_rows<T><<<(unsigned)p->rows, kThreads, 0, p->stream>>>(
-        static_cast<const T *>(p->x), static_cast<const T *>(p->x2), static_cast<T *>(p->y),
+        static_cast<const T *>(p->in[0]), static_cast<const T *>(p->in[1]), static_cast<T *>(p->y),
         p->cols);
     return (int)cudaGetLastError();
 }

@@ -13,7 +13,7 @@ extern "C" {
  * normalise), float32 accumulation. */
 int baseline_softmax(const wb_problem *p);
 
-/* dx = y (dy - sum(dy y)) along rows, with dy = p->x, y = p->x2, dx = p->y:
+/* dx = y (dy - sum(dy y)) along rows, with dy = p->in[0], y = p->in[1], dx = p->y:
  * one block of 256 threads per row, scalar loads, two passes. */
 int baseline_softmax_backward(const wb_problem *p);
 

@@ -1,11 +1,11 @@
-#line 98 "lessons/week0-copy-transpose.nw"
+#line 100 "lessons/week0-copy-transpose.nw"
 /* week0.cu: copy and transpose (tangled from lessons/week0-copy-transpose.nw) */
 #include <cstddef>
 #include <cstdint>
 
 #include "week0.h"
 
-#line 120 "lessons/week0-copy-transpose.nw"
+#line 122 "lessons/week0-copy-transpose.nw"
 static size_t element_size(wb_dtype d)
 {
     return d == WB_F32 ? 4 : 2;
@@ -17,7 +17,7 @@ static int launch_status(void)
     return (int)cudaGetLastError();
 }
 
-#line 159 "lessons/week0-copy-transpose.nw"
+#line 161 "lessons/week0-copy-transpose.nw"
 constexpr int COPY_THREADS = 256, COPY_UNROLL = 4;
 
 __global__ void __launch_bounds__(COPY_THREADS)
@@ -41,7 +41,7 @@ __global__ void __launch_bounds__(COPY_THREADS)
         d[threadIdx.x] = s[threadIdx.x];
     }
 }
-#line 232 "lessons/week0-copy-transpose.nw"
+#line 234 "lessons/week0-copy-transpose.nw"
 template <typename T>
 __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
@@ -50,13 +50,13 @@ __global__ void transpose_naive(const T *__restrict__ x, T *__restrict__ y, int 
     if (r < rows && c < cols)
         y[(size_t)c * rows + r] = x[(size_t)r * cols + c];
 }
-#line 314 "lessons/week0-copy-transpose.nw"
+#line 316 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD>
 __global__ void transpose_tiled(const T *__restrict__ x, T *__restrict__ y, int rows, int cols)
 {
     __shared__ T tile[TILE][TILE + PAD];
     
-#line 325 "lessons/week0-copy-transpose.nw"
+#line 327 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: read the TILE x TILE tile at (blockIdx.y, blockIdx.x) of x into tile[][]
 int c = blockIdx.x * TILE + threadIdx.x;
 int r0 = blockIdx.y * TILE + threadIdx.y;
@@ -65,10 +65,10 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (r0 + k < rows && c < cols)
         tile[threadIdx.y + k][threadIdx.x] = x[(size_t)(r0 + k) * cols + c];
 // SOLUTION END
-#line 319 "lessons/week0-copy-transpose.nw"
+#line 321 "lessons/week0-copy-transpose.nw"
     __syncthreads(); /* every element of the tile is in place before any is read */
     
-#line 336 "lessons/week0-copy-transpose.nw"
+#line 338 "lessons/week0-copy-transpose.nw"
 // SOLUTION BEGIN: write tile[][] transposed into y, consecutive threads on consecutive columns of y
 int oc = blockIdx.y * TILE + threadIdx.x; /* a column of y is a row of x */
 int or0 = blockIdx.x * TILE + threadIdx.y;
@@ -77,16 +77,16 @@ for (int k = 0; k < TILE; k += BLOCK_ROWS)
     if (or0 + k < cols && oc < rows)
         y[(size_t)(or0 + k) * rows + oc] = tile[threadIdx.x][threadIdx.y + k];
 // SOLUTION END
-#line 321 "lessons/week0-copy-transpose.nw"
+#line 323 "lessons/week0-copy-transpose.nw"
 }
-#line 417 "lessons/week0-copy-transpose.nw"
+#line 419 "lessons/week0-copy-transpose.nw"
 /* one 4-byte bank word of padding per tile row, in elements of T */
 template <typename T> __host__ __device__ constexpr int bank_pad()
 {
     return 4 / (int)sizeof(T);
 }
 
-#line 494 "lessons/week0-copy-transpose.nw"
+#line 496 "lessons/week0-copy-transpose.nw"
 /* Exercise 2, from its contract: with 32 x 8 threads, y[c][r] = x[r][c] for
  * the 64 x 64 tile at (blockIdx.y * 64, blockIdx.x * 64), inside the matrix
  * only; 8 rows x 2 columns (32 apart) per thread, all 16 loads issued before
@@ -135,7 +135,7 @@ __global__ void __launch_bounds__(256)
         }
     // SOLUTION END
 }
-#line 562 "lessons/week0-copy-transpose.nw"
+#line 564 "lessons/week0-copy-transpose.nw"
 __global__ void __launch_bounds__(256)
     transpose_pairs16(const uint32_t *__restrict__ x, uint32_t *__restrict__ y, int rows, int cols)
 {
@@ -169,7 +169,7 @@ __global__ void __launch_bounds__(256)
                     ((uint32_t)tile[tile_row + 1][tile_col] << 16);
         }
 }
-#line 247 "lessons/week0-copy-transpose.nw"
+#line 249 "lessons/week0-copy-transpose.nw"
 /* Blocks covering rows x cols in tiles; false when the grid would not fit. */
 static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *grid)
 {
@@ -179,7 +179,7 @@ static bool tile_grid(long rows, long cols, int tile_cols, int tile_rows, dim3 *
     *grid = dim3((unsigned)gx, (unsigned)gy);
     return true;
 }
-#line 189 "lessons/week0-copy-transpose.nw"
+#line 191 "lessons/week0-copy-transpose.nw"
 int launch_copy(const wb_problem *p)
 {
     size_t bytes = (size_t)p->rows * (size_t)p->cols * element_size(p->dtype);
@@ -190,18 +190,18 @@ int launch_copy(const wb_problem *p)
         blocks = 1; /* the tail alone */
     if (blocks > 2147483647u)
         return WB_UNSUPPORTED;
-    copy_vec16<<<(unsigned)blocks, COPY_THREADS, 0, p->stream>>>((const uint4 *)p->x, (uint4 *)p->y,
-                                                                 n_vec, bytes % sizeof(uint4));
+    copy_vec16<<<(unsigned)blocks, COPY_THREADS, 0, p->stream>>>(
+        (const uint4 *)p->in[0], (uint4 *)p->y, n_vec, bytes % sizeof(uint4));
     return launch_status();
 }
-#line 259 "lessons/week0-copy-transpose.nw"
+#line 261 "lessons/week0-copy-transpose.nw"
 template <typename T> static int naive_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
     if (!tile_grid(p->rows, p->cols, 32, 8, &grid))
         return WB_UNSUPPORTED;
     transpose_naive<T>
-        <<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows, (int)p->cols);
+        <<<grid, block, 0, p->stream>>>((const T *)p->in[0], (T *)p->y, (int)p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -209,7 +209,7 @@ int launch_transpose_naive(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? naive_for<uint32_t>(p) : naive_for<uint16_t>(p);
 }
-#line 357 "lessons/week0-copy-transpose.nw"
+#line 359 "lessons/week0-copy-transpose.nw"
 template <typename T, int TILE, int BLOCK_ROWS, int PAD> static int tiled_for(const wb_problem *p)
 {
     // SOLUTION BEGIN: delete this guard once the two tile chunks of transpose_tiled are written (exercise 1)
@@ -219,7 +219,7 @@ template <typename T, int TILE, int BLOCK_ROWS, int PAD> static int tiled_for(co
     if (!tile_grid(p->rows, p->cols, TILE, TILE, &grid))
         return WB_UNSUPPORTED;
     transpose_tiled<T, TILE, BLOCK_ROWS, PAD>
-        <<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows, (int)p->cols);
+        <<<grid, block, 0, p->stream>>>((const T *)p->in[0], (T *)p->y, (int)p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -234,20 +234,20 @@ int launch_transpose_tiled32(const wb_problem *p)
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, 0>(p)
                                        : tiled_for<uint16_t, 32, 8, 0>(p);
 }
-#line 429 "lessons/week0-copy-transpose.nw"
+#line 431 "lessons/week0-copy-transpose.nw"
 int launch_transpose_padded32(const wb_problem *p)
 {
     return element_size(p->dtype) == 4 ? tiled_for<uint32_t, 32, 8, bank_pad<uint32_t>()>(p)
                                        : tiled_for<uint16_t, 32, 8, bank_pad<uint16_t>()>(p);
 }
-#line 602 "lessons/week0-copy-transpose.nw"
+#line 604 "lessons/week0-copy-transpose.nw"
 template <typename T> static int wide_for(const wb_problem *p)
 {
     dim3 block(32, 8), grid;
     if (!tile_grid(p->rows, p->cols, 64, 64, &grid))
         return WB_UNSUPPORTED;
     transpose_wide<T>
-        <<<grid, block, 0, p->stream>>>((const T *)p->x, (T *)p->y, (int)p->rows, (int)p->cols);
+        <<<grid, block, 0, p->stream>>>((const T *)p->in[0], (T *)p->y, (int)p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -256,7 +256,7 @@ static int pairs16(const wb_problem *p)
     dim3 block(32, 8), grid;
     if (!tile_grid(p->rows, p->cols, 64, 128, &grid))
         return WB_UNSUPPORTED;
-    transpose_pairs16<<<grid, block, 0, p->stream>>>((const uint32_t *)p->x, (uint32_t *)p->y,
+    transpose_pairs16<<<grid, block, 0, p->stream>>>((const uint32_t *)p->in[0], (uint32_t *)p->y,
                                                      (int)p->rows, (int)p->cols);
     return launch_status();
 }
@@ -272,7 +272,7 @@ int launch_transpose_best(const wb_problem *p)
         return pairs16(p);
     return wide_for<uint16_t>(p);
 }
-#line 667 "lessons/week0-copy-transpose.nw"
+#line 669 "lessons/week0-copy-transpose.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"copy", "copy", launch_copy, WB_ALL_DTYPES, 0, NULL,
      "16-byte vectors, four in flight per thread: the ceiling"},

@@ -1,4 +1,4 @@
-#line 71 "lessons/week0-copy-transpose.nw"
+#line 73 "lessons/week0-copy-transpose.nw"
 /* week0.h: the launchers of week 0 (tangled from lessons/week0-copy-transpose.nw) */
 #ifndef WEEK0_H
 #define WEEK0_H

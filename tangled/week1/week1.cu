@@ -191,7 +191,7 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     // SOLUTION END
     const long rows = p->rows, chunk = tree_chunk(t);
     long cols = p->cols;
-    const T *x = static_cast<const T *>(p->x);
+    const T *x = static_cast<const T *>(p->in[0]);
     T *y = static_cast<T *>(p->y);
 
     if (rows * ceil_div(cols, chunk) > 0x7fffffffL) /* one block per chunk in a 1-D grid */
@@ -351,8 +351,8 @@ __global__ void __launch_bounds__(BEST_BLOCK, UNROLL > BEST_UNROLL ? 1 : BEST_BL
     const long slots = rows * parts;
     for (long slot = blockIdx.x; slot < slots; slot += gridDim.x) {
         const long row = slot / parts, part = slot % parts;
-        float v = thread_partial<Op, UNROLL>(x + row * cols, cols,
-                                             part * BEST_BLOCK + threadIdx.x, parts * BEST_BLOCK);
+        float v = thread_partial<Op, UNROLL>(x + row * cols, cols, part * BEST_BLOCK + threadIdx.x,
+                                             parts * BEST_BLOCK);
         v = block_reduce<Op, BEST_BLOCK>(v, warp_totals);
         if (threadIdx.x == 0) {
             partials[slot] = v;
@@ -482,7 +482,7 @@ template <class Op, class T> static int run_best(const wb_problem *p)
     //: (void)p;
     //: return WB_NOT_IMPLEMENTED;
     const long rows = p->rows, cols = p->cols;
-    const T *x = static_cast<const T *>(p->x);
+    const T *x = static_cast<const T *>(p->in[0]);
     T *y = static_cast<T *>(p->y);
     BestPlan plan;
     cudaError_t err = plan_best<Op, T>(rows, cols, &plan);

@@ -1,4 +1,4 @@
-#line 132 "lessons/week2-online-softmax.nw"
+#line 134 "lessons/week2-online-softmax.nw"
 /* week2.cu: online softmax (tangled from lessons/week2-online-softmax.nw) */
 #include <cooperative_groups.h>
 #include <cuda_bf16.h>
@@ -17,22 +17,22 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 201 "lessons/week2-online-softmax.nw"
+#line 203 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 
-#line 312 "lessons/week2-online-softmax.nw"
+#line 314 "lessons/week2-online-softmax.nw"
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
 constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
 
-#line 427 "lessons/week2-online-softmax.nw"
+#line 429 "lessons/week2-online-softmax.nw"
 constexpr int kBatch = 4; /* packs each thread loads before it uses any */
 
-#line 796 "lessons/week2-online-softmax.nw"
+#line 799 "lessons/week2-online-softmax.nw"
 constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
 
-#line 955 "lessons/week2-online-softmax.nw"
+#line 958 "lessons/week2-online-softmax.nw"
 constexpr int kClusterBlock = 512;   /* variant 3: threads a block of a cluster, up to... */
 constexpr int kClusterBlocks = 4;    /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block cluster */
@@ -46,20 +46,20 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 #define WEEK2_CLUSTERS 1
 #endif
 
-#line 1177 "lessons/week2-online-softmax.nw"
+#line 1180 "lessons/week2-online-softmax.nw"
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2410 "lessons/week2-online-softmax.nw"
+#line 2413 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
-#line 206 "lessons/week2-online-softmax.nw"
+#line 208 "lessons/week2-online-softmax.nw"
 /* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
 __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 223 "lessons/week2-online-softmax.nw"
+#line 225 "lessons/week2-online-softmax.nw"
 /* VEC consecutive elements, aligned so that one instruction moves them all */
 template <typename T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
     T v[VEC];
@@ -102,7 +102,7 @@ template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(co
     }
     return pk;
 }
-#line 275 "lessons/week2-online-softmax.nw"
+#line 277 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -129,7 +129,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 320 "lessons/week2-online-softmax.nw"
+#line 322 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -162,7 +162,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 363 "lessons/week2-online-softmax.nw"
+#line 365 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -193,7 +193,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 971 "lessons/week2-online-softmax.nw"
+#line 974 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -213,7 +213,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 395 "lessons/week2-online-softmax.nw"
+#line 397 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -235,7 +235,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 707 "lessons/week2-online-softmax.nw"
+#line 710 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -249,7 +249,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 732 "lessons/week2-online-softmax.nw"
+#line 735 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -269,7 +269,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 432 "lessons/week2-online-softmax.nw"
+#line 434 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -334,7 +334,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 503 "lessons/week2-online-softmax.nw"
+#line 505 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -369,7 +369,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 765 "lessons/week2-online-softmax.nw"
+#line 768 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -393,7 +393,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 865 "lessons/week2-online-softmax.nw"
+#line 868 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -448,7 +448,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 922 "lessons/week2-online-softmax.nw"
+#line 925 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -460,7 +460,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2367 "lessons/week2-online-softmax.nw"
+#line 2370 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -496,7 +496,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1183 "lessons/week2-online-softmax.nw"
+#line 1186 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -526,7 +526,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1218 "lessons/week2-online-softmax.nw"
+#line 1221 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -572,7 +572,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1270 "lessons/week2-online-softmax.nw"
+#line 1273 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -622,7 +622,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1325 "lessons/week2-online-softmax.nw"
+#line 1328 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -691,7 +691,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1674 "lessons/week2-online-softmax.nw"
+#line 1677 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -752,7 +752,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1792 "lessons/week2-online-softmax.nw"
+#line 1795 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -815,7 +815,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
     // SOLUTION END
 }
-#line 545 "lessons/week2-online-softmax.nw"
+#line 547 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -839,7 +839,7 @@ static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
     return {false, (unsigned)rows, (unsigned)threads};
 }
 
-#line 997 "lessons/week2-online-softmax.nw"
+#line 1000 "lessons/week2-online-softmax.nw"
 /* variant 3: the packs a thread holds. A batch of four while a row fits one
  * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
  * shares (eight float32 packs, still four 16-bit ones: eight would spill).
@@ -870,7 +870,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2415 "lessons/week2-online-softmax.nw"
+#line 2418 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -885,7 +885,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1410 "lessons/week2-online-softmax.nw"
+#line 1413 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;  /* a warp per row while a lane holds at most this many packs */
     int warp_block;  /* threads a block of warps that take a row each */
@@ -966,7 +966,7 @@ constexpr bool longest_row_fits(const PlanRules &r, int inputs)
 }
 static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
               "the longest row must fit a cluster's registers and shared memory");
-#line 576 "lessons/week2-online-softmax.nw"
+#line 578 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -976,8 +976,9 @@ static int launch_status()
 /* all arrays of the problem sit at the same offset from a 16-byte boundary */
 static bool packs_align(const wb_problem *p, size_t elem)
 {
-    uintptr_t r = (uintptr_t)p->x % 16;
-    return r % elem == 0 && (uintptr_t)p->y % 16 == r && (!p->x2 || (uintptr_t)p->x2 % 16 == r);
+    uintptr_t r = (uintptr_t)p->in[0] % 16;
+    return r % elem == 0 && (uintptr_t)p->y % 16 == r &&
+           (!p->in[1] || (uintptr_t)p->in[1] % 16 == r);
 }
 
 template <template <typename, int> class L> static int dispatch(const wb_problem *p)
@@ -1001,7 +1002,7 @@ template <typename T, int VEC> struct SafeLauncher {
     static int run(const wb_problem *p)
     {
         RowLaunch l = row_launch(p->rows, p->cols, VEC);
-        const T *x = static_cast<const T *>(p->x);
+        const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
         if (l.warp_per_row)
             softmax_safe<T, VEC, RowMap::warp>
@@ -1013,13 +1014,13 @@ template <typename T, int VEC> struct SafeLauncher {
     }
 };
 
-#line 801 "lessons/week2-online-softmax.nw"
+#line 804 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct OnlineLauncher {
     static int run(const wb_problem *p)
     {
         /* rows past 4096 elements: two batches a thread (bench/softmax_sweep.cu) */
         RowLaunch l = row_launch(p->rows, p->cols, VEC, p->cols > kOnlineOneBatchCols ? 2 : 1);
-        const T *x = static_cast<const T *>(p->x);
+        const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
         if (l.warp_per_row)
             softmax_online<T, VEC, RowMap::warp>
@@ -1041,12 +1042,12 @@ template <template <typename, int> class L> static int dispatch_merging(const wb
     return dispatch<L>(p);
 }
 
-#line 1030 "lessons/week2-online-softmax.nw"
+#line 1033 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
     softmax_single_read<T, VEC, PACKS, MAP><<<grid, block, 0, p->stream>>>(
-        static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows, (int)p->cols);
+        static_cast<const T *>(p->in[0]), static_cast<T *>(p->y), p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -1091,8 +1092,8 @@ static int launch_clustered(void (*kernel)(const T *, T *, long, int), const wb_
         return WB_UNSUPPORTED; /* before sm_90 a row must fit one block */
     cudaLaunchAttribute attribute;
     cudaLaunchConfig_t config = cluster_config(p, grid, block, cluster, attribute);
-    err = cudaLaunchKernelEx(&config, kernel, static_cast<const T *>(p->x), static_cast<T *>(p->y),
-                             p->rows, (int)p->cols);
+    err = cudaLaunchKernelEx(&config, kernel, static_cast<const T *>(p->in[0]),
+                             static_cast<T *>(p->y), p->rows, (int)p->cols);
     return err != cudaSuccess ? (int)err : launch_status();
 }
 
@@ -1137,7 +1138,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1737 "lessons/week2-online-softmax.nw"
+#line 1740 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1145,8 +1146,8 @@ template <typename T, int VEC> struct BackwardLauncher {
         //: return WB_NOT_IMPLEMENTED;
         // SOLUTION END
         RowLaunch l = row_launch(p->rows, p->cols, VEC);
-        const T *dy = static_cast<const T *>(p->x);
-        const T *y = static_cast<const T *>(p->x2);
+        const T *dy = static_cast<const T *>(p->in[0]);
+        const T *y = static_cast<const T *>(p->in[1]);
         T *dx = static_cast<T *>(p->y);
         if (l.warp_per_row)
             softmax_backward_fused<T, VEC, RowMap::warp>
@@ -1158,7 +1159,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2432 "lessons/week2-online-softmax.nw"
+#line 2435 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1219,7 +1220,7 @@ static int pipelined_with(const wb_problem *p, unsigned block, unsigned cluster 
         return launch_clustered<T>(softmax_pipelined<T, VEC, PACKS, MAP>, p, (unsigned)grid, block,
                                    cluster);
     softmax_pipelined<T, VEC, PACKS, MAP><<<(unsigned)grid, block, 0, p->stream>>>(
-        static_cast<const T *>(p->x), static_cast<T *>(p->y), p->rows, (int)p->cols);
+        static_cast<const T *>(p->in[0]), static_cast<T *>(p->y), p->rows, (int)p->cols);
     return launch_status();
 }
 
@@ -1246,7 +1247,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1496 "lessons/week2-online-softmax.nw"
+#line 1499 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1314,7 +1315,7 @@ static int launch_planned(const wb_problem *p, const RowPlan &plan, int inputs, 
 template <typename T, int VEC, int RP, RowMap MAP> struct OnChipKernel {
     static int launch(const wb_problem *p, const RowPlan &plan)
     {
-        const T *x = static_cast<const T *>(p->x);
+        const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
         return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipKeepExp>>(
             p, plan, 1, x, y, p->rows, (int)p->cols, plan.sp);
@@ -1325,7 +1326,7 @@ template <typename T, int VEC, int RP, RowMap MAP> struct BackwardSingleReadKern
     static int launch(const wb_problem *p, const RowPlan &plan)
     {
         return launch_planned<softmax_backward_single_read<T, VEC, RP, MAP>>(
-            p, plan, 2, static_cast<const T *>(p->x), static_cast<const T *>(p->x2),
+            p, plan, 2, static_cast<const T *>(p->in[0]), static_cast<const T *>(p->in[1]),
             static_cast<T *>(p->y), p->rows, (int)p->cols, plan.sp);
     }
 };
@@ -1384,10 +1385,10 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
         }
     }
 };
-#line 172 "lessons/week2-online-softmax.nw"
+#line 174 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1871 "lessons/week2-online-softmax.nw"
+#line 1874 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1416,7 +1417,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 1905 "lessons/week2-online-softmax.nw"
+#line 1908 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},

@@ -1,4 +1,4 @@
-#line 97 "lessons/week2-online-softmax.nw"
+#line 99 "lessons/week2-online-softmax.nw"
 /* week2.h: the launchers of week 2 (tangled from lessons/week2-online-softmax.nw) */
 #ifndef WEEK2_H
 #define WEEK2_H

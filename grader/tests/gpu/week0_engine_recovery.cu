@@ -38,7 +38,8 @@ static unsigned blocks_for(size_t n)
 static int launch_copy(const wb_problem *p)
 {
     size_t n = (size_t)p->rows * (size_t)p->cols;
-    copy_words<<<blocks_for(n), 256, 0, p->stream>>>((const uint32_t *)p->x, (uint32_t *)p->y, n);
+    copy_words<<<blocks_for(n), 256, 0, p->stream>>>((const uint32_t *)p->in[0], (uint32_t *)p->y,
+                                                     n);
     return (int)cudaGetLastError();
 }
 
@@ -61,7 +62,10 @@ static size_t one_word(const wb_problem *p)
     return sizeof(int);
 }
 
-#define COPY(name) {name, "copy", launch_copy, WB_DT(WB_F32), 0, NULL, "a correct copy"}
+#define COPY(name)                                                                                 \
+    {                                                                                              \
+        name, "copy", launch_copy, WB_DT(WB_F32), 0, NULL, "a correct copy"                        \
+    }
 extern "C" const wb_variant wb_lesson_variants[] = {
     COPY("copy_1"),
     COPY("copy_2"),
