@@ -248,8 +248,8 @@ int main(void)
                     memset(&p, 0, sizeof p);
                     p.dtype = (wb_dtype)d;
                     p.rows = rows, p.cols = cols;
-                    p.x = base + 4 * skew, p.x2 = base + (1ull << 36) + 4 * skew;
-                    p.x3 = base + (2ull << 36) + 4 * skew;
+                    for (int k = 0; k < WB_MAX_INPUTS; k++)
+                        p.in[k] = base + ((unsigned long long)k << 36) + 4 * skew;
                     p.y = base + (3ull << 36);
                     p.workspace = NULL;
                     p.workspace_bytes = var->workspace ? var->workspace(&p) : 0;
