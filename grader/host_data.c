@@ -17,8 +17,9 @@ enum { WB_FILL_CHUNK = 1 << 16 };
  * of week 1's 2^28-element sums went there). So a process keeps each
  * buffer of the group data (an input's values and bytes, the reference and
  * its bounds) for the next group, growing it when a group needs more, and
- * asks for huge pages for the large ones. Only one group's data lives at a
- * time (wb_host_for_group), so nothing is kept that was not already held. */
+ * asks for huge pages for the large ones. One group's data lives at a time
+ * (wb_host_for_group), so a worker holds what its largest group needed, as
+ * it did while that group ran, and no more. */
 enum { BUF_VALUE = 0, BUF_TYPED = 3, BUF_WANT = 6, BUF_BOUND = 7, N_BUFS = 8 };
 enum { HUGE_FROM = 64 << 20, HUGE_PAGE = 2 << 20 };
 static struct {
