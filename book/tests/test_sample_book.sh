@@ -45,7 +45,7 @@ printf '<p><a href="#no-such-anchor">x</a><a href="sample.html#nope">y</a></p>\n
 refuse "the link checker finds broken links" book/tests/linkcheck.sh "$WORK/broken"
 
 text=$(sed -e 's/<[^>]*>//g' "$html")
-has "weave: launch shown in code" 'transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(\(const float \*\)p-&gt;x' "$text"
+has "weave: launch shown in code" 'transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(\(const float \*\)p-&gt;in\[0\]' "$text"
 page=$(cat "$html")
 has "weave: launch shown in quoted prose code" '<code>transpose_naive&lt;&lt;&lt;grid, block&gt;&gt;&gt;\(in, out, rows, cols\)</code>' "$page"
 has "code chunks have anchors" 'id="nw-naive-transpose-kernel"' "$page"
