@@ -17,8 +17,9 @@
 # both engines); write runs nothing and writes the file from the runs so far
 # (a run cut short by a time limit keeps what it measured). The file's
 # "missing" lists each week and mode (time, correctness) with no run, and
-# the totals sum only the runs present. The runs so far stay in build/grade-speed/runs.jsonl, so a
-# later call with other parts adds to the same file; `weeks` starts afresh.
+# the totals sum only the runs present. The runs so far stay in
+# build/grade-speed/runs.jsonl, so a later call with other parts adds to the
+# same file; `weeks` starts afresh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=${1:?usage: bench/grade_speed.sh RESULTS_DIR [weeks|defences|engines]...}

@@ -27,10 +27,9 @@
  * reduce_rows_by_blocks), whose unroll is a template parameter; U =
  * BEST_UNROLL (4) is what the lesson's launcher runs.
  *
- * Timing follows the grader's (grader/timing.c): CUDA events around the
- * launch only, three warm-up calls, the L2 flushed by a memset of twice its
- * size before every repetition, the median; but a fixed count of
- * repetitions (--reps), where the grader repeats until a time budget. GB/s
+ * Timing is the grader's own loop (bench/sweep_common.h, grader/timing.c),
+ * with a fixed count of repetitions (--reps) where the grader repeats until
+ * a time budget. GB/s
  * counts the minimum traffic, the input read once and the output written
  * once. Every configuration's output is compared with CUB's, row by row: a
  * difference beyond twice the grader's float32 sum bound (grader/tolerance.c;
@@ -565,7 +564,7 @@ int main(int argc, char **argv)
     cudaDeviceProp prop;
     if (!sweep_device(device, prop))
         return 0;
-    Timer timer = make_timer(prop, reps);
+    Timer timer = make_timer(reps);
 
     write_sweep_provenance(stdout, prop, reps);
     FILE *tsv = nullptr;

@@ -558,7 +558,7 @@ int main(int argc, char **argv)
         return 0;
     int clusters = 0;
     CUDA_CHECK(cudaDeviceGetAttribute(&clusters, cudaDevAttrClusterLaunch, device));
-    Timer timer = make_timer(prop, reps);
+    Timer timer = make_timer(reps);
 
     const char *title = "softmax_sweep: week 2 softmax mappings (bench/softmax_sweep.cu)";
     write_provenance(stdout, prop, reps, title);
