@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "dtype.h"
+#include "host_pin.h"
 #include "rng.h"
 
 enum { WB_FILL_CHUNK = 1 << 16 };
@@ -33,6 +34,7 @@ static void *kept_buffer(int which, size_t bytes)
         bytes = 1;
     if (bufs[which].cap >= bytes)
         return bufs[which].data;
+    wb_unpin_host(bufs[which].data); /* the uploads lock it (host_pin.h) */
     free(bufs[which].data);
     bufs[which].data = NULL;
     bufs[which].cap = 0;

@@ -20,6 +20,7 @@
 #include "dtype.h"
 #include "engine.h"
 #include "host_data.h"
+#include "host_pin.h"
 #include "rng.h"
 #include "runtime_guard.h"
 
@@ -128,6 +129,7 @@ static int reference_on_device(const wb_host_data *h, device_test *d)
             return 0;
         }
         WB_CUDA(err);
+        wb_pin_host(from[k], bytes);
         WB_CUDA(cudaMemcpy(*to[k], from[k], bytes, cudaMemcpyHostToDevice));
     }
     d->ref_state = 1;
@@ -441,6 +443,7 @@ static const wb_devbuf *base_for(const wb_test *test, const wb_host_data *h, wb_
         wb_devbuf_release(&device_base.in[k]);
     device_base.valid = 0;
     for (int k = 0; k < wb_op_input_count(test->op); k++) {
+        wb_pin_host(h->typed[k], h->bytes);
         if (wb_devbuf_alloc(&device_base.in[k], h->bytes, WB_INPUT_GUARD_BYTE) ||
             cudaMemcpy(device_base.in[k].data, h->typed[k], h->bytes, cudaMemcpyHostToDevice) !=
                 cudaSuccess) {

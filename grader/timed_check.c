@@ -5,11 +5,11 @@
  * the device from the checked input (rows permuted, columns rotated, and for
  * an odd op the sign flipped, chosen at random per call, written into one of
  * two buffers picked at random), an output filled with a fresh random NaN
- * pattern, and an L2 flush. After each call the output is copied aside, into
- * a reservoir sample of the calls (every call equally likely to be kept,
- * whatever the total) or into a discard slot; the copies cost the same and
- * come after the stop event, so a launcher cannot tell a checked call from
- * an unchecked one. One random call is watched by the run-time guard and
+ * pattern, and an L2 flush. After each call the output of a call in a
+ * reservoir sample of the calls (every call equally likely to be kept,
+ * whatever the total) is copied aside; the copy comes after the stop event
+ * and after the launcher returned, so a launcher cannot tell a checked call
+ * from an unchecked one. One random call is watched by the run-time guard and
  * left out of the statistics. Afterwards the kept outputs are compared with
  * the checked run's reference, mapped through each call's derivation, and
  * the speed with the ceilings measured in the same run. */
@@ -49,7 +49,7 @@ struct wb_timed_state {
     device_test *d;
     wb_devbuf pool[2][3];
     int sets;
-    wb_devbuf snaps; /* slots kept, one for the watched call, one discard */
+    wb_devbuf snaps; /* slots kept, and one for the watched call */
     int slots;
     kept_call kept[KEPT_SLOTS + 1];
     int filled, unwatched_calls;
@@ -138,7 +138,7 @@ static void around_variant(int k, int entering, void *ctx)
 
 /* Which slot keeps call k's output: the watched call's own, a reservoir
  * slot (call k replaces a kept one with probability KEPT/(calls so far)),
- * or the discard slot. */
+ * or none (slots + 1: not copied). */
 static int slot_for(wb_timed_state *t, int k)
 {
     if (k == t->watched_call) /* the surely watched call is checked too */
@@ -157,9 +157,11 @@ static int after_variant(int k, wb_problem *p, double event_ms, double devsync_m
     wb_timed_state *t = ctx;
     int slot = slot_for(t, k);
     size_t bytes = t->h->out_bytes;
-    WB_CUDA(cudaMemcpyAsync((char *)t->snaps.data + (size_t)slot * bytes, p->y, bytes,
-                            cudaMemcpyDeviceToDevice, p->stream));
+    /* a call not kept is not copied: the copy comes after the call ended,
+     * so no launcher can tell a kept call from another */
     if (slot <= t->slots) {
+        WB_CUDA(cudaMemcpyAsync((char *)t->snaps.data + (size_t)slot * bytes, p->y, bytes,
+                                cudaMemcpyDeviceToDevice, p->stream));
         t->kept[slot] = t->now;
         t->kept[slot].used = 1;
     }
@@ -196,7 +198,7 @@ wb_timed_state *wb_timed_prepare(const wb_test *test, const wb_host_data *h, dev
         }
     }
     for (t->slots = KEPT_SLOTS; t->slots >= 1; t->slots--) {
-        if (!wb_devbuf_alloc(&t->snaps, (size_t)(t->slots + 2) * h->out_bytes, WB_CANARY_BYTE))
+        if (!wb_devbuf_alloc(&t->snaps, (size_t)(t->slots + 1) * h->out_bytes, WB_CANARY_BYTE))
             break;
         cudaGetLastError();
     }

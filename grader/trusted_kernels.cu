@@ -11,34 +11,69 @@
 #include "cuda_check.h"
 #include "trusted_kernels.h"
 
-/* Where element i of a derived input comes from in the base. */
-__device__ long derived_from(long i, long rows, long cols, long a, long b, long rotate)
+/* The launch shape of a line walk (element_rules.h): x across a line,
+ * y across lines, each loop striding by the grid. */
+static dim3 walk_grid(wb_line_walk w)
 {
-    return wb_source_index(WB_LAYOUT_ELEMENTWISE, rows, cols, a, b, rotate, i);
+    long across = (w.len + 255) / 256, lines = w.lines;
+    return dim3((unsigned)(across > 65535 ? 65535
+                           : across < 1   ? 1
+                                          : across),
+                (unsigned)(lines > 65535 ? 65535
+                           : lines < 1   ? 1
+                                         : lines));
 }
 
-/* dst[i] = base[derived_from(i)] with the sign bit flipped by sign_bit, on
- * the raw bits: an exact negation in float32, float16 and bfloat16. */
+/* The state of one thread's walk: its first position in every line, the
+ * stride between its positions, and for a permuted position (a j + b) mod
+ * rows at its first one and the step of that per stride. */
+struct walker {
+    long j0, stride, v0, step;
+};
+
+__device__ walker walker_for(wb_line_walk w, long a, long b, long rows)
+{
+    walker k;
+    k.j0 = (long)blockIdx.x * blockDim.x + threadIdx.x;
+    k.stride = (long)gridDim.x * blockDim.x;
+    k.v0 = w.permuted_pos ? wb_permuted_row(k.j0, a, b, rows) : 0;
+    k.step = w.permuted_pos ? (a * k.stride) % rows : 0;
+    return k;
+}
+
+/* dst[i] = base[source of i] with the sign bit flipped by sign_bit, on the
+ * raw bits: an exact negation in float32, float16 and bfloat16. */
 template <typename Bits>
 __global__ void derive_kernel(Bits *dst, const Bits *src, long rows, long cols, long a, long b,
                               long rotate, Bits sign_bit)
 {
-    long n = rows * cols;
-    for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (long)gridDim.x * blockDim.x)
-        dst[i] = src[derived_from(i, rows, cols, a, b, rotate)] ^ sign_bit;
+    wb_line_walk w = wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols);
+    walker k = walker_for(w, a, b, rows);
+    for (long line = blockIdx.y; line < w.lines; line += gridDim.y) {
+        long base = wb_walk_line_base(WB_LAYOUT_ELEMENTWISE, rows, cols, a, b, rotate, line);
+        for (long j = k.j0; j < w.len; j += k.stride)
+            dst[line * w.len + j] =
+                src[wb_walk_source(WB_LAYOUT_ELEMENTWISE, base, j, 0, rotate, cols)] ^ sign_bit;
+    }
 }
 
 /* The first element of `in` that is not the derivation of `base`. */
 template <typename Bits>
-__global__ void check_derived_kernel(const Bits *in, const Bits *base, long rows, long cols, long a,
-                                     long b, long rotate, Bits sign_bit, unsigned long long *first)
+__global__ void check_derived_kernel(const Bits *in, const Bits *base_in, long rows, long cols,
+                                     long a, long b, long rotate, Bits sign_bit,
+                                     unsigned long long *first)
 {
-    long n = rows * cols;
-    for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (long)gridDim.x * blockDim.x)
-        if (in[i] != (Bits)(base[derived_from(i, rows, cols, a, b, rotate)] ^ sign_bit))
-            atomicMin(first, (unsigned long long)i);
+    wb_line_walk w = wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols);
+    walker k = walker_for(w, a, b, rows);
+    for (long line = blockIdx.y; line < w.lines; line += gridDim.y) {
+        long base = wb_walk_line_base(WB_LAYOUT_ELEMENTWISE, rows, cols, a, b, rotate, line);
+        for (long j = k.j0; j < w.len; j += k.stride) {
+            long i = line * w.len + j;
+            long from = wb_walk_source(WB_LAYOUT_ELEMENTWISE, base, j, 0, rotate, cols);
+            if (in[i] != (Bits)(base_in[from] ^ sign_bit))
+                atomicMin(first, (unsigned long long)i);
+        }
+    }
 }
 
 static unsigned grid_for(long n)
@@ -50,15 +85,15 @@ static unsigned grid_for(long n)
 extern "C" int wb_derive_input(void *dst, const void *src, size_t elem_size, long rows, long cols,
                                const wb_derivation *d, cudaStream_t stream)
 {
-    long n = rows * cols;
+    dim3 grid = walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
     if (elem_size == 4)
-        derive_kernel<uint32_t>
-            <<<grid_for(n), 256, 0, stream>>>((uint32_t *)dst, (const uint32_t *)src, rows, cols,
-                                              d->a, d->b, d->rotate, d->negate ? 0x80000000u : 0u);
+        derive_kernel<uint32_t><<<grid, 256, 0, stream>>>((uint32_t *)dst, (const uint32_t *)src,
+                                                          rows, cols, d->a, d->b, d->rotate,
+                                                          d->negate ? 0x80000000u : 0u);
     else
-        derive_kernel<uint16_t><<<grid_for(n), 256, 0, stream>>>(
-            (uint16_t *)dst, (const uint16_t *)src, rows, cols, d->a, d->b, d->rotate,
-            (uint16_t)(d->negate ? 0x8000u : 0u));
+        derive_kernel<uint16_t><<<grid, 256, 0, stream>>>((uint16_t *)dst, (const uint16_t *)src,
+                                                          rows, cols, d->a, d->b, d->rotate,
+                                                          (uint16_t)(d->negate ? 0x8000u : 0u));
     WB_CUDA(cudaGetLastError());
     return 0;
 }
@@ -70,16 +105,16 @@ extern "C" int wb_check_derived(const void *in, const void *base, size_t elem_si
     static unsigned long long *first; /* one word, kept for the process */
     const unsigned long long none = ~0ull;
     unsigned long long found;
-    long n = rows * cols;
+    dim3 grid = walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
     if (!first)
         WB_CUDA(cudaMalloc((void **)&first, sizeof *first));
     WB_CUDA(cudaMemcpyAsync(first, &none, sizeof none, cudaMemcpyHostToDevice, stream));
     if (elem_size == 4)
-        check_derived_kernel<uint32_t><<<grid_for(n), 256, 0, stream>>>(
-            (const uint32_t *)in, (const uint32_t *)base, rows, cols, d->a, d->b, d->rotate,
-            d->negate ? 0x80000000u : 0u, first);
+        check_derived_kernel<uint32_t>
+            <<<grid, 256, 0, stream>>>((const uint32_t *)in, (const uint32_t *)base, rows, cols,
+                                       d->a, d->b, d->rotate, d->negate ? 0x80000000u : 0u, first);
     else
-        check_derived_kernel<uint16_t><<<grid_for(n), 256, 0, stream>>>(
+        check_derived_kernel<uint16_t><<<grid, 256, 0, stream>>>(
             (const uint16_t *)in, (const uint16_t *)base, rows, cols, d->a, d->b, d->rotate,
             (uint16_t)(d->negate ? 0x8000u : 0u), first);
     WB_CUDA(cudaGetLastError());
@@ -140,17 +175,26 @@ __global__ void compare_kernel(const Bits *got, const double *want, const double
 {
     unsigned long long bad = 0;
     double worst = 0.0;
-    for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (long)gridDim.x * blockDim.x) {
-        long from = mapped ? wb_source_index(layout, rows, cols, a, b, rotate, i) : i;
-        double w = negate ? -want[from] : want[from];
-        double allowed = bound ? bound[from] : 0.0;
-        double err = 0.0;
-        if (wb_element_category(load_element<Bits, IsBf16>(got, i), w, allowed, got[i] == poison,
-                                &err) != WB_CAT_NONE)
-            bad++;
-        if (err > worst)
-            worst = err;
+    /* unmapped: one line of n, each element its own source */
+    wb_line_walk w = wb_walk_of(mapped ? layout : WB_LAYOUT_ALL_REDUCE, rows, cols, n);
+    walker k = walker_for(w, a, b, rows);
+    for (long line = blockIdx.y; line < w.lines; line += gridDim.y) {
+        long base = mapped ? wb_walk_line_base(layout, rows, cols, a, b, rotate, line) : 0;
+        long v = k.v0;
+        for (long j = k.j0; j < w.len; j += k.stride) {
+            long i = line * w.len + j;
+            long from = mapped ? wb_walk_source(layout, base, j, v, rotate, cols) : i;
+            if (w.permuted_pos)
+                v = wb_permuted_row_step(v, k.step, rows);
+            double want_i = negate ? -want[from] : want[from];
+            double allowed = bound ? bound[from] : 0.0;
+            double err = 0.0;
+            if (wb_element_category(load_element<Bits, IsBf16>(got, i), want_i, allowed,
+                                    got[i] == poison, &err) != WB_CAT_NONE)
+                bad++;
+            if (err > worst)
+                worst = err;
+        }
     }
     for (int offset = 16; offset > 0; offset /= 2) {
         bad += __shfl_down_sync(0xffffffffu, bad, offset);
@@ -178,7 +222,7 @@ extern "C" int wb_compare_on_device(wb_dtype dtype, const void *got, const doubl
     const wb_derivation *d = der ? der : &id;
     int mapped = der != NULL;
     if (n > 0) {
-        unsigned blocks = grid_for(n);
+        dim3 blocks = walk_grid(wb_walk_of(mapped ? layout : WB_LAYOUT_ALL_REDUCE, rows, cols, n));
         if (dtype == WB_F32)
             compare_kernel<uint32_t, 0><<<blocks, 256, 0, stream>>>(
                 (const uint32_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
