@@ -11,6 +11,7 @@
 #ifndef WB_DEVBUF_H
 #define WB_DEVBUF_H
 
+#include <cuda_runtime_api.h>
 #include <stddef.h>
 
 #define WB_GUARD_BYTES ((size_t)1 << 20)
@@ -29,8 +30,15 @@ typedef struct wb_devbuf {
  * seen), WB_INPUT_GUARD_BYTE around inputs (a read there changes the answer). */
 int wb_devbuf_alloc(wb_devbuf *b, size_t bytes, unsigned char guard_byte);
 /* Scrub (so that nothing a test computed is left for the next test in the
- * same process to find) and free; safe on a buffer never allocated. */
+ * same process to find) and free, or keep for the next allocation of the
+ * same size; safe on a buffer never allocated. */
 int wb_devbuf_release(wb_devbuf *b);
+/* Device memory with no guards, from the same kept buffers: what
+ * wb_devbuf_alloc and wb_devbuf_release do, for the grader's own arrays (the
+ * reference on the device). The CUDA status; cudaErrorMemoryAllocation
+ * when even an emptied cache leaves no room. */
+cudaError_t wb_devmem_alloc(void **p, size_t bytes);
+cudaError_t wb_devmem_release(void *p, size_t bytes);
 int wb_devbuf_fill(wb_devbuf *b, int byte); /* the data part */
 /* Refill both guards with byte (the read-out-of-bounds probe), and set it as
  * what the guards must hold. */

@@ -99,9 +99,8 @@ void wb_reference_drop(device_test *d)
         if (!*held[k])
             continue;
         /* scrubbed first, so no later allocation finds the reference; after
-         * a sticky error both calls fail, and the worker is replaced anyway */
-        cudaMemset(*held[k], 0, d->ref_bytes);
-        cudaFree(*held[k]);
+         * a sticky error this fails, and the worker is replaced anyway */
+        (void)wb_devmem_release(*held[k], d->ref_bytes);
         *held[k] = NULL;
     }
     d->ref_state = 0;
@@ -120,7 +119,7 @@ static int reference_on_device(const wb_host_data *h, device_test *d)
     for (int k = 0; k < 2; k++) {
         if (!from[k])
             continue; /* no bound: exact */
-        cudaError_t err = cudaMalloc((void **)to[k], d->ref_bytes);
+        cudaError_t err = wb_devmem_alloc((void **)to[k], d->ref_bytes);
         if (err == cudaErrorMemoryAllocation) {
             cudaGetLastError();
             *to[k] = NULL;

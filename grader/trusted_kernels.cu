@@ -12,16 +12,23 @@
 #include "trusted_kernels.h"
 
 /* The launch shape of a line walk (element_rules.h): x across a line,
- * y across lines, each loop striding by the grid. */
+ * y across lines, each loop striding by the grid. A few thousand blocks in
+ * all, and about WALK_PER_THREAD elements of a line a thread: a thread
+ * pays a 64-bit remainder at the start of each line it walks, and a warp
+ * one atomic per comparison, so one element a thread (a block per 256
+ * elements of each line: 262144 blocks at 8192x8192) made these kernels
+ * slower than the learner's. */
+constexpr int WALK_THREADS = 256;
+constexpr long WALK_PER_THREAD = 8, WALK_BLOCKS = 2048;
+
 static dim3 walk_grid(wb_line_walk w)
 {
-    long across = (w.len + 255) / 256, lines = w.lines;
-    return dim3((unsigned)(across > 65535 ? 65535
-                           : across < 1   ? 1
-                                          : across),
-                (unsigned)(lines > 65535 ? 65535
-                           : lines < 1   ? 1
-                                         : lines));
+    const long per_block = WALK_THREADS * WALK_PER_THREAD;
+    long across = (w.len + per_block - 1) / per_block;
+    across = across < 1 ? 1 : across > WALK_BLOCKS ? WALK_BLOCKS : across;
+    long lines = WALK_BLOCKS / across;
+    lines = lines > w.lines ? w.lines : lines;
+    return dim3((unsigned)across, (unsigned)(lines < 1 ? 1 : lines));
 }
 
 /* The state of one thread's walk: its first position in every line, the
@@ -87,13 +94,13 @@ extern "C" int wb_derive_input(void *dst, const void *src, size_t elem_size, lon
 {
     dim3 grid = walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
     if (elem_size == 4)
-        derive_kernel<uint32_t><<<grid, 256, 0, stream>>>((uint32_t *)dst, (const uint32_t *)src,
-                                                          rows, cols, d->a, d->b, d->rotate,
-                                                          d->negate ? 0x80000000u : 0u);
+        derive_kernel<uint32_t><<<grid, WALK_THREADS, 0, stream>>>(
+            (uint32_t *)dst, (const uint32_t *)src, rows, cols, d->a, d->b, d->rotate,
+            d->negate ? 0x80000000u : 0u);
     else
-        derive_kernel<uint16_t><<<grid, 256, 0, stream>>>((uint16_t *)dst, (const uint16_t *)src,
-                                                          rows, cols, d->a, d->b, d->rotate,
-                                                          (uint16_t)(d->negate ? 0x8000u : 0u));
+        derive_kernel<uint16_t><<<grid, WALK_THREADS, 0, stream>>>(
+            (uint16_t *)dst, (const uint16_t *)src, rows, cols, d->a, d->b, d->rotate,
+            (uint16_t)(d->negate ? 0x8000u : 0u));
     WB_CUDA(cudaGetLastError());
     return 0;
 }
@@ -110,11 +117,11 @@ extern "C" int wb_check_derived(const void *in, const void *base, size_t elem_si
         WB_CUDA(cudaMalloc((void **)&first, sizeof *first));
     WB_CUDA(cudaMemcpyAsync(first, &none, sizeof none, cudaMemcpyHostToDevice, stream));
     if (elem_size == 4)
-        check_derived_kernel<uint32_t>
-            <<<grid, 256, 0, stream>>>((const uint32_t *)in, (const uint32_t *)base, rows, cols,
-                                       d->a, d->b, d->rotate, d->negate ? 0x80000000u : 0u, first);
+        check_derived_kernel<uint32_t><<<grid, WALK_THREADS, 0, stream>>>(
+            (const uint32_t *)in, (const uint32_t *)base, rows, cols, d->a, d->b, d->rotate,
+            d->negate ? 0x80000000u : 0u, first);
     else
-        check_derived_kernel<uint16_t><<<grid, 256, 0, stream>>>(
+        check_derived_kernel<uint16_t><<<grid, WALK_THREADS, 0, stream>>>(
             (const uint16_t *)in, (const uint16_t *)base, rows, cols, d->a, d->b, d->rotate,
             (uint16_t)(d->negate ? 0x8000u : 0u), first);
     WB_CUDA(cudaGetLastError());
@@ -224,15 +231,15 @@ extern "C" int wb_compare_on_device(wb_dtype dtype, const void *got, const doubl
     if (n > 0) {
         dim3 blocks = walk_grid(wb_walk_of(mapped ? layout : WB_LAYOUT_ALL_REDUCE, rows, cols, n));
         if (dtype == WB_F32)
-            compare_kernel<uint32_t, 0><<<blocks, 256, 0, stream>>>(
+            compare_kernel<uint32_t, 0><<<blocks, WALK_THREADS, 0, stream>>>(
                 (const uint32_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
                 d->rotate, d->negate, poison, tally);
         else if (dtype == WB_F16)
-            compare_kernel<uint16_t, 0><<<blocks, 256, 0, stream>>>(
+            compare_kernel<uint16_t, 0><<<blocks, WALK_THREADS, 0, stream>>>(
                 (const uint16_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
                 d->rotate, d->negate, (uint16_t)poison, tally);
         else
-            compare_kernel<uint16_t, 1><<<blocks, 256, 0, stream>>>(
+            compare_kernel<uint16_t, 1><<<blocks, WALK_THREADS, 0, stream>>>(
                 (const uint16_t *)got, want, bound, n, mapped, layout, rows, cols, d->a, d->b,
                 d->rotate, d->negate, (uint16_t)poison, tally);
         WB_CUDA(cudaGetLastError());

@@ -46,11 +46,11 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 #define WEEK2_CLUSTERS 1
 #endif
 
-#line 1180 "lessons/week2-online-softmax.nw"
+#line 1181 "lessons/week2-online-softmax.nw"
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2413 "lessons/week2-online-softmax.nw"
+#line 2443 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 208 "lessons/week2-online-softmax.nw"
@@ -460,7 +460,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2370 "lessons/week2-online-softmax.nw"
+#line 2400 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -496,7 +496,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1186 "lessons/week2-online-softmax.nw"
+#line 1187 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -526,7 +526,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1221 "lessons/week2-online-softmax.nw"
+#line 1222 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -572,7 +572,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1273 "lessons/week2-online-softmax.nw"
+#line 1274 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -622,7 +622,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1328 "lessons/week2-online-softmax.nw"
+#line 1329 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -691,7 +691,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1677 "lessons/week2-online-softmax.nw"
+#line 1707 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -752,7 +752,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1795 "lessons/week2-online-softmax.nw"
+#line 1825 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -870,7 +870,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2418 "lessons/week2-online-softmax.nw"
+#line 2448 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -885,19 +885,24 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1413 "lessons/week2-online-softmax.nw"
+#line 1417 "lessons/week2-online-softmax.nw"
 struct PlanRules {
-    int warp_packs;  /* a warp per row while a lane holds at most this many packs */
-    int warp_block;  /* threads a block of warps that take a row each */
-    int elements;    /* elements of each input a thread holds in registers */
-    int lone_block;  /* threads of the largest block that takes a row alone */
-    int block;       /* threads a block of a cluster, at most */
-    int cluster_max; /* blocks a cluster, at most; past 8 is a non-portable size */
+    int warp_packs;   /* a warp per row while a lane holds at most this many packs */
+    int warp_block;   /* threads a block of warps that take a row each */
+    int elements;     /* elements of each input a thread holds in registers */
+    int lone_block;   /* threads of the largest block that holds a row in registers alone */
+    int block;        /* threads a block, at most, once shared memory holds part of the row */
+    int cluster_max;  /* blocks a cluster, at most */
+    long shared_soft; /* bytes of shared memory a block takes before a larger plan is tried */
+    int inputs;       /* arrays a thread keeps a share of: 1 forward, 2 backward */
 };
-constexpr PlanRules kOnChipRules = {8, 256, 32, 512, 256, 8};   /* variant 4 */
-constexpr PlanRules kBackwardRules = {8, 256, 16, 512, 256, 8}; /* variant 6 */
+constexpr long kSharedSoft = 100 * 1024; /* two such blocks fit an SM's 228 KB */
+constexpr PlanRules kOnChipRules = {8, 128, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
+constexpr PlanRules kBackwardRules = {8, 256, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
 constexpr bool kOnChipKeepExp = true; /* variant 4 keeps e^(x - mt) in registers for the write */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
+/* what a block may take on an H200 (and H100): 227 KB */
+constexpr long kHopperSharedPerBlock = 232448;
 
 constexpr bool block_size_holds(int threads)
 {
@@ -909,14 +914,17 @@ constexpr bool rules_hold(const PlanRules &r)
     const bool warps =
         r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8;
     const bool packs = r.elements > 0 && r.elements % 8 == 0; /* whole 16-byte packs */
+    bool doubling = false; /* block is lone_block doubled, zero or more times */
+    for (long b = r.lone_block; b > 0 && b <= r.block; b *= 2)
+        doubling = doubling || b == r.block;
     const bool blocks = block_size_holds(r.warp_block) && r.warp_block <= kWarpBlockThreads &&
-                        block_size_holds(r.lone_block) && block_size_holds(r.block);
-    return warps && packs && blocks && r.cluster_max >= 1 &&
-           r.cluster_max <= kMaxClusterBlocksNonPortable;
+                        block_size_holds(r.lone_block) && block_size_holds(r.block) && doubling;
+    return warps && packs && blocks && r.cluster_max >= 1 && r.cluster_max <= kMaxClusterBlocks &&
+           (r.inputs == 1 || r.inputs == 2) && r.shared_soft > 0;
 }
 static_assert(rules_hold(kOnChipRules) && rules_hold(kBackwardRules),
               "a warp holds 1, 2, 4 or 8 packs a lane; blocks of whole warps up to "
-              "kOnChipBlockMax threads; clusters up to 16 blocks");
+              "kOnChipBlockMax threads, block a doubling of lone_block; portable clusters");
 
 struct RowPlan {
     RowMap map;
@@ -925,6 +933,19 @@ struct RowPlan {
     unsigned cluster; /* blocks a row: 1 unless RowMap::cluster */
     int sp;           /* packs of each input a thread keeps in shared memory */
 };
+
+/* the shared memory a plan asks of a block, for `inputs` arrays of 16-byte packs */
+static constexpr long plan_shared_bytes(const RowPlan &plan, int inputs)
+{
+    return (long)inputs * plan.sp * plan.block * 16;
+}
+
+/* packs a thread keeps in shared memory when `team` threads share a row */
+static constexpr int shared_packs(long packs, long team, int rp)
+{
+    const long per_thread = (packs + team - 1) / team;
+    return per_thread > rp ? (int)(per_thread - rp) : 0;
+}
 
 /* a row of `packs` packs of `vec` elements */
 static constexpr RowPlan plan_row(long packs, int vec, const PlanRules &r)
@@ -939,32 +960,37 @@ static constexpr RowPlan plan_row(long packs, int vec, const PlanRules &r)
     const long threads = threads_for(packs, rp);
     if (threads <= r.lone_block)
         return {RowMap::block, 0, (unsigned)threads, 1, 0};
-    const long blocks = (threads + r.block - 1) / r.block;
-    if (blocks <= r.cluster_max) { /* registers alone, the threads shared evenly */
-        const long block = threads_for(threads, (int)blocks);
-        return {RowMap::cluster, 0, (unsigned)block, (unsigned)blocks, 0};
+    /* the rest of each share in shared memory: the smallest lone block, then
+     * the smallest cluster, that needs no more than shared_soft a block; if
+     * none does, the same search up to all a block may take */
+    const long limits[2] = {r.shared_soft, kHopperSharedPerBlock - kStaticSharedReserve};
+    for (long limit : limits) {
+        for (long block = r.lone_block; block <= r.block; block *= 2) {
+            const RowPlan lone = {RowMap::block, 0, (unsigned)block, 1,
+                                  shared_packs(packs, block, rp)};
+            if (plan_shared_bytes(lone, r.inputs) <= limit)
+                return lone;
+        }
+        for (long blocks = 2; blocks <= r.cluster_max; blocks *= 2) {
+            const RowPlan cluster = {RowMap::cluster, 0, (unsigned)r.block, (unsigned)blocks,
+                                     shared_packs(packs, blocks * r.block, rp)};
+            if (plan_shared_bytes(cluster, r.inputs) <= limit)
+                return cluster;
+        }
     }
-    const long team = (long)r.cluster_max * r.block; /* the rest in shared memory */
-    const long per_thread = (packs + team - 1) / team;
-    const int sp = (int)(per_thread - rp);
-    return {RowMap::cluster, 0, (unsigned)r.block, (unsigned)r.cluster_max, sp};
+    /* too long for any plan: longest_row_fits stops the build, launch_planned the launch */
+    return {RowMap::cluster, 0, (unsigned)r.block, (unsigned)r.cluster_max,
+            shared_packs(packs, (long)r.cluster_max * r.block, rp)};
 }
 
-/* the shared memory a plan asks of a block, for `inputs` arrays of 16-byte packs */
-static constexpr long plan_shared_bytes(const RowPlan &plan, int inputs)
-{
-    return (long)inputs * plan.sp * plan.block * 16;
-}
-
-/* the longest row fits an H200's (and H100's) 227 KB a block, in every type */
-constexpr long kHopperSharedPerBlock = 232448;
-constexpr bool longest_row_fits(const PlanRules &r, int inputs)
+/* the longest row fits a cluster's registers and shared memory, in every type */
+constexpr bool longest_row_fits(const PlanRules &r)
 {
     const long most = kHopperSharedPerBlock - kStaticSharedReserve;
-    return plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 4, 4, r), inputs) <= most &&
-           plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 8, 8, r), inputs) <= most;
+    return plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 4, 4, r), r.inputs) <= most &&
+           plan_shared_bytes(plan_row(WEEK2_ON_CHIP_MAX_COLS / 8, 8, r), r.inputs) <= most;
 }
-static_assert(longest_row_fits(kOnChipRules, 1) && longest_row_fits(kBackwardRules, 2),
+static_assert(longest_row_fits(kOnChipRules) && longest_row_fits(kBackwardRules),
               "the longest row must fit a cluster's registers and shared memory");
 #line 578 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
@@ -1138,7 +1164,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1740 "lessons/week2-online-softmax.nw"
+#line 1770 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1159,7 +1185,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2435 "lessons/week2-online-softmax.nw"
+#line 2465 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1247,7 +1273,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1499 "lessons/week2-online-softmax.nw"
+#line 1529 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1388,7 +1414,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 174 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1874 "lessons/week2-online-softmax.nw"
+#line 1904 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1417,7 +1443,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 1908 "lessons/week2-online-softmax.nw"
+#line 1938 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
