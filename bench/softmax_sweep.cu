@@ -301,13 +301,16 @@ static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
 template <class T, int VEC>
 static void add_on_chip(std::vector<Config> &out, const wb_problem *p, bool clusters)
 {
-    constexpr int E32 = 32 / VEC; /* packs a thread: 16, 32 and 64 elements */
+    constexpr int E32 = 32 / VEC; /* packs a thread: one pack, 8, 16, 32 and 64 elements */
     add_warp_plans<T, VEC, 1, true, 1>(out, p, "chip");
     add_warp_plans<T, VEC, 2, true, 1>(out, p, "chip");
     add_warp_plans<T, VEC, 4, true, 1>(out, p, "chip");
     add_warp_plans<T, VEC, 8, true, 1>(out, p, "chip");
     add_warp_plans<T, VEC, 4, false, 1>(out, p, "chip"); /* the 1024-column rows */
     add_warp_plans<T, VEC, 8, false, 1>(out, p, "chip");
+    if constexpr (E32 / 4 > 1) /* one pack a thread: many threads a row, as Triton does */
+        add_block_plans<T, VEC, 1, true, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 / 4, true, 1>(out, p, "chip", clusters);
     add_block_plans<T, VEC, E32 / 2, true, 1>(out, p, "chip", clusters);
     add_block_plans<T, VEC, E32, true, 1>(out, p, "chip", clusters);
     add_block_plans<T, VEC, E32 * 2, true, 1>(out, p, "chip", clusters);
@@ -317,11 +320,14 @@ static void add_on_chip(std::vector<Config> &out, const wb_problem *p, bool clus
 template <class T, int VEC>
 static void add_backward_single_read(std::vector<Config> &out, const wb_problem *p, bool clusters)
 {
-    constexpr int E16 = 16 / VEC; /* packs of each input a thread: 8, 16 and 32 elements */
+    constexpr int E16 =
+        16 / VEC; /* packs of each input a thread: one pack, 8, 16 and 32 elements */
     add_warp_plans<T, VEC, 1, true, 2>(out, p, "bwd");
     add_warp_plans<T, VEC, 2, true, 2>(out, p, "bwd");
     add_warp_plans<T, VEC, 4, true, 2>(out, p, "bwd");
     add_warp_plans<T, VEC, 8, true, 2>(out, p, "bwd");
+    if constexpr (E16 >= 4)
+        add_block_plans<T, VEC, 1, true, 2>(out, p, "bwd", clusters);
     if constexpr (E16 >= 2)
         add_block_plans<T, VEC, E16 / 2, true, 2>(out, p, "bwd", clusters);
     add_block_plans<T, VEC, E16, true, 2>(out, p, "bwd", clusters);
