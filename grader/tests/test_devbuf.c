@@ -11,7 +11,7 @@
 
 #include "compare.h"
 #include "devbuf.h"
-#include "tap_suite.h"
+#include "gpu_suite.h"
 
 enum { BYTES = 3 << 20, SECRET = 0x77, GUARD = 0xc3 };
 
@@ -78,11 +78,5 @@ int main(void)
     const TTest *const tests[] = {a_released_buffer_comes_back_scrubbed,
                                   a_kept_buffer_serves_only_its_own_size,
                                   raw_device_memory_is_scrubbed_too};
-    int devices = 0;
-    int none = cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0;
-    if (none)
-        fprintf(stderr, "skipped: no CUDA device\n");
-    /* the parent has touched CUDA, so a forked child could not: run in process */
-    setenv("CK_FORK", "no", 1);
-    return run_tests_as_tap("device buffers", 60, tests, 3, none ? "no CUDA device" : NULL);
+    return run_gpu_tests_as_tap("device buffers", 60, tests, 3);
 }

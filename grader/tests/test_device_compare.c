@@ -16,8 +16,8 @@
 #include "compare.h"
 #include "derivation.h"
 #include "dtype.h"
+#include "gpu_suite.h"
 #include "rng.h"
-#include "tap_suite.h"
 #include "trusted_kernels.h"
 
 enum { ROWS = 37, COLS = 129 };
@@ -195,11 +195,5 @@ int main(void)
     const TTest *const tests[] = {a_right_output_passes_on_both_sides,
                                   every_kind_of_fault_counts_the_same_on_both_sides,
                                   a_fault_is_seen_by_the_device};
-    int devices = 0;
-    int none = cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0;
-    if (none)
-        fprintf(stderr, "skipped: no CUDA device\n");
-    /* the parent has touched CUDA, so a forked child could not: run in process */
-    setenv("CK_FORK", "no", 1);
-    return run_tests_as_tap("device compare", 60, tests, 3, none ? "no CUDA device" : NULL);
+    return run_gpu_tests_as_tap("device compare", 60, tests, 3);
 }
