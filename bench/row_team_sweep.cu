@@ -65,7 +65,7 @@ extern "C" {
 #include "tolerance.h"
 }
 
-/* The lesson's kernels, launchers and device helpers (Pack, reduce_pack,
+/* The lesson's kernels, launchers and device helpers (reduce_pack,
  * block_reduce, team_reduce, thread_partial, plan_best), compiled into this
  * program rather than linked: the helpers are templates. */
 #include "../tangled/week1/week1.cu"
@@ -111,7 +111,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
 {
     __shared__ float warp_totals[BEST_BLOCK / 32];
     __shared__ bool finishes;
-    constexpr int P = Pack<T>::size;
+    constexpr int P = kPackElements<T>;
     const uint4 *body = reinterpret_cast<const uint4 *>(x);
     const long packs = n / P;
     long begin, end, stride;
@@ -205,7 +205,7 @@ static void add_team(std::vector<Config> &out, const Buffers *b, long rows, long
                      cudaStream_t s)
 {
     /* a thread with no whole pack of the row only adds to the reduction */
-    if (rows < 2 || (long)TEAM * Pack<T>::size > cols)
+    if (rows < 2 || (long)TEAM * kPackElements < T >> cols)
         return;
     const long grid = std::min(ceil_div(rows, BEST_BLOCK / TEAM), MAX_GRID);
     out.push_back({"team" + std::to_string(TEAM) + "_u" + std::to_string(UNROLL), TEAM, UNROLL, 0,
@@ -247,7 +247,7 @@ static void add_splits(std::vector<Config> &out, const Buffers *b, long rows, lo
     for (long parts : counts) {
         const long slots = rows * parts;
         /* the plan's limit: at least one full unrolled round of packs a thread */
-        if (parts > 1 && cols / parts < (long)BEST_BLOCK * Pack<T>::size * UNROLL)
+        if (parts > 1 && cols / parts < (long)BEST_BLOCK * kPackElements<T> * UNROLL)
             continue;
         /* many waves of small parts only add partials (the plan's own count is kept) */
         if (parts > 16 && parts != planned_parts && slots > 16 * resident)

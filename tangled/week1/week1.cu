@@ -218,31 +218,27 @@ template <class Op, class T> static int run_tree(const wb_problem *p, Tree t)
     return (int)cudaGetLastError();
 }
 
-#line 785 "lessons/week1-reduction.nw"
+#line 787 "lessons/week1-reduction.nw"
 constexpr int BEST_BLOCK = 256; /* threads per block of the best kernels */
 constexpr int BEST_UNROLL = 4;  /* packs each thread loads before adding any */
-
-template <class T> struct Pack {
-    static constexpr int size = 16 / sizeof(T); /* elements per 16-byte pack */
-};
 
 /* Combine the elements of one 16-byte pack, in a balanced tree. */
 template <class Op, class T> __device__ __forceinline__ float reduce_pack(uint4 raw)
 {
-    T e[Pack<T>::size];
+    T e[kPackElements<T>];
     memcpy(e, &raw, sizeof raw);
-    float v[Pack<T>::size];
+    float v[kPackElements<T>];
 #pragma unroll
-    for (int k = 0; k < Pack<T>::size; k++)
+    for (int k = 0; k < kPackElements<T>; k++)
         v[k] = to_float(e[k]);
 #pragma unroll
-    for (int width = Pack<T>::size / 2; width > 0; width /= 2)
+    for (int width = kPackElements<T> / 2; width > 0; width /= 2)
 #pragma unroll
         for (int k = 0; k < width; k++)
             v[k] = Op::combine(v[k], v[k + width]);
     return v[0];
 }
-#line 820 "lessons/week1-reduction.nw"
+#line 818 "lessons/week1-reduction.nw"
 /* This thread's partial of row[0, n) when `team` threads share the row and
  * this one is number `rank` (0 <= rank < team, team >= 8: the head and the
  * tail are shorter than a pack, at most 7 elements). */
@@ -250,7 +246,7 @@ template <class Op, int UNROLL = BEST_UNROLL, class T>
 __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long n, long rank,
                                                 long team)
 {
-    constexpr int P = Pack<T>::size;
+    constexpr int P = kPackElements<T>;
     /* head: elements before the first 16-byte boundary (fewer than P) */
     long head = (long)((16 - (uintptr_t)row % 16) % 16 / sizeof(T));
     if (head > n)
@@ -281,7 +277,7 @@ __device__ __forceinline__ float thread_partial(const T *__restrict__ row, long 
         acc = Op::combine(acc, to_float(row[t]));
     return acc;
 }
-#line 870 "lessons/week1-reduction.nw"
+#line 868 "lessons/week1-reduction.nw"
 /* The total of the team's v, valid in the team's first thread. Every thread
  * of the block must call it: a team wider than a warp meets at a barrier. */
 template <class Op, int TEAM>
@@ -307,7 +303,7 @@ __device__ __forceinline__ float team_reduce(float v, float *warp_totals)
     }
     return v;
 }
-#line 903 "lessons/week1-reduction.nw"
+#line 901 "lessons/week1-reduction.nw"
 template <class Op, int TEAM, class T, int UNROLL = BEST_UNROLL>
 __global__ void __launch_bounds__(BEST_BLOCK)
     reduce_rows_by_teams(const T *__restrict__ x, T *__restrict__ y, long rows, long cols)
@@ -326,7 +322,7 @@ __global__ void __launch_bounds__(BEST_BLOCK)
             y[row] = from_float<T>(v);
     }
 }
-#line 935 "lessons/week1-reduction.nw"
+#line 933 "lessons/week1-reduction.nw"
 /* The arrival counters start at zero: cleared by a kernel on the launcher's
  * stream, because a launcher queues kernels and nothing else. */
 __global__ void clear_counters(unsigned *__restrict__ counters, long n)
@@ -372,7 +368,7 @@ __global__ void __launch_bounds__(BEST_BLOCK, UNROLL > BEST_UNROLL ? 1 : BEST_BL
         __syncthreads(); /* warp_totals and finishes_row are reused by the next slot */
     }
 }
-#line 999 "lessons/week1-reduction.nw"
+#line 997 "lessons/week1-reduction.nw"
 constexpr int TEAM_MIN = 8;              /* head and tail, up to 7 elements, need 7 threads */
 constexpr long ELEMENTS_PER_THREAD = 32; /* the team grows until a thread has fewer */
 constexpr long MAX_GRID = 0x7fffffffL;   /* beyond it the grid-stride loops take over */
@@ -422,7 +418,7 @@ template <class Op, class T> static cudaError_t plan_best(long rows, long cols, 
         /* as many blocks per row as fill one wave, but at least one full
          * unrolled round of packs for every thread */
         long parts = split_kernel_blocks / rows;
-        const long most = cols / (BEST_BLOCK * Pack<T>::size * BEST_UNROLL);
+        const long most = cols / (BEST_BLOCK * kPackElements<T> * BEST_UNROLL);
         if (parts > most)
             parts = most;
         if (parts >= 2) {
@@ -446,7 +442,7 @@ static size_t best_workspace_bytes(long rows, long parts)
         return 0;
     return (size_t)(rows * parts) * sizeof(float) + (size_t)rows * sizeof(unsigned);
 }
-#line 1079 "lessons/week1-reduction.nw"
+#line 1077 "lessons/week1-reduction.nw"
 template <class Op, class T>
 static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long rows, long cols,
                                 cudaStream_t stream)
@@ -475,7 +471,7 @@ static cudaError_t launch_teams(int team, unsigned grid, const T *x, T *y, long 
     }
     return cudaGetLastError();
 }
-#line 1118 "lessons/week1-reduction.nw"
+#line 1116 "lessons/week1-reduction.nw"
 template <class Op, class T> static int run_best(const wb_problem *p)
 {
     // SOLUTION BEGIN: plan the mapping, clear the counters, launch one kernel
@@ -515,7 +511,7 @@ template <class Op, class T> static size_t best_workspace(const wb_problem *p)
     return best_workspace_bytes(p->rows, plan.parts);
 }
 
-#line 1281 "lessons/week1-reduction.nw"
+#line 1279 "lessons/week1-reduction.nw"
 static size_t workspace_naive(const wb_problem *p)
 {
     return tree_workspace_bytes(p->rows, p->cols, tree_chunk(Tree::naive));
@@ -595,7 +591,7 @@ int launch_row_max_best(const wb_problem *p)
     return by_element_type(p->dtype, [p](auto t) { return run_best<MaxOp, decltype(t)>(p); });
 }
 }
-#line 1363 "lessons/week1-reduction.nw"
+#line 1361 "lessons/week1-reduction.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"row_sum_naive", "row_sum", launch_row_sum_naive, WB_ALL_DTYPES, 0, workspace_naive,
      "interleaved tree, divergent tid % (2*s), one element per thread, multi-pass"},

@@ -17,22 +17,22 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 203 "lessons/week2-online-softmax.nw"
+#line 202 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 
-#line 314 "lessons/week2-online-softmax.nw"
+#line 274 "lessons/week2-online-softmax.nw"
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
 constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
 
-#line 429 "lessons/week2-online-softmax.nw"
+#line 389 "lessons/week2-online-softmax.nw"
 constexpr int kBatch = 4; /* packs each thread loads before it uses any */
 
-#line 799 "lessons/week2-online-softmax.nw"
+#line 759 "lessons/week2-online-softmax.nw"
 constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
 
-#line 958 "lessons/week2-online-softmax.nw"
+#line 918 "lessons/week2-online-softmax.nw"
 constexpr int kClusterBlock = 512;   /* variant 3: threads a block of a cluster, up to... */
 constexpr int kClusterBlocks = 4;    /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block cluster */
@@ -46,63 +46,20 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 #define WEEK2_CLUSTERS 1
 #endif
 
-#line 1181 "lessons/week2-online-softmax.nw"
+#line 1141 "lessons/week2-online-softmax.nw"
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2443 "lessons/week2-online-softmax.nw"
+#line 2403 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
-#line 208 "lessons/week2-online-softmax.nw"
+#line 207 "lessons/week2-online-softmax.nw"
 /* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
 __device__ __forceinline__ float exp_shifted(float x, float m)
 {
     return exp2f((x - m) * kLog2e);
 }
-#line 225 "lessons/week2-online-softmax.nw"
-/* VEC consecutive elements, aligned so that one instruction moves them all */
-template <typename T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
-    T v[VEC];
-};
-
-/* pack <-> floats; 16-bit types convert two at a time, one instruction per pair */
-template <typename T, int VEC>
-__device__ __forceinline__ void unpack(const Pack<T, VEC> &pk, float (&f)[VEC])
-{
-    if constexpr (VEC % 2 == 0 && !std::is_same_v<T, float>) {
-        using T2 = std::conditional_t<std::is_same_v<T, __half>, __half2, __nv_bfloat162>;
-#pragma unroll
-        for (int k = 0; k < VEC; k += 2) {
-            float2 t = to_float2(*reinterpret_cast<const T2 *>(&pk.v[k]));
-            f[k] = t.x;
-            f[k + 1] = t.y;
-        }
-    } else {
-#pragma unroll
-        for (int k = 0; k < VEC; k++)
-            f[k] = to_float(pk.v[k]);
-    }
-}
-
-template <typename T, int VEC> __device__ __forceinline__ Pack<T, VEC> repack(const float (&f)[VEC])
-{
-    Pack<T, VEC> pk;
-    if constexpr (VEC % 2 == 0 && std::is_same_v<T, __half>) {
-#pragma unroll
-        for (int k = 0; k < VEC; k += 2)
-            *reinterpret_cast<__half2 *>(&pk.v[k]) = __floats2half2_rn(f[k], f[k + 1]);
-    } else if constexpr (VEC % 2 == 0 && std::is_same_v<T, __nv_bfloat16>) {
-#pragma unroll
-        for (int k = 0; k < VEC; k += 2)
-            *reinterpret_cast<__nv_bfloat162 *>(&pk.v[k]) = __floats2bfloat162_rn(f[k], f[k + 1]);
-    } else {
-#pragma unroll
-        for (int k = 0; k < VEC; k++)
-            pk.v[k] = from_float<T>(f[k]);
-    }
-    return pk;
-}
-#line 277 "lessons/week2-online-softmax.nw"
+#line 237 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -129,7 +86,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 322 "lessons/week2-online-softmax.nw"
+#line 282 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -162,7 +119,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 365 "lessons/week2-online-softmax.nw"
+#line 325 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -193,7 +150,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 974 "lessons/week2-online-softmax.nw"
+#line 934 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -213,7 +170,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 397 "lessons/week2-online-softmax.nw"
+#line 357 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -235,7 +192,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 710 "lessons/week2-online-softmax.nw"
+#line 670 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -249,7 +206,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 735 "lessons/week2-online-softmax.nw"
+#line 695 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -269,7 +226,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 434 "lessons/week2-online-softmax.nw"
+#line 394 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -334,7 +291,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 505 "lessons/week2-online-softmax.nw"
+#line 465 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -369,7 +326,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 768 "lessons/week2-online-softmax.nw"
+#line 728 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -393,7 +350,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 868 "lessons/week2-online-softmax.nw"
+#line 828 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -448,7 +405,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 925 "lessons/week2-online-softmax.nw"
+#line 885 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -460,7 +417,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2400 "lessons/week2-online-softmax.nw"
+#line 2360 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -496,7 +453,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1187 "lessons/week2-online-softmax.nw"
+#line 1147 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -526,7 +483,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1222 "lessons/week2-online-softmax.nw"
+#line 1182 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -572,7 +529,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1274 "lessons/week2-online-softmax.nw"
+#line 1234 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -622,7 +579,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1329 "lessons/week2-online-softmax.nw"
+#line 1289 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -691,7 +648,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1707 "lessons/week2-online-softmax.nw"
+#line 1667 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -752,7 +709,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1825 "lessons/week2-online-softmax.nw"
+#line 1785 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -815,7 +772,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
     // SOLUTION END
 }
-#line 547 "lessons/week2-online-softmax.nw"
+#line 507 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -839,7 +796,7 @@ static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
     return {false, (unsigned)rows, (unsigned)threads};
 }
 
-#line 1000 "lessons/week2-online-softmax.nw"
+#line 960 "lessons/week2-online-softmax.nw"
 /* variant 3: the packs a thread holds. A batch of four while a row fits one
  * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
  * shares (eight float32 packs, still four 16-bit ones: eight would spill).
@@ -870,7 +827,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2448 "lessons/week2-online-softmax.nw"
+#line 2408 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -885,7 +842,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1417 "lessons/week2-online-softmax.nw"
+#line 1377 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each */
@@ -992,7 +949,7 @@ constexpr bool longest_row_fits(const PlanRules &r)
 }
 static_assert(longest_row_fits(kOnChipRules) && longest_row_fits(kBackwardRules),
               "the longest row must fit a cluster's registers and shared memory");
-#line 578 "lessons/week2-online-softmax.nw"
+#line 538 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1040,7 +997,7 @@ template <typename T, int VEC> struct SafeLauncher {
     }
 };
 
-#line 804 "lessons/week2-online-softmax.nw"
+#line 764 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct OnlineLauncher {
     static int run(const wb_problem *p)
     {
@@ -1068,7 +1025,7 @@ template <template <typename, int> class L> static int dispatch_merging(const wb
     return dispatch<L>(p);
 }
 
-#line 1033 "lessons/week2-online-softmax.nw"
+#line 993 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
@@ -1164,7 +1121,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1770 "lessons/week2-online-softmax.nw"
+#line 1730 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1185,7 +1142,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2465 "lessons/week2-online-softmax.nw"
+#line 2425 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1273,7 +1230,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1529 "lessons/week2-online-softmax.nw"
+#line 1489 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1411,10 +1368,10 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
         }
     }
 };
-#line 174 "lessons/week2-online-softmax.nw"
+#line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1904 "lessons/week2-online-softmax.nw"
+#line 1864 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1443,7 +1400,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 1938 "lessons/week2-online-softmax.nw"
+#line 1898 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
