@@ -3,8 +3,10 @@
 # book/tests/sample.nw against the fixture results in book/tests/fixtures/h200
 # (made-up numbers): chunk names and links, highlighting, results tables and
 # plots, the comparison with one and with two peers, profile tables, notes for
-# what is missing, appendices, shared chunk files, and lessons that fail with
-# FILE:LINE. With chromium, screenshots at 1280 and 390 px in OUTDIR/screenshots.
+# what is missing, appendices and exercises. With chromium, screenshots at
+# 1280 and 390 px in OUTDIR/screenshots. Books built another way (no results,
+# shared chunk files, the student edition, broken lessons) are in
+# test_book_variants.sh.
 # OUTDIR defaults to book/out/test (ignored by git). TAP, through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -143,7 +145,7 @@ has "it is filed with the other names" 'href="sample.html#ix-launch-status"' \
 
 # exercises: the instructor's book shows the solution in a labelled box, never the markup
 # (the sample's first region: BEGIN END STUB-LINES STUDENT-LINE WHAT)
-read -r region_begin _ region_stubs region_todo _ < <(ci/student-edition.sh regions book/tests/sample.nw)
+read -r region_begin _ region_stubs _ _ < <(ci/student-edition.sh regions book/tests/sample.nw)
 solution_line=$((region_begin + region_stubs + 1))
 lacks "no solution markup in the instructor's book" 'SOLUTION (BEGIN|END)|^[[:space:]]*//:' "$text"
 has "a solution region is a labelled box" \
@@ -162,53 +164,6 @@ has "the chapter lists its references before its indexes" 'id="references".*|id=
 check "the references come before the chunk index" awk '/id="references"/ { r = NR } /id="nw-chunk-index"/ { c = NR } END { exit !(r && c && r < c) }' "$html"
 check "the references appendix lists every entry" grep -qF 'id="ref-dao2022flashattention"' "$OUT/appendix-references.html"
 has "an option in prose is kept as typed, as code" '<code>--clock-control</code> none or <code>make --no-print-directory</code>' "$page"
-
-check "build without any results file succeeds" \
-    book/build.sh --results "$WORK/no-results" "$WORK/book-nores" book/tests/sample.nw
-check "a chapter using a shared chunk file builds" \
-    book/build.sh "$WORK/book-shared" book/tests/shared/week1-uses-common.nw book/tests/shared/common.nw
-check "a use of a shared chunk links to the shared page" \
-    grep -qF 'href="common.html#nw-check-a-cuda-call"' "$WORK/book-shared/week1.html"
-check "links across pages resolve" book/tests/linkcheck.sh "$WORK/book-shared"
-
-expect_failure() { # expect_failure NAME LESSON PATTERN
-    local log
-    if log=$(book/build.sh "$WORK/bad-$(basename "$2" .nw)" "$2" 2>&1); then
-        fail "$1" "build.sh exited 0; output: $log"
-    else
-        has "$1" "$3" "$log"
-    fi
-}
-expect_failure "an undefined chunk fails with FILE:LINE" book/tests/bad/undefined.nw \
-    '^book/tests/bad/undefined\.nw:6: .*a chunk nobody wrote.*never defined'
-expect_failure "an unused chunk fails with FILE:LINE" book/tests/bad/unused.nw \
-    '^book/tests/bad/unused\.nw:9: .*forgotten helper.*never used'
-expect_failure "an unescaped << in prose fails with FILE:LINE" book/tests/bad/prose.nw \
-    '^book/tests/bad/prose\.nw:3: unescaped <<'
-expect_failure "a citation the bibliography lacks fails with FILE:LINE" book/tests/bad/citation.nw \
-    '^book/tests/bad/citation\.nw:4: citation @nobody2099 is not in book/references\.bib'
-
-# the student edition's book: the same lesson stubbed; each TODO and its stub in the box
-mkdir -p "$WORK/full/lessons" "$WORK/student/lessons"
-cp book/tests/sample.nw "$WORK/full/lessons/week9-sample.nw"
-ci/student-edition.sh stub "$WORK/full/lessons/week9-sample.nw" "$WORK/student/lessons/week9-sample.nw"
-if BOOK_STUDENT_OF=$WORK/full STATIC_PROFILE_DIR=$FIX/static book/build.sh --results $FIX/h200 "$WORK/student-book" \
-    "$WORK/student/lessons/week9-sample.nw" >"$WORK/student.log" 2>&1; then
-    pass "the student edition's book builds"
-else
-    fail "the student edition's book builds" "$(cat "$WORK/student.log")"
-fi
-spage=$(cat "$WORK/student-book/week9.html" 2>/dev/null)
-stext=$(sed -e 's/<[^>]*>//g' <<<"$spage")
-lacks "no solution markup in the student's book" 'SOLUTION (BEGIN|END)|^[[:space:]]*//:' "$stext"
-lacks "no solution in the student's book" 'blockIdx\.x \* blockDim\.x \+ threadIdx\.x' "$stext"
-has "the student's box holds the TODO and its stub" \
-    '^<p><strong>You write this:</strong> the row and column of this thread.s element</p>' \
-    "$(grep -A1 '<div class="you-write">' "$WORK/student-book/week9.html")"
-has "the TODO line is in the box, numbered as in the stubbed lesson" \
-    "id=\"cb[0-9]+-$region_todo\"><a href=\"#cb[0-9]+-$region_todo\"></a>"'<span class="co">// </span><span class="al">TODO</span><span class="co">: the row and column' "$spage"
-has "the student deletes the guard" '<strong>Guard:</strong> delete this guard once' "$spage"
-has "the guard's stub is shown to the student" 'WB_NOT_IMPLEMENTED' "$stext"
 
 if [ -x /usr/bin/chromium ]; then
     for p in index sample; do shoot "$OUT" "$p" "$OUT/screenshots"; done
