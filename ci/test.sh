@@ -108,6 +108,7 @@ for t in book/tests/test_*.sh; do
 done
 # the trace tool and the figures `make book` drew with it (book/trace/)
 counted trace book/trace/tests/trace.sh
+counted trace-cu2cpp book/trace/tests/cu2cpp.sh
 
 echo "== CI files and scripts (no GPU; book/ci.md)"
 # after the book: the workflows' steps are run here, and one uploads book/out
