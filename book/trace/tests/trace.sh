@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # trace.sh: tests of the trace tool (book/trace/: `make trace`, `make figures`),
 # no GPU needed. Checks that the kernels run on the CPU compute what ref/cpu
-# computes (the source rewriter has its own tests, cu2cpp.sh), the transposes' sectors per request, that the
-# bank conflicts equal what Nsight Compute reported in the committed profile,
-# clear errors for malformed requests, and a figure for every variant of every
-# week. Prints "N passed, N failed".
+# computes, the transposes' sectors per request, that the bank conflicts
+# equal what Nsight Compute reported in the committed profile, clear errors
+# for malformed requests, and a figure for every variant of every week. The
+# source rewriter has its own tests (cu2cpp.sh). Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 2
 # shellcheck source=ci/tests/tap.sh
