@@ -6,10 +6,9 @@
 # through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 FIX=book/tests/fixtures
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 # the sample's first exercise region: BEGIN END STUB-LINES STUDENT-LINE WHAT
 read -r _ _ _ region_todo _ < <(ci/student-edition.sh regions book/tests/sample.nw)
 

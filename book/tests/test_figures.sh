@@ -6,11 +6,10 @@
 # not hold stops the build at its LESSON:LINE. TAP, through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 # shellcheck source=book/pages.sh
 . book/pages.sh
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 
 lessons=(lessons/*.nw)
 same "the lessons' prose types no measurement" "" "$(book_check_prose "$WORK/check" 2>&1)"

@@ -4,9 +4,8 @@
 # the lesson's lines (no GPU needed). TAP, through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 
 check "cuda-markup is executable" test -x book/cuda-markup
 

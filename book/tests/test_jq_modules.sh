@@ -5,10 +5,9 @@
 # shellcheck disable=SC2016 # jq programs, in single quotes
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 FIX=book/tests/fixtures
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 q() { jq -L book/jq "$@" 2>&1; } # q JQ-ARGS...: a module's answer, or jq's error
 
 # ---- results.jq: tables, progression, bar chart ---------------------------------

@@ -7,10 +7,9 @@
 # outside its comments. TAP, through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 FIX=book/tests/fixtures/week4
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 
 named=$(grep -nE 'week[0-9]' book/build.sh book/pdf.sh book/pages.sh book/filters/*.lua book/jq/*.jq |
     grep -vE '^[^:]+:[0-9]+:[[:space:]]*(#|--)' || true)

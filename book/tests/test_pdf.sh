@@ -9,10 +9,9 @@
 # ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 OUT=${1:-book/out/test}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 
 if ! command -v pdflatex >/dev/null || ! command -v rsvg-convert >/dev/null || ! command -v pdftotext >/dev/null; then

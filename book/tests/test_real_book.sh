@@ -21,11 +21,10 @@
 # TAP, through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 . book/tests/screenshot.sh
 REAL=${REAL_BOOK:-book/out}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 
 if [ ! -s "$REAL/index.html" ]; then
     check "the lessons' book builds" book/build.sh "$REAL" lessons/*.nw

@@ -10,12 +10,11 @@
 # OUTDIR defaults to book/out/test (ignored by git). TAP, through ci/tests/tap.sh.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-. ci/tests/tap.sh
+# shellcheck source=book/tests/scratch.sh
+. book/tests/scratch.sh
 . book/tests/screenshot.sh
 OUT=${1:-book/out/test}
 FIX=book/tests/fixtures
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/booktest.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
