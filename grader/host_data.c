@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "host_data.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -135,7 +136,15 @@ static int reference(const wb_test *test, wb_host_data *h)
 static int prepare(const wb_test *test, uint64_t seed, wb_host_data *h)
 {
     memset(h, 0, sizeof *h);
-    return draw_inputs(test, seed, h) || reference(test, h) ? -1 : 0;
+    if (draw_inputs(test, seed, h) || reference(test, h))
+        return -1;
+    const char *why = test->op->check ? test->op->check(&h->hc, h->hc.want) : NULL;
+    if (why)
+        snprintf(h->reference_fault, sizeof h->reference_fault,
+                 "the grader's own reference fails the op's property check (%s): a fault of "
+                 "ref/cpu, not of the kernel; please report it with this run's seed",
+                 why);
+    return 0;
 }
 
 wb_group_key wb_group_key_of(const wb_test *test)

@@ -15,6 +15,13 @@ typedef struct wb_host_data {
     size_t count, bytes; /* per input */
     wb_host_test hc;     /* want and bound filled by the op's reference */
     size_t out_count, out_bytes;
+    /* The op's property check (suite.h), run once on the reference: a
+     * learner's output within its bounds of the reference everywhere has
+     * the property up to the sum of those bounds, which is what the check
+     * allows, so it need not read each output again. Empty, or why the
+     * reference itself fails: a fault of ref/cpu, which fails the group's
+     * tests with that message. */
+    char reference_fault[320];
 } wb_host_data;
 
 /* What identifies a group's base data: tests with equal keys share it. */

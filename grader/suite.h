@@ -57,8 +57,11 @@ typedef struct wb_op {
      * [-1, 1) scaled and offset at random, never all zeros. */
     void (*fill)(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind, int k, double *v);
     void (*reference)(wb_host_test *c);
-    /* Optional property check on the learner's output (already converted to
-     * double); returns NULL when fine, else a message (static or malloc'd). */
+    /* Optional property check, run once per group on the reference itself
+     * (host_data.c): an output the comparison passed is within its bounds
+     * of that reference everywhere, so it has the property up to the sum
+     * of its bounds, which is what a check allows. NULL when fine, else a
+     * message (static or malloc'd). */
     const char *(*check)(const wb_host_test *c, const double *got);
     /* Fewest bytes a kernel must move for this op: each input read once,
      * the output written once. */

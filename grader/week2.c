@@ -30,10 +30,12 @@
  * Comparison. Each output is compared with the double-precision reference of
  * ref/cpu/softmax.c within a bound built per element from the element type,
  * the row length and the element's distance from the row maximum (see
- * softmax_bound below and the lesson's section on the grader's checks). Then
- * a property check confirms, for the forward op, what any softmax satisfies:
- * 0 <= y <= 1, rows sum to 1 within the sum of their bounds, row 2 equals
- * row 1, row 3 is 1/N, row 4 puts > 0.99 on its +10; NaN never passes.
+ * softmax_bound below and the lesson's section on the grader's checks). A
+ * property check confirms, for the forward op, that the reference has what
+ * any softmax has: 0 <= y <= 1, rows sum to 1 within the sum of their
+ * bounds, row 2 equals row 1, row 3 is 1/N, row 4 puts > 0.99 on its +10;
+ * an output within its bounds of that reference then has it too, up to the
+ * same bounds. NaN never passes.
  */
 #include <float.h>
 #include <math.h>
