@@ -48,39 +48,46 @@ __device__ walker walker_for(wb_line_walk w, long a, long b, long rows)
     return k;
 }
 
-/* dst[i] = base[source of i] with the sign bit flipped by sign_bit, on the
- * raw bits: an exact negation in float32, float16 and bfloat16. */
-template <typename Bits>
-__global__ void derive_kernel(Bits *dst, const Bits *src, long rows, long cols, long a, long b,
-                              long rotate, Bits sign_bit)
+/* Calls visit(i, from) for each element i of a derived input that this
+ * thread walks, `from` being its source in the base: the walk that both
+ * deriving an input and checking it take. */
+template <typename Visit>
+__device__ void walk_derived(long rows, long cols, long a, long b, long rotate, Visit visit)
 {
     wb_line_walk w = wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols);
     walker k = walker_for(w, a, b, rows);
     for (long line = blockIdx.y; line < w.lines; line += gridDim.y) {
         long base = wb_walk_line_base(WB_LAYOUT_ELEMENTWISE, rows, cols, a, b, rotate, line);
         for (long j = k.j0; j < w.len; j += k.stride)
-            dst[line * w.len + j] =
-                src[wb_walk_source(WB_LAYOUT_ELEMENTWISE, base, j, 0, rotate, cols)] ^ sign_bit;
+            visit(line * w.len + j,
+                  wb_walk_source(WB_LAYOUT_ELEMENTWISE, base, j, 0, rotate, cols));
     }
+}
+
+static dim3 derived_grid(long rows, long cols)
+{
+    return walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
+}
+
+/* dst[i] = base[source of i] with the sign bit flipped by sign_bit, on the
+ * raw bits: an exact negation in float32, float16 and bfloat16. */
+template <typename Bits>
+__global__ void derive_kernel(Bits *dst, const Bits *src, long rows, long cols, long a, long b,
+                              long rotate, Bits sign_bit)
+{
+    walk_derived(rows, cols, a, b, rotate,
+                 [&](long i, long from) { dst[i] = src[from] ^ sign_bit; });
 }
 
 /* The first element of `in` that is not the derivation of `base`. */
 template <typename Bits>
-__global__ void check_derived_kernel(const Bits *in, const Bits *base_in, long rows, long cols,
-                                     long a, long b, long rotate, Bits sign_bit,
-                                     unsigned long long *first)
+__global__ void check_derived_kernel(const Bits *in, const Bits *base, long rows, long cols, long a,
+                                     long b, long rotate, Bits sign_bit, unsigned long long *first)
 {
-    wb_line_walk w = wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols);
-    walker k = walker_for(w, a, b, rows);
-    for (long line = blockIdx.y; line < w.lines; line += gridDim.y) {
-        long base = wb_walk_line_base(WB_LAYOUT_ELEMENTWISE, rows, cols, a, b, rotate, line);
-        for (long j = k.j0; j < w.len; j += k.stride) {
-            long i = line * w.len + j;
-            long from = wb_walk_source(WB_LAYOUT_ELEMENTWISE, base, j, 0, rotate, cols);
-            if (in[i] != (Bits)(base_in[from] ^ sign_bit))
-                atomicMin(first, (unsigned long long)i);
-        }
-    }
+    walk_derived(rows, cols, a, b, rotate, [&](long i, long from) {
+        if (in[i] != (Bits)(base[from] ^ sign_bit))
+            atomicMin(first, (unsigned long long)i);
+    });
 }
 
 static unsigned grid_for(long n)
@@ -92,7 +99,7 @@ static unsigned grid_for(long n)
 extern "C" int wb_derive_input(void *dst, const void *src, size_t elem_size, long rows, long cols,
                                const wb_derivation *d, cudaStream_t stream)
 {
-    dim3 grid = walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
+    dim3 grid = derived_grid(rows, cols);
     if (elem_size == 4)
         derive_kernel<uint32_t><<<grid, WALK_THREADS, 0, stream>>>(
             (uint32_t *)dst, (const uint32_t *)src, rows, cols, d->a, d->b, d->rotate,
@@ -112,7 +119,7 @@ extern "C" int wb_check_derived(const void *in, const void *base, size_t elem_si
     static unsigned long long *first; /* one word, kept for the process */
     const unsigned long long none = ~0ull;
     unsigned long long found;
-    dim3 grid = walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
+    dim3 grid = derived_grid(rows, cols);
     if (!first)
         WB_CUDA(cudaMalloc((void **)&first, sizeof *first));
     WB_CUDA(cudaMemcpyAsync(first, &none, sizeof none, cudaMemcpyHostToDevice, stream));
