@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "compare.h"
 #include "cuda_check.h"
@@ -34,7 +35,9 @@ static double now_s(void)
 }
 
 /* WB_PHASE_TRACE=1: each test's phases and their wall milliseconds on
- * stderr, for finding where grading time goes. */
+ * stderr, for finding where grading time goes; with the worker's process id
+ * and the monotonic clock at the test's start, so that a run's lines lay
+ * out each worker's time line. */
 static struct {
     int on, n;
     const char *name[40];
@@ -423,8 +426,8 @@ static void print_phases(const wb_test *test)
 {
     /* one write, so that the workers' lines do not interleave */
     char line[2048];
-    int len = snprintf(line, sizeof line, "phases %s %s %ldx%ld:", test->variant->name,
-                       wb_dtype_name(test->dtype), test->rows, test->cols);
+    int len = snprintf(line, sizeof line, "phases %s: pid %ld at %.3f", test->name, (long)getpid(),
+                       phases.at[0]);
     for (int i = 1; i < phases.n && len < (int)sizeof line; i++)
         len += snprintf(line + len, sizeof line - (size_t)len, " %s %.1f", phases.name[i],
                         1e3 * (phases.at[i] - phases.at[i - 1]));
