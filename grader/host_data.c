@@ -85,6 +85,20 @@ static void default_fill(wb_rng *rng, double *v, size_t n)
     }
 }
 
+/* The drawn values rounded to the dtype: stored typed, and kept as the
+ * exact values the device will read. */
+static void round_to_dtype(wb_dtype dtype, void *typed, double *value, size_t count)
+{
+    size_t size = wb_dtype_size(dtype);
+    long chunks = (long)((count + WB_FILL_CHUNK - 1) / WB_FILL_CHUNK);
+#pragma omp parallel for schedule(static)
+    for (long c = 0; c < chunks; c++) {
+        size_t from = (size_t)c * WB_FILL_CHUNK;
+        size_t n = count - from < WB_FILL_CHUNK ? count - from : WB_FILL_CHUNK;
+        wb_store_values(dtype, (char *)typed + from * size, value + from, n);
+    }
+}
+
 static int draw_inputs(const wb_test *test, uint64_t seed, wb_host_data *h)
 {
     wb_rng rng;
@@ -100,13 +114,7 @@ static int draw_inputs(const wb_test *test, uint64_t seed, wb_host_data *h)
             test->op->fill(&rng, test->dtype, test->rows, test->cols, test->kind, k, h->value[k]);
         else
             default_fill(&rng, h->value[k], h->count);
-        double *value = h->value[k];
-        void *typed = h->typed[k];
-        size_t count = h->count;
-        wb_dtype dtype = test->dtype;
-#pragma omp parallel for schedule(static)
-        for (size_t i = 0; i < count; i++)
-            value[i] = wb_store(dtype, typed, i, value[i]);
+        round_to_dtype(test->dtype, h->typed[k], h->value[k], h->count);
     }
     return 0;
 }

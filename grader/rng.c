@@ -1,4 +1,4 @@
-/* xoshiro256** seeded by SplitMix64 (Blackman and Vigna). */
+/* rng.c: seeding and the normal distribution (rng.h). */
 #include "rng.h"
 
 #include <math.h>
@@ -15,11 +15,8 @@ void wb_rng_seed(wb_rng *r, uint64_t seed)
 {
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
+    r->spare = 0.0;
+    r->has_spare = 0;
 }
 
 void wb_rng_stream(wb_rng *r, uint64_t base, uint64_t index)
@@ -27,29 +24,23 @@ void wb_rng_stream(wb_rng *r, uint64_t base, uint64_t index)
     wb_rng_seed(r, base ^ (index * 0xd1342543de82ef95ull + 0x2545f4914f6cdd1dull));
 }
 
-uint64_t wb_rng_next(wb_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double wb_rng_uniform(wb_rng *r)
-{
-    return (double)(wb_rng_next(r) >> 11) * 0x1.0p-53;
-}
-
+/* A point uniform in the unit disc gives two independent normals for one
+ * logarithm and one square root; Box-Muller's cosine per normal had been
+ * over a third of the host's time drawing week 2's inputs. */
 double wb_rng_normal(wb_rng *r)
 {
-    double u1 = wb_rng_uniform(r), u2 = wb_rng_uniform(r);
-    if (u1 < 1e-300)
-        u1 = 1e-300;
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    if (r->has_spare) {
+        r->has_spare = 0;
+        return r->spare;
+    }
+    double u, v, s;
+    do {
+        u = 2.0 * wb_rng_uniform(r) - 1.0;
+        v = 2.0 * wb_rng_uniform(r) - 1.0;
+        s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    double f = sqrt(-2.0 * log(s) / s);
+    r->spare = v * f;
+    r->has_spare = 1;
+    return u * f;
 }

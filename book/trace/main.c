@@ -142,8 +142,7 @@ static void draw_input(wbt_run_state *s, int k, void *typed, double *value)
     else
         for (size_t i = 0; i < n; i++)
             value[i] = 2.0 * wb_rng_uniform(&rng) - 1.0;
-    for (size_t i = 0; i < n; i++)
-        value[i] = wb_store(s->dtype, typed, i, value[i]);
+    wb_store_values(s->dtype, typed, value, n);
 }
 
 /* allocates the buffers, draws the inputs when small enough, runs the launcher */

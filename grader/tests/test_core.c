@@ -13,6 +13,7 @@
 
 #include "compare.h"
 #include "dtype.h"
+#include "rng.h"
 #include "tap_suite.h"
 #include "test_plan.h"
 #include "timing.h"
@@ -450,6 +451,68 @@ START_TEST(bfloat16_conversion_rounds_to_nearest_even)
 }
 END_TEST
 
+START_TEST(storing_an_array_rounds_each_value_as_one_store_does)
+{
+    /* every kind of value: ties, subnormals of each type, overflow, both
+     * infinities and NaN, among random ones of every magnitude */
+    enum { N = 4096 };
+    static double v[N], one[N];
+    static unsigned char typed[N * 4], single[4];
+    const double edge[] = {
+        0.0,       -0.0,    1.0 + 0x1.0p-11, 1.0 + 0x1.0p-8, 0x1.0p-24, 0x1.0p-25,
+        1e-8,      65504.0, 65520.0,         -1e39,          3.0e38,    INFINITY,
+        -INFINITY, NAN,     0x1.0p-133,      1.0 / 3.0};
+    wb_rng rng;
+    wb_rng_seed(&rng, 7);
+    for (int i = 0; i < N; i++)
+        v[i] = i < (int)(sizeof edge / sizeof edge[0])
+                   ? edge[i]
+                   : (wb_rng_uniform(&rng) - 0.5) * exp2(80.0 * wb_rng_uniform(&rng) - 40.0);
+    for (int d = 0; d < WB_DTYPE_COUNT; d++) {
+        memcpy(one, v, sizeof v);
+        wb_store_values((wb_dtype)d, typed, one, N);
+        size_t size = wb_dtype_size((wb_dtype)d);
+        for (int i = 0; i < N; i++) {
+            double want = wb_store((wb_dtype)d, single, 0, v[i]);
+            ck_assert_msg(memcmp(typed + (size_t)i * size, single, size) == 0,
+                          "%s: %.17g stored differently", wb_dtype_name((wb_dtype)d), v[i]);
+            ck_assert_msg((isnan(want) && isnan(one[i])) || want == one[i],
+                          "%s: %.17g reads back as %.17g, not %.17g", wb_dtype_name((wb_dtype)d),
+                          v[i], one[i], want);
+        }
+    }
+}
+END_TEST
+
+START_TEST(normal_draws_are_standard_and_reproducible)
+{
+    enum { N = 1 << 20 };
+    wb_rng a, b;
+    wb_rng_seed(&a, 99);
+    double sum = 0.0, squares = 0.0, beyond3 = 0.0, first = wb_rng_normal(&a);
+    sum += first;
+    squares += first * first;
+    for (int i = 1; i < N; i++) {
+        double z = wb_rng_normal(&a);
+        sum += z;
+        squares += z * z;
+        beyond3 += fabs(z) > 3.0;
+    }
+    double mean = sum / N, var = squares / N - mean * mean;
+    ck_assert_msg(fabs(mean) < 5.0 / sqrt(N), "mean %g", mean);
+    ck_assert_msg(fabs(var - 1.0) < 0.01, "variance %g", var);
+    /* P(|z| > 3) = 0.0027: the tails are there, and not too heavy */
+    ck_assert_msg(fabs(beyond3 / N - 0.0027) < 0.0005, "%g beyond 3 sigma", beyond3 / N);
+    /* seeding again forgets a pending second normal: the same stream again */
+    wb_rng_normal(&a);
+    wb_rng_seed(&a, 99);
+    wb_rng_seed(&b, 99);
+    ck_assert(wb_rng_normal(&a) == first);
+    ck_assert(wb_rng_normal(&b) == first);
+    ck_assert(wb_rng_normal(&a) == wb_rng_normal(&b));
+}
+END_TEST
+
 /* ---- week 0 references and timing statistics ---------------------------- */
 
 START_TEST(transpose_reference_of_a_wide_matrix)
@@ -508,6 +571,8 @@ static Suite *core_suite(void)
     TCase *types = tcase_create("dtypes");
     tcase_add_test(types, half_conversion_rounds_to_nearest_even);
     tcase_add_test(types, bfloat16_conversion_rounds_to_nearest_even);
+    tcase_add_test(types, storing_an_array_rounds_each_value_as_one_store_does);
+    tcase_add_test(types, normal_draws_are_standard_and_reproducible);
     suite_add_tcase(s, types);
     TCase *refs = tcase_create("references");
     tcase_add_test(refs, transpose_reference_of_a_wide_matrix);

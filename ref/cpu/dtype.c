@@ -138,6 +138,36 @@ double wb_store(wb_dtype d, void *base, size_t i, double v)
     return wb_load(d, base, i);
 }
 
+void wb_store_values(wb_dtype d, void *typed, double *v, size_t n)
+{
+    switch (d) {
+    case WB_F32: {
+        float *t = typed;
+        for (size_t i = 0; i < n; i++) {
+            t[i] = (float)v[i];
+            v[i] = t[i];
+        }
+        break;
+    }
+    case WB_F16: {
+        uint16_t *t = typed;
+        for (size_t i = 0; i < n; i++) {
+            t[i] = wb_float_to_half((float)v[i]);
+            v[i] = wb_half_to_float(t[i]);
+        }
+        break;
+    }
+    default: {
+        uint16_t *t = typed;
+        for (size_t i = 0; i < n; i++) {
+            t[i] = wb_float_to_bf16((float)v[i]);
+            v[i] = wb_bf16_to_float(t[i]);
+        }
+        break;
+    }
+    }
+}
+
 double wb_dtype_eps(wb_dtype d)
 {
     switch (d) {

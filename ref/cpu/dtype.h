@@ -21,6 +21,9 @@ float wb_bf16_to_float(uint16_t b);
 double wb_load(wb_dtype d, const void *base, size_t i);
 /* Round v to the dtype and store it; returns the stored value as a double. */
 double wb_store(wb_dtype d, void *base, size_t i, double v);
+/* wb_store of v[0..n) into typed[0..n), each v[i] replaced by the value
+ * stored: one tight loop per type, for the host's large draws. */
+void wb_store_values(wb_dtype d, void *typed, double *v, size_t n);
 /* Machine epsilon of the dtype (2^-23, 2^-10, 2^-7). */
 double wb_dtype_eps(wb_dtype d);
 /* Largest finite value of the dtype. */
