@@ -21,6 +21,7 @@
  * array, or a single long row, is graded once more as the input kind
  * "exact". */
 #include <stddef.h>
+#include <string.h>
 
 #include "cub_reduce.h"
 #include "dtype.h"
@@ -63,16 +64,22 @@ static long pick(wb_rng *rng, long n)
     return v < n ? v : n - 1;
 }
 
+/* How many values an exact row holds: every value at most 3. */
+static long exact_nonzeros(wb_dtype dtype)
+{
+    return (long)(exact_total(dtype) / 3.0);
+}
+
+/* x already holds zeros when the row is longer than its values
+ * (fill_special_rows) */
 static void fill_exact_row(wb_rng *rng, wb_dtype dtype, long cols, double *x)
 {
-    long nonzeros = (long)(exact_total(dtype) / 3.0); /* every value at most 3 */
+    long nonzeros = exact_nonzeros(dtype);
     if (nonzeros >= cols) {
         for (long j = 0; j < cols; j++)
             x[j] = (double)(1 + pick(rng, 3));
         return;
     }
-    for (long j = 0; j < cols; j++)
-        x[j] = 0.0;
     long edge = cols < 4096 ? cols : 4096;
     for (long k = 0; k < nonzeros; k++) {
         /* a quarter in the head, a quarter in the tail, the rest anywhere;
@@ -97,6 +104,19 @@ static void fill_special_rows(wb_rng *rng, wb_dtype dtype, long rows, long cols,
                               double *v)
 {
     uint64_t base = wb_rng_next(rng);
+    if (!max && exact_nonzeros(dtype) < cols) {
+        /* sparse exact rows start from zeros, cleared on every core: one
+         * row of 2^28 would otherwise be a single thread's */
+        enum { CLEAR = 1 << 16 };
+        long pieces = (cols + CLEAR - 1) / CLEAR;
+#pragma omp parallel for schedule(static) collapse(2)
+        for (long r = 0; r < rows; r++)
+            for (long p = 0; p < pieces; p++)
+                if (special_row(kind, rows, r)) {
+                    long from = p * CLEAR, len = cols - from < CLEAR ? cols - from : CLEAR;
+                    memset(v + r * cols + from, 0, (size_t)len * sizeof(double));
+                }
+    }
 #pragma omp parallel for schedule(dynamic, 4)
     for (long r = 0; r < rows; r++) {
         if (!special_row(kind, rows, r))
@@ -129,13 +149,11 @@ static void fill_max(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind
 static void reference_row_sum(wb_host_test *c)
 {
     ref_row_sum(c->in[0], c->rows, c->cols, c->want);
-    for (long i = 0; i < c->rows; i++) {
-        double sum_abs;
-        ref_row_sum_abs(c->in[0] + i * c->cols, 1, c->cols, &sum_abs);
+    ref_row_sum_abs(c->in[0], c->rows, c->cols, c->bound); /* each row's magnitude, then */
+    for (long i = 0; i < c->rows; i++)
         c->bound[i] = special_row(c->kind, c->rows, i)
                           ? 0.0 /* exact, see the top of this file */
-                          : wb_sum_bound(c->dtype, c->cols, sum_abs, c->want[i]);
-    }
+                          : wb_sum_bound(c->dtype, c->cols, c->bound[i], c->want[i]);
 }
 
 static void reference_row_max(wb_host_test *c)
@@ -148,10 +166,9 @@ static void reference_row_max(wb_host_test *c)
 static void reference_array_sum(wb_host_test *c)
 {
     long n = c->rows * c->cols;
-    c->want[0] = ref_array_sum(c->in[0], n);
-    c->bound[0] = c->kind == KIND_EXACT
-                      ? 0.0
-                      : wb_sum_bound(c->dtype, n, ref_array_sum_abs(c->in[0], n), c->want[0]);
+    double sum_abs;
+    c->want[0] = ref_array_sum_with_abs(c->in[0], n, &sum_abs);
+    c->bound[0] = c->kind == KIND_EXACT ? 0.0 : wb_sum_bound(c->dtype, n, sum_abs, c->want[0]);
 }
 
 /* A single long row is graded once more with exact inputs; a matrix

@@ -56,7 +56,7 @@ static float bits_float(uint32_t u)
     return f;
 }
 
-uint16_t wb_float_to_half(float f)
+static inline uint16_t half_of(float f)
 {
     uint32_t x = float_bits(f);
     uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);
@@ -67,10 +67,13 @@ uint16_t wb_float_to_half(float f)
         return (uint16_t)(sign | 0x7c00u);
     if (ax < 0x38800000u) { /* below the smallest normal half: subnormal or 0 */
         /* scale so the subnormal's integer mantissa lands in the low bits,
-         * then round to nearest even through the float unit */
+         * then round to nearest even through the float unit: adding 1.5 *
+         * 2^23 leaves no fraction bits (scaled is at most 1024), and the
+         * default rounding mode rounds to nearest even, as lrintf would,
+         * without a call per element */
         float a = bits_float(ax);
         float scaled = a * 16777216.0f; /* 2^24: the half subnormal step */
-        uint32_t m = (uint32_t)lrintf(scaled);
+        uint32_t m = (uint32_t)((scaled + 12582912.0f) - 12582912.0f);
         return (uint16_t)(sign | m);
     }
     uint32_t mant = ax & 0x7fffffu;
@@ -82,7 +85,7 @@ uint16_t wb_float_to_half(float f)
     return (uint16_t)(sign | h);
 }
 
-float wb_half_to_float(uint16_t h)
+static inline float float_of_half(uint16_t h)
 {
     uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
     uint32_t exp = (h >> 10) & 0x1fu;
@@ -96,7 +99,7 @@ float wb_half_to_float(uint16_t h)
     return bits_float(sign | ((exp - 15 + 127) << 23) | (mant << 13));
 }
 
-uint16_t wb_float_to_bf16(float f)
+static inline uint16_t bf16_of(float f)
 {
     uint32_t x = float_bits(f);
     if ((x & 0x7fffffffu) > 0x7f800000u) /* NaN stays NaN */
@@ -105,9 +108,31 @@ uint16_t wb_float_to_bf16(float f)
     return (uint16_t)((x + round) >> 16);
 }
 
-float wb_bf16_to_float(uint16_t b)
+static inline float float_of_bf16(uint16_t b)
 {
     return bits_float((uint32_t)b << 16);
+}
+
+/* The conversions above are inline in the array loops below: a call per
+ * element had been a third of the host's time rounding a float16 draw. */
+uint16_t wb_float_to_half(float f)
+{
+    return half_of(f);
+}
+
+float wb_half_to_float(uint16_t h)
+{
+    return float_of_half(h);
+}
+
+uint16_t wb_float_to_bf16(float f)
+{
+    return bf16_of(f);
+}
+
+float wb_bf16_to_float(uint16_t b)
+{
+    return float_of_bf16(b);
 }
 
 double wb_load(wb_dtype d, const void *base, size_t i)
@@ -116,9 +141,9 @@ double wb_load(wb_dtype d, const void *base, size_t i)
     case WB_F32:
         return ((const float *)base)[i];
     case WB_F16:
-        return wb_half_to_float(((const uint16_t *)base)[i]);
+        return float_of_half(((const uint16_t *)base)[i]);
     default:
-        return wb_bf16_to_float(((const uint16_t *)base)[i]);
+        return float_of_bf16(((const uint16_t *)base)[i]);
     }
 }
 
@@ -129,10 +154,10 @@ double wb_store(wb_dtype d, void *base, size_t i, double v)
         ((float *)base)[i] = (float)v;
         break;
     case WB_F16:
-        ((uint16_t *)base)[i] = wb_float_to_half((float)v);
+        ((uint16_t *)base)[i] = half_of((float)v);
         break;
     default:
-        ((uint16_t *)base)[i] = wb_float_to_bf16((float)v);
+        ((uint16_t *)base)[i] = bf16_of((float)v);
         break;
     }
     return wb_load(d, base, i);
@@ -152,16 +177,16 @@ void wb_store_values(wb_dtype d, void *typed, double *v, size_t n)
     case WB_F16: {
         uint16_t *t = typed;
         for (size_t i = 0; i < n; i++) {
-            t[i] = wb_float_to_half((float)v[i]);
-            v[i] = wb_half_to_float(t[i]);
+            t[i] = half_of((float)v[i]);
+            v[i] = float_of_half(t[i]);
         }
         break;
     }
     default: {
         uint16_t *t = typed;
         for (size_t i = 0; i < n; i++) {
-            t[i] = wb_float_to_bf16((float)v[i]);
-            v[i] = wb_bf16_to_float(t[i]);
+            t[i] = bf16_of((float)v[i]);
+            v[i] = float_of_bf16(t[i]);
         }
         break;
     }

@@ -5,40 +5,46 @@
 
 #include "dtype.h"
 
+/* A sum and the sum of magnitudes, together: the tolerance of a sum scales
+ * with the second, and one pass over a gigabyte costs half of two. */
+typedef struct sums {
+    double sum, abs;
+} sums;
+
 /* Pairwise summation: split in halves until a short run, summed in order.
  * Error grows like log2(n) rather than n; recursion depth is log2(n / 256).
  * A run is summed by four accumulators, element j into j mod 4, added as
  * (0 + 1) + (2 + 3): four adds in flight instead of each waiting on the last
  * (the host sums billions of values per grade); still a fixed tree, so the
  * result does not depend on anything but x. */
-static double pairwise(const double *x, long n, int absolute)
+static sums pairwise(const double *x, long n)
 {
     if (n <= 256) {
-        double s[4] = {0.0, 0.0, 0.0, 0.0};
+        double s[4] = {0.0, 0.0, 0.0, 0.0}, a[4] = {0.0, 0.0, 0.0, 0.0};
         long j = 0;
-        if (absolute)
-            for (; j + 4 <= n; j += 4)
-                for (int k = 0; k < 4; k++)
-                    s[k] += fabs(x[j + k]);
-        else
-            for (; j + 4 <= n; j += 4)
-                for (int k = 0; k < 4; k++)
-                    s[k] += x[j + k];
-        for (; j < n; j++)
-            s[j % 4] += absolute ? fabs(x[j]) : x[j];
-        return (s[0] + s[1]) + (s[2] + s[3]);
+        for (; j + 4 <= n; j += 4)
+            for (int k = 0; k < 4; k++) {
+                s[k] += x[j + k];
+                a[k] += fabs(x[j + k]);
+            }
+        for (; j < n; j++) {
+            s[j % 4] += x[j];
+            a[j % 4] += fabs(x[j]);
+        }
+        return (sums){(s[0] + s[1]) + (s[2] + s[3]), (a[0] + a[1]) + (a[2] + a[3])};
     }
     long half = n / 2;
-    return pairwise(x, half, absolute) + pairwise(x + half, n - half, absolute);
+    sums lo = pairwise(x, half), hi = pairwise(x + half, n - half);
+    return (sums){lo.sum + hi.sum, lo.abs + hi.abs};
 }
 
 /* The same pairwise tree, its 64 top subtrees summed in parallel: the split
  * points are those of pairwise(), so the result does not depend on threads. */
-static double pairwise_parallel(const double *x, long n, int absolute)
+static sums pairwise_parallel(const double *x, long n)
 {
     enum { LEVELS = 6, PARTS = 1 << LEVELS };
     if (n < (long)PARTS * 4096)
-        return pairwise(x, n, absolute);
+        return pairwise(x, n);
     long start[PARTS + 1];
     start[0] = 0;
     start[PARTS] = n;
@@ -50,38 +56,47 @@ static double pairwise_parallel(const double *x, long n, int absolute)
             start[i + step / 2] = lo + (hi - lo) / 2;
         }
     }
-    double part[PARTS];
+    sums part[PARTS];
 #pragma omp parallel for schedule(dynamic)
     for (int i = 0; i < PARTS; i++)
-        part[i] = pairwise(x + start[i], start[i + 1] - start[i], absolute);
+        part[i] = pairwise(x + start[i], start[i + 1] - start[i]);
     for (int width = 1; width < PARTS; width *= 2)
-        for (int i = 0; i < PARTS; i += 2 * width)
-            part[i] += part[i + width];
+        for (int i = 0; i < PARTS; i += 2 * width) {
+            part[i].sum += part[i + width].sum;
+            part[i].abs += part[i + width].abs;
+        }
     return part[0];
+}
+
+double ref_array_sum_with_abs(const double *x, long n, double *sum_abs)
+{
+    sums s = pairwise_parallel(x, n);
+    *sum_abs = s.abs;
+    return s.sum;
 }
 
 double ref_array_sum(const double *x, long n)
 {
-    return pairwise_parallel(x, n, 0);
+    return pairwise_parallel(x, n).sum;
 }
 
 double ref_array_sum_abs(const double *x, long n)
 {
-    return pairwise_parallel(x, n, 1);
+    return pairwise_parallel(x, n).abs;
 }
 
 void ref_row_sum(const double *x, long rows, long cols, double *y)
 {
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < rows; i++)
-        y[i] = pairwise(x + i * cols, cols, 0);
+        y[i] = pairwise(x + i * cols, cols).sum;
 }
 
 void ref_row_sum_abs(const double *x, long rows, long cols, double *y)
 {
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < rows; i++)
-        y[i] = pairwise(x + i * cols, cols, 1);
+        y[i] = pairwise(x + i * cols, cols).abs;
 }
 
 void ref_row_max(const double *x, long rows, long cols, double *y)

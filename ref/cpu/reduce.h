@@ -19,6 +19,8 @@ void ref_row_max(const double *x, long rows, long cols, double *y);
 /* sum of x[0..n) and of |x[0..n)|. */
 double ref_array_sum(const double *x, long n);
 double ref_array_sum_abs(const double *x, long n);
+/* Both in one pass: returns the sum, *sum_abs the sum of magnitudes. */
+double ref_array_sum_with_abs(const double *x, long n, double *sum_abs);
 
 /* How the reduction grader draws inputs. */
 typedef enum {
