@@ -21,7 +21,7 @@ static long below(wb_rng *rng, long n)
 
 wb_derivation wb_random_derivation(const wb_test *test, wb_rng *rng)
 {
-    wb_derivation d = {1, 0, 0, 0};
+    wb_derivation d = {.a = 1};
     long rows = test->rows;
     if (rows > 1) {
         do
@@ -31,6 +31,8 @@ wb_derivation wb_random_derivation(const wb_test *test, wb_rng *rng)
     }
     d.rotate = below(rng, test->cols);
     d.negate = test->op->odd && (wb_rng_next(rng) & 1);
+    if (test->op->flipped_reference)
+        d.flips = wb_rng_next(rng) | 1; /* 0 means none */
     return d;
 }
 
@@ -38,6 +40,7 @@ wb_derivation wb_input_derivation(const wb_derivation *der, int k)
 {
     wb_derivation dk = *der;
     dk.negate = k == 0 && der->negate;
+    dk.flips = k == 0 ? der->flips : 0;
     return dk;
 }
 
@@ -57,6 +60,7 @@ long wb_derived_source(long i, int *negated, const void *ctx)
 
 void wb_describe_derivation(const wb_test *test, const wb_derivation *der, char *buf, size_t len)
 {
-    snprintf(buf, len, "input rows r <- (%ld r + %ld) mod %ld, columns rotated by %ld%s", der->a,
-             der->b, test->rows, der->rotate, der->negate ? ", sign flipped" : "");
+    snprintf(buf, len, "input rows r <- (%ld r + %ld) mod %ld, columns rotated by %ld%s%s", der->a,
+             der->b, test->rows, der->rotate, der->negate ? ", sign flipped" : "",
+             der->flips ? ", about half of the elements' signs flipped at random" : "");
 }

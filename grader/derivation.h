@@ -7,7 +7,15 @@
  * columns rotated, and for an odd op the sign of input 0 flipped, all at
  * random. So no two launches, of one variant or of two, see the same input,
  * and no variant can hand in another's output; the reference of any launch
- * is the base reference read through the derivation, with nothing recomputed. */
+ * is the base reference read through the derivation, with nothing recomputed.
+ *
+ * Except for an op with a flipped_reference (suite.h): a whole-array sum
+ * is the same under every permutation, and a sign flip only negates it, so
+ * a launch that remembered an earlier answer and read one element's sign
+ * would pass. Its launches also flip the signs of about half of the
+ * elements, a different half each time, so the answer depends on every
+ * element; the reference of such a launch is measured from its input
+ * (wb_measure_flipped, device_test.h). */
 #ifndef WB_DERIVATION_H
 #define WB_DERIVATION_H
 

@@ -38,9 +38,14 @@ extern wb_run_settings wb_settings;
 int wb_fail(wb_result *r, wb_category c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Derive the launch's inputs from the base (derivation.h) and poison the
- * output and workspace. */
-int wb_test_prepare(const wb_test *test, device_test *d, const wb_derivation *der);
+/* Derive the launch's inputs from the base (derivation.h), measure a
+ * flipped input's sums into der (wb_measure_flipped), and poison the output
+ * and workspace. */
+int wb_test_prepare(const wb_test *test, device_test *d, wb_derivation *der);
+/* With der->flips: der->flipped_sum and flipped_abs of `in`, the derived
+ * input 0 now on the device (waits for the stream). Nothing without. */
+int wb_measure_flipped(const wb_test *test, const void *in, wb_derivation *der,
+                       cudaStream_t stream);
 /* Launch once and wait for the whole device; the category of what went
  * wrong (UNSUPPORTED and NOT_IMPLEMENTED included, with r's message), or NONE.
  * With `seen`, the run-time guard watches the launcher's call (and only it)
@@ -56,7 +61,8 @@ int wb_test_verify(const wb_test *test, const wb_host_data *h, device_test *d,
                    const wb_derivation *der, void *got, wb_category wrong_as, wb_result *r);
 
 /* The verdict on an output of the test's launch now in device memory
- * (out: h->out_count elements), against the base reference read through der,
+ * (out: h->out_count elements), against the base reference read through der
+ * (or, with der->flips, the reference measured from the launch's input),
  * with `poison` as what an unwritten element holds: judged on the device,
  * then, when an element is bad or the device has no room for the reference,
  * again on the host from a copy in got (h->out_bytes), which gives the

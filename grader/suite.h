@@ -63,6 +63,16 @@ typedef struct wb_op {
      * of its bounds, which is what a check allows. NULL when fine, else a
      * message (static or malloc'd). */
     const char *(*check)(const wb_host_test *c, const double *got);
+    /* A whole-array reduction (one output) that is the same under every
+     * rotation and sign of its input, as a sum is: a launch that remembered
+     * an earlier answer would pass every derived launch. With this hook its
+     * launches also flip the sign of about half of the elements, a fresh
+     * half each time (derivation.h); the grader measures the derived input's
+     * sum and sum of magnitudes on the device, in double, and this turns
+     * them into the launch's reference and bound (c: the group's host test,
+     * for its dtype, shape and kind). NULL: no flips. */
+    void (*flipped_reference)(const wb_host_test *c, double sum, double sum_abs, double *want,
+                              double *bound);
     /* Fewest bytes a kernel must move for this op: each input read once,
      * the output written once. */
     double (*min_bytes)(wb_dtype dtype, long rows, long cols);

@@ -243,14 +243,15 @@ int wb_test_resolve(wb_test *j, const wb_week *week, const wb_variant *variants,
 }
 
 /* Tests of one op, dtype, shape and input kind share a base input (derived
- * per launch, derivation.h). A whole-array reduction does not: its one
- * output would be the same for every variant, whatever the derivation, so
- * each variant draws its own. */
+ * per launch, derivation.h). A whole-array reduction without sign flips
+ * does not: its one output would be the same for every variant, whatever
+ * the derivation, so each variant draws its own. */
 static void group_key(const wb_test *j, char *key, size_t len)
 {
     int used = snprintf(key, len, "%s/%s/%ldx%ld/%d", j->op->name, wb_dtype_name(j->dtype), j->rows,
                         j->cols, j->kind);
-    if (j->op->layout == WB_LAYOUT_ALL_REDUCE && used > 0 && (size_t)used < len)
+    if (j->op->layout == WB_LAYOUT_ALL_REDUCE && !j->op->flipped_reference && used > 0 &&
+        (size_t)used < len)
         snprintf(key + used, len - (size_t)used, "/%s", j->variant->name);
 }
 

@@ -92,6 +92,8 @@ static int set_up_call(wb_timed_state *t, wb_problem *p, kept_call *c)
             return -1;
         p->in[k] = t->pool[set][k].data;
     }
+    if (wb_measure_flipped(t->test, p->in[0], &c->der, p->stream))
+        return -1;
     if (wb_fill_pattern(p->y, t->h->out_bytes, c->poison, p->stream))
         return -1;
     if (p->workspace && wb_fill_pattern(p->workspace, p->workspace_bytes,

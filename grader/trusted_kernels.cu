@@ -69,23 +69,48 @@ static dim3 derived_grid(long rows, long cols)
     return walk_grid(wb_walk_of(WB_LAYOUT_ELEMENTWISE, rows, cols, rows * cols));
 }
 
-/* dst[i] = base[source of i] with the sign bit flipped by sign_bit, on the
- * raw bits: an exact negation in float32, float16 and bfloat16. */
+/* The sign bits derived element i gets: negate's for all, and with flips
+ * the type's sign bit for about half of them, chosen by SplitMix64's
+ * finaliser of (flips, i) so that knowing some tells nothing of the rest. */
+template <typename Bits> struct derived_signs {
+    Bits negate, sign;
+    uint64_t flips;
+    __device__ Bits of(long i) const
+    {
+        if (!flips)
+            return negate;
+        uint64_t z = flips + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        z ^= z >> 31;
+        return (Bits)(negate ^ (z >> 63 ? sign : (Bits)0));
+    }
+};
+
+template <typename Bits> static derived_signs<Bits> signs_of(const wb_derivation *d)
+{
+    const Bits sign = (Bits)((Bits)1 << (8 * sizeof(Bits) - 1));
+    return {d->negate ? sign : (Bits)0, sign, d->flips};
+}
+
+/* dst[i] = base[source of i] with its sign bits changed, on the raw bits: an
+ * exact negation in float32, float16 and bfloat16. */
 template <typename Bits>
 __global__ void derive_kernel(Bits *dst, const Bits *src, long rows, long cols, long a, long b,
-                              long rotate, Bits sign_bit)
+                              long rotate, derived_signs<Bits> signs)
 {
     walk_derived(rows, cols, a, b, rotate,
-                 [&](long i, long from) { dst[i] = src[from] ^ sign_bit; });
+                 [&](long i, long from) { dst[i] = src[from] ^ signs.of(i); });
 }
 
 /* The first element of `in` that is not the derivation of `base`. */
 template <typename Bits>
 __global__ void check_derived_kernel(const Bits *in, const Bits *base, long rows, long cols, long a,
-                                     long b, long rotate, Bits sign_bit, unsigned long long *first)
+                                     long b, long rotate, derived_signs<Bits> signs,
+                                     unsigned long long *first)
 {
     walk_derived(rows, cols, a, b, rotate, [&](long i, long from) {
-        if (in[i] != (Bits)(base[from] ^ sign_bit))
+        if (in[i] != (Bits)(base[from] ^ signs.of(i)))
             atomicMin(first, (unsigned long long)i);
     });
 }
@@ -101,13 +126,13 @@ extern "C" int wb_derive_input(void *dst, const void *src, size_t elem_size, lon
 {
     dim3 grid = derived_grid(rows, cols);
     if (elem_size == 4)
-        derive_kernel<uint32_t><<<grid, WALK_THREADS, 0, stream>>>(
-            (uint32_t *)dst, (const uint32_t *)src, rows, cols, d->a, d->b, d->rotate,
-            d->negate ? 0x80000000u : 0u);
+        derive_kernel<uint32_t>
+            <<<grid, WALK_THREADS, 0, stream>>>((uint32_t *)dst, (const uint32_t *)src, rows, cols,
+                                                d->a, d->b, d->rotate, signs_of<uint32_t>(d));
     else
-        derive_kernel<uint16_t><<<grid, WALK_THREADS, 0, stream>>>(
-            (uint16_t *)dst, (const uint16_t *)src, rows, cols, d->a, d->b, d->rotate,
-            (uint16_t)(d->negate ? 0x8000u : 0u));
+        derive_kernel<uint16_t>
+            <<<grid, WALK_THREADS, 0, stream>>>((uint16_t *)dst, (const uint16_t *)src, rows, cols,
+                                                d->a, d->b, d->rotate, signs_of<uint16_t>(d));
     WB_CUDA(cudaGetLastError());
     return 0;
 }
@@ -126,11 +151,11 @@ extern "C" int wb_check_derived(const void *in, const void *base, size_t elem_si
     if (elem_size == 4)
         check_derived_kernel<uint32_t><<<grid, WALK_THREADS, 0, stream>>>(
             (const uint32_t *)in, (const uint32_t *)base, rows, cols, d->a, d->b, d->rotate,
-            d->negate ? 0x80000000u : 0u, first);
+            signs_of<uint32_t>(d), first);
     else
         check_derived_kernel<uint16_t><<<grid, WALK_THREADS, 0, stream>>>(
             (const uint16_t *)in, (const uint16_t *)base, rows, cols, d->a, d->b, d->rotate,
-            (uint16_t)(d->negate ? 0x8000u : 0u), first);
+            signs_of<uint16_t>(d), first);
     WB_CUDA(cudaGetLastError());
     WB_CUDA(cudaMemcpyAsync(&found, first, sizeof found, cudaMemcpyDeviceToHost, stream));
     WB_CUDA(cudaStreamSynchronize(stream));
@@ -180,6 +205,51 @@ template <typename Bits, int IsBf16> __device__ double load_element(const Bits *
     __nv_bfloat16_raw br;
     br.x = (unsigned short)v;
     return IsBf16 ? (double)__bfloat162float(__nv_bfloat16(br)) : (double)__half2float(__half(hr));
+}
+
+/* sums[0] += the elements, sums[1] += their magnitudes, in double: each
+ * thread over its stride, then its warp, then one atomic a warp */
+template <typename Bits, int IsBf16>
+__global__ void sum_kernel(const Bits *in, long n, double *sums)
+{
+    double s = 0.0, a = 0.0;
+    for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long)gridDim.x * blockDim.x) {
+        double v = load_element<Bits, IsBf16>(in, i);
+        s += v;
+        a += fabs(v);
+    }
+    for (int o = 16; o > 0; o /= 2) {
+        s += __shfl_down_sync(0xffffffffu, s, o);
+        a += __shfl_down_sync(0xffffffffu, a, o);
+    }
+    if (threadIdx.x % 32 == 0) {
+        atomicAdd(&sums[0], s);
+        atomicAdd(&sums[1], a);
+    }
+}
+
+extern "C" int wb_sum_on_device(const void *in, wb_dtype dtype, long n, cudaStream_t stream,
+                                double *sum, double *sum_abs)
+{
+    static double *sums; /* two words, kept for the process */
+    double got[2];
+    if (!sums)
+        WB_CUDA(cudaMalloc((void **)&sums, 2 * sizeof *sums));
+    WB_CUDA(cudaMemsetAsync(sums, 0, 2 * sizeof *sums, stream));
+    unsigned grid = (unsigned)WALK_BLOCKS;
+    if (dtype == WB_F32)
+        sum_kernel<uint32_t, 0><<<grid, WALK_THREADS, 0, stream>>>((const uint32_t *)in, n, sums);
+    else if (dtype == WB_F16)
+        sum_kernel<uint16_t, 0><<<grid, WALK_THREADS, 0, stream>>>((const uint16_t *)in, n, sums);
+    else
+        sum_kernel<uint16_t, 1><<<grid, WALK_THREADS, 0, stream>>>((const uint16_t *)in, n, sums);
+    WB_CUDA(cudaGetLastError());
+    WB_CUDA(cudaMemcpyAsync(got, sums, sizeof got, cudaMemcpyDeviceToHost, stream));
+    WB_CUDA(cudaStreamSynchronize(stream));
+    *sum = got[0];
+    *sum_abs = got[1];
+    return 0;
 }
 
 template <typename Bits, int IsBf16>
@@ -232,7 +302,7 @@ extern "C" int wb_compare_on_device(wb_dtype dtype, const void *got, const doubl
     if (!tally)
         WB_CUDA(cudaMalloc((void **)&tally, sizeof *tally));
     WB_CUDA(cudaMemcpyAsync(tally, &found, sizeof found, cudaMemcpyHostToDevice, stream));
-    wb_derivation id = {1, 0, 0, 0};
+    wb_derivation id = {1, 0, 0, 0, 0, 0.0, 0.0};
     const wb_derivation *d = der ? der : &id;
     int mapped = der != NULL;
     if (n > 0) {

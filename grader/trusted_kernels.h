@@ -12,12 +12,19 @@
 extern "C" {
 #endif
 
-/* How a timed repetition's input is made from the checked one: row r comes
+/* How a launch's input is made from its group's base input: row r comes
  * from row (a r + b) mod rows (a coprime with rows), column c from column
- * (c + rotate) mod cols, and with negate every value changes sign. */
+ * (c + rotate) mod cols, and with negate every value changes sign. With
+ * flips (not 0), element i of the derived input 0 also changes sign when
+ * the hash of (flips, i) says so: about half of them, a different half at
+ * every launch (derivation.h says which ops). The grader then measures that
+ * input's sum and sum of magnitudes on the device, into flipped_sum and
+ * flipped_abs. */
 typedef struct wb_derivation {
     long a, b, rotate;
     int negate;
+    uint64_t flips;
+    double flipped_sum, flipped_abs;
 } wb_derivation;
 
 /* dst = the derivation of src (rows x cols elements of elem_size bytes: 2 or 4). */
@@ -27,6 +34,11 @@ int wb_derive_input(void *dst, const void *src, size_t elem_size, long rows, lon
  * of `base`, or -1; waits for the stream. */
 int wb_check_derived(const void *in, const void *base, size_t elem_size, long rows, long cols,
                      const wb_derivation *d, cudaStream_t stream, long *first_bad);
+/* The sum and the sum of magnitudes of n elements of dtype, in double on
+ * the device (the order of the additions varies, so the last bits may; an
+ * integer total below 2^53 is exact); waits for the stream. */
+int wb_sum_on_device(const void *in, wb_dtype dtype, long n, cudaStream_t stream, double *sum,
+                     double *sum_abs);
 /* Fill bytes of dst with a repeating 32-bit pattern (little-endian). */
 int wb_fill_pattern(void *dst, size_t bytes, uint32_t pattern, cudaStream_t stream);
 /* Judge an output on the device, by compare.c's rule (element_rules.h):

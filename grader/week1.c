@@ -171,6 +171,18 @@ static void reference_array_sum(wb_host_test *c)
     c->bound[0] = c->kind == KIND_EXACT ? 0.0 : wb_sum_bound(c->dtype, n, sum_abs, c->want[0]);
 }
 
+/* A launch's reference from the sums of its own input, which flips the
+ * signs of about half of the elements (derivation.h): measured on the
+ * device in double. The magnitudes, and so the bound, are those of the base;
+ * exact inputs stay exact, every partial sum in any order being at most
+ * the sum of magnitudes. */
+static void array_sum_flipped(const wb_host_test *c, double sum, double sum_abs, double *want,
+                              double *bound)
+{
+    *want = sum;
+    *bound = c->kind == KIND_EXACT ? 0.0 : wb_sum_bound(c->dtype, c->rows * c->cols, sum_abs, sum);
+}
+
 /* A single long row is graded once more with exact inputs; a matrix
  * carries exact rows among its ordinary ones already. */
 static int long_single_row(long rows, long cols)
@@ -271,6 +283,7 @@ static const wb_op week1_ops[] = {
         .fill = fill_sum,
         .reference = reference_array_sum,
         .check = NULL,
+        .flipped_reference = array_sum_flipped,
         .min_bytes = bytes_array,
         .baseline = baseline_cub_array_sum,
         .baseline_name = "CUB DeviceReduce::Sum",

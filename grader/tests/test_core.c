@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "derivation.h"
 #include "dtype.h"
 #include "rng.h"
 #include "tap_suite.h"
@@ -267,6 +268,83 @@ START_TEST(every_variant_dtype_and_shape_once)
     ck_assert_str_eq(jobs[n - 1].name, "sum_f32/f32/3x7");
     ck_assert(!jobs[0].timed);
     free(jobs);
+}
+END_TEST
+
+/* Two whole-array sums, one with flipped_reference (suite.h), one without */
+static void to_one(long r, long c, long *orow, long *ocol)
+{
+    (void)r;
+    (void)c;
+    *orow = 1;
+    *ocol = 1;
+}
+static void total_flipped(const wb_host_test *c, double sum, double sum_abs, double *want,
+                          double *bound)
+{
+    (void)c;
+    *want = sum;
+    *bound = 1e-6 * sum_abs;
+}
+static const wb_shape total_shapes[] = {{1, 1000}};
+static const wb_op total_ops[] = {
+    {.name = "total",
+     .inputs = {"x"},
+     .output = "y",
+     .out_shape = to_one,
+     .flipped_reference = total_flipped,
+     .baseline_name = "none",
+     .shapes = total_shapes,
+     .n_shapes = 1,
+     .layout = WB_LAYOUT_ALL_REDUCE,
+     .odd = 1},
+    {.name = "plain_total",
+     .inputs = {"x"},
+     .output = "y",
+     .out_shape = to_one,
+     .baseline_name = "none",
+     .shapes = total_shapes,
+     .n_shapes = 1,
+     .layout = WB_LAYOUT_ALL_REDUCE,
+     .odd = 1},
+};
+static const wb_week total_week = {
+    .name = "week9", .lesson = "lessons/week9-test.nw", .ops = total_ops, .n_ops = 2};
+static const wb_variant total_variants[] = {
+    {"total_a", "total", NULL, WB_DT(WB_F32), 0, NULL, "a sum"},
+    {"total_b", "total", NULL, WB_DT(WB_F32), 0, NULL, "another"},
+    {"plain_a", "plain_total", NULL, WB_DT(WB_F32), 0, NULL, "a sum"},
+    {"plain_b", "plain_total", NULL, WB_DT(WB_F32), 0, NULL, "another"},
+};
+
+START_TEST(a_whole_array_sum_flips_signs_and_shares_its_draw)
+{
+    wb_filter f = {0};
+    wb_test *t;
+    int n;
+    char err[512];
+    ck_assert_int_eq(wb_build_tests(&total_week, total_variants, 4, &f, &t, &n, err, 512), 0);
+    ck_assert_int_eq(n, 4);
+    /* with flips every launch differs, so its variants share one draw ... */
+    ck_assert_int_eq(t[0].group, t[1].group);
+    ck_assert(t[0].base_seed == t[1].base_seed);
+    /* ... without, each variant draws its own: its answer is every launch's */
+    ck_assert_int_ne(t[2].group, t[3].group);
+    ck_assert(t[2].base_seed != t[3].base_seed);
+    wb_rng rng;
+    wb_rng_seed(&rng, 1);
+    wb_derivation a = wb_random_derivation(&t[0], &rng), b = wb_random_derivation(&t[0], &rng);
+    ck_assert(a.flips != 0 && b.flips != 0 && a.flips != b.flips);
+    ck_assert(wb_input_derivation(&a, 0).flips == a.flips);
+    ck_assert(wb_input_derivation(&a, 1).flips == 0); /* input 0 only, as the sign */
+    char how[200];
+    wb_describe_derivation(&t[0], &a, how, sizeof how);
+    ck_assert_msg(strstr(how, "signs flipped") != NULL, "%s", how);
+    wb_derivation plain = wb_random_derivation(&t[2], &rng);
+    ck_assert(plain.flips == 0);
+    wb_describe_derivation(&t[2], &plain, how, sizeof how);
+    ck_assert_msg(strstr(how, "signs flipped") == NULL, "%s", how);
+    free(t);
 }
 END_TEST
 
@@ -567,6 +645,7 @@ static Suite *core_suite(void)
     tcase_add_test(jobs, input_kinds_add_tests_where_they_apply);
     tcase_add_test(jobs, requirements_add_dtypes_and_demand_support);
     tcase_add_test(jobs, seeds_depend_on_the_run_and_the_test_only);
+    tcase_add_test(jobs, a_whole_array_sum_flips_signs_and_shares_its_draw);
     suite_add_tcase(s, jobs);
     TCase *types = tcase_create("dtypes");
     tcase_add_test(types, half_conversion_rounds_to_nearest_even);

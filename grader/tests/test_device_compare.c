@@ -49,7 +49,7 @@ static long output_count(wb_layout layout)
  * spoiled in the ways a kernel spoils them. */
 static fixture make_fixture(wb_dtype dtype, wb_layout layout, int faults, uint64_t seed)
 {
-    fixture f = {dtype, layout, output_count(layout), NULL, NULL, NULL, {1, 0, 0, 0}, 0};
+    fixture f = {dtype, layout, output_count(layout), NULL, NULL, NULL, {.a = 1}, 0};
     wb_rng rng;
     wb_rng_seed(&rng, seed);
     f.want = malloc((size_t)f.n * sizeof(double));
@@ -190,10 +190,79 @@ START_TEST(a_fault_is_seen_by_the_device)
 }
 END_TEST
 
+/* A whole-array sum's derivation (derivation.h): about half of the signs
+ * flipped, a different half for another seed, the check accepts exactly
+ * that input, and the device's sums of it are the host's. */
+START_TEST(flipped_signs_change_the_sum_and_the_device_measures_it)
+{
+    enum { N = 100003 };
+    for (int d = 0; d < WB_DTYPE_COUNT; d++) {
+        wb_dtype dt = (wb_dtype)d;
+        size_t size = wb_dtype_size(dt), bytes = N * size;
+        double *v = malloc(N * sizeof(double)), *back = malloc(N * sizeof(double));
+        unsigned char *typed = malloc(bytes), *seen = malloc(bytes);
+        ck_assert(v && back && typed && seen);
+        wb_rng rng;
+        wb_rng_seed(&rng, 3 + (uint64_t)d);
+        double base_sum = 0.0;
+        for (long i = 0; i < N; i++)
+            v[i] = 0.5 + wb_rng_uniform(&rng); /* one sign: every flip shows */
+        wb_store_values(dt, typed, v, N);
+        for (long i = 0; i < N; i++)
+            base_sum += v[i];
+        void *base, *in;
+        ck_assert_int_eq(cudaMalloc(&base, bytes), cudaSuccess);
+        ck_assert_int_eq(cudaMalloc(&in, bytes), cudaSuccess);
+        ck_assert_int_eq(cudaMemcpy(base, typed, bytes, cudaMemcpyHostToDevice), cudaSuccess);
+        int flipped_twice = 0;
+        for (uint64_t seed = 1; seed <= 2; seed++) {
+            wb_derivation der = {.a = 1, .rotate = 17, .flips = 0x9e37u * seed | 1};
+            ck_assert_int_eq(wb_derive_input(in, base, size, 1, N, &der, NULL), 0);
+            ck_assert_int_eq(cudaMemcpy(seen, in, bytes, cudaMemcpyDeviceToHost), cudaSuccess);
+            long negative = 0;
+            double sum = 0.0, sum_abs = 0.0;
+            for (long i = 0; i < N; i++) {
+                double x = wb_load(dt, seen, (size_t)i);
+                ck_assert(fabs(x) == v[(i + 17) % N]); /* rotated, only the sign changed */
+                negative += x < 0.0;
+                sum += x;
+                sum_abs += fabs(x);
+                if (seed == 2 && (x < 0.0) != (back[i] < 0.0))
+                    flipped_twice++;
+                back[i] = x;
+            }
+            ck_assert_msg(labs(negative - N / 2) < N / 50, "%ld of %d negative", negative, N);
+            long first = 0;
+            ck_assert_int_eq(wb_check_derived(in, base, size, 1, N, &der, NULL, &first), 0);
+            ck_assert_int_eq(first, -1);
+            wb_derivation other = der;
+            other.flips ^= 2;
+            ck_assert_int_eq(wb_check_derived(in, base, size, 1, N, &other, NULL, &first), 0);
+            ck_assert_int_ge(first, 0); /* another pattern is another input */
+            double dev_sum, dev_abs;
+            ck_assert_int_eq(wb_sum_on_device(in, dt, N, NULL, &dev_sum, &dev_abs), 0);
+            ck_assert_msg(fabs(dev_sum - sum) <= 1e-12 * sum_abs,
+                          "%s: device sum %.17g, host %.17g", wb_dtype_name(dt), dev_sum, sum);
+            ck_assert(fabs(dev_abs - sum_abs) <= 1e-12 * sum_abs);
+            ck_assert(fabs(sum_abs - base_sum) <= 1e-12 * base_sum);
+            ck_assert(fabs(sum) < 0.1 * sum_abs); /* half negated: the sum nearly cancels */
+        }
+        /* the two patterns are unrelated: about half of the signs differ */
+        ck_assert_msg(labs(flipped_twice - N / 2) < N / 50, "%d differ", flipped_twice);
+        cudaFree(base);
+        cudaFree(in);
+        free(v);
+        free(back);
+        free(typed);
+        free(seen);
+    }
+}
+END_TEST
+
 int main(void)
 {
-    const TTest *const tests[] = {a_right_output_passes_on_both_sides,
-                                  every_kind_of_fault_counts_the_same_on_both_sides,
-                                  a_fault_is_seen_by_the_device};
-    return run_gpu_tests_as_tap("device compare", 60, tests, 3);
+    const TTest *const tests[] = {
+        a_right_output_passes_on_both_sides, every_kind_of_fault_counts_the_same_on_both_sides,
+        a_fault_is_seen_by_the_device, flipped_signs_change_the_sum_and_the_device_measures_it};
+    return run_gpu_tests_as_tap("device compare", 60, tests, 4);
 }
