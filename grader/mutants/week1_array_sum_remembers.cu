@@ -1,17 +1,20 @@
-// expect: repeat_mismatch
+// expect: timed_mismatch|repeat_mismatch
 // shapes: 1x1048577
 // dtypes: f32
-// class: points without the work
+// flags: --time
+// class: skipping the timed runs
 // incident: none public: found in review (session 10); a whole-array sum is the same under every rotation of its input, and a negation only flips its sign
 /* Mutant for Week 1: an array sum that remembers its last answer. A call
  * on the input buffer it has just summed reads only the sign of the first
  * non-zero element, to see whether the input was negated, and hands back
- * the remembered sum with that sign. The grader's repeated call reuses the
- * checked call's buffer with a fresh derivation of the same base input:
- * rotated, and perhaps negated. Rotation leaves a sum as it was, so that
- * alone let this pass; the grader now also flips the signs of about half
- * of the elements at every launch of a whole-array sum (derivation.h), and
- * the remembered answer is wrong. */
+ * the remembered sum with that sign. The timing loop derives each call's
+ * input into one of two buffers picked at random, so about half of the
+ * timed calls meet the buffer of the call before. Rotation leaves a sum as
+ * it was and a negation only flips it, so the grader before session 10
+ * passed this kernel (run 13f: both tests, with --time). The grader now
+ * also flips the signs of about half of the elements at every launch of a
+ * whole-array sum (derivation.h), and a recalled sum is wrong on any of
+ * the timed calls the grader checks. */
 #include "bank.cuh"
 
 namespace
