@@ -1,5 +1,5 @@
 // expect: timed_mismatch|repeat_mismatch
-// shapes: 1x1048577
+// shapes: 1x1048577,1x1000
 // dtypes: f32
 // flags: --time
 // class: skipping the timed runs
@@ -9,7 +9,11 @@
  * non-zero element, to see whether the input was negated, and hands back
  * the remembered sum with that sign. The timing loop derives each call's
  * input into one of two buffers picked at random, so about half of the
- * timed calls meet the buffer of the call before. Rotation leaves a sum as
+ * timed calls meet the buffer of the call before. (Run 13f graded an
+ * earlier form that recalled once and then summed again, a third of the
+ * calls; with the three sampled calls and the watched one, a test let it
+ * through one time in five. This one recalls every time, on two shapes: four
+ * tests, each missing it one time in sixteen.) Rotation leaves a sum as
  * it was and a negation only flips it, so the grader before session 10
  * passed this kernel (run 13f: both tests, with --time). The grader now
  * also flips the signs of about half of the elements at every launch of a
@@ -55,9 +59,9 @@ template <class T> __global__ void recall(const T *x, T *y, size_t n)
 
 static int launch(const wb_problem *p)
 {
-    static const void *summed; /* the buffer of the last honest call, if not yet recalled */
+    static const void *summed; /* the buffer of the last honest call */
     const bool again = summed == p->in[0];
-    summed = again ? NULL : p->in[0];
+    summed = p->in[0];
     return bank::by_element_type(p->dtype, [p, again](auto element) {
         using T = decltype(element);
         if (again)
