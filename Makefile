@@ -185,7 +185,8 @@ bench: build/$(W)/grade
 # options, e.g. SWEEP_ARGS="--shape 8192x8192 --dtype f16 --reps 51".
 SWEEP_ROWS := build/bench/row_team_sweep
 # both sweeps time with the grader's own loop (grader/timing.c)
-SWEEP_TIMING := build/obj/grader/timing.o build/obj/grader/timing_stats.o build/obj/grader/cuda_check.o
+SWEEP_TIMING := build/obj/grader/timing.o build/obj/grader/timing_stats.o build/obj/grader/cuda_check.o \
+                build/obj/grader/l2_flush.o
 SWEEP_ROWS_LIBS := build/obj/ref/gpu/cub_reduce.o build/obj/grader/tolerance.o build/obj/ref/cpu/dtype.o \
                    $(SWEEP_TIMING)
 

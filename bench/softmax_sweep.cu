@@ -25,6 +25,11 @@
  *                          shared memory, C blocks of B threads per row (a cluster when
  *                          C > 1; past 8 a non-portable size)
  *   ..._twice              the same with KEEP_EXP false: e^(x - m) computed again at the write
+ *   ..._checked            a plain row (aligned, whole packs, every register pack filled)
+ *                          launched as any other, bounds checked; without the suffix a plain
+ *                          row takes the lesson's plain instantiation
+ *   ..._kept               backward: the floats unpacked for the dot product kept for the
+ *                          write (UNPACK_AGAIN false)
  *   bwd_warp_eE_bB, bwd_eE_sS_bB_cC
  *                          softmax_backward_single_read, E (S) elements of dy and of y each
  *
@@ -215,45 +220,70 @@ static std::string plan_name(const std::string &prefix, const RowPlan &plan, int
 }
 
 /* Launches one configuration of softmax_on_chip (INPUTS 1) or
- * softmax_backward_single_read (INPUTS 2). */
-template <class T, int VEC, int RP, RowMap MAP, bool KEEP_EXP, int INPUTS>
+ * softmax_backward_single_read (INPUTS 2); PLAIN rows (plain_row) check no
+ * bounds; AGAIN, backward only: the write unpacks dy and y again. */
+template <class T, int VEC, int RP, RowMap MAP, bool KEEP_EXP, int INPUTS, bool PLAIN, bool AGAIN>
 static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &plan)
 {
     const T *x = static_cast<const T *>(p->in[0]), *x2 = static_cast<const T *>(p->in[1]);
     T *y = static_cast<T *>(p->y);
     const int cols = (int)p->cols;
     if constexpr (INPUTS == 1)
-        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP_EXP>>(
+        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP_EXP, PLAIN>>(
             p, plan, 1, x, y, p->rows, cols, plan.sp));
     else
-        return status_of(launch_planned<softmax_backward_single_read<T, VEC, RP, MAP>>(
-            p, plan, 2, x, x2, y, p->rows, cols, plan.sp));
+        return status_of(
+            launch_planned<softmax_backward_single_read<T, VEC, RP, MAP, PLAIN, AGAIN>>(
+                p, plan, 2, x, x2, y, p->rows, cols, plan.sp));
 }
+
+/* a plan, as the lesson launches it (plain where the row is), and the other
+ * choices: with bounds checks on a plain row ("_checked"), and for the
+ * backward with the unpacked floats kept for the write ("_kept") */
+template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS, bool PLAIN = false,
+          bool AGAIN = true>
+static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
+                        const RowPlan &plan, const std::string &suffix);
 
 template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS>
 static void add_plan(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                      const RowPlan &plan)
 {
-    const std::string name = plan_name(prefix, plan, VEC, RP) + (KEEP_EXP ? "" : "_twice");
+    if (plan.map == RowMap::cluster || !plain_row(p, plan, VEC, RP)) {
+        add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix, plan, "");
+        if constexpr (INPUTS == 2)
+            add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS, false, false>(out, p, prefix, plan, "_kept");
+        return;
+    }
+    add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS, true>(out, p, prefix, plan, "");
+    add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix, plan, "_checked");
+    if constexpr (INPUTS == 2)
+        add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS, true, false>(out, p, prefix, plan, "_kept");
+}
+
+template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS, bool PLAIN, bool AGAIN>
+static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
+                        const RowPlan &plan, const std::string &suffix)
+{
+    const std::string name = plan_name(prefix, plan, VEC, RP) + (KEEP_EXP ? "" : "_twice") + suffix;
     for (const Config &c : out)
         if (c.name == name)
             return; /* two choices that came to the same plan */
     if (plan.map == RowMap::warp)
         out.push_back({name, [=] {
-                           return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP_EXP, INPUTS>(
-                               p, plan);
+                           return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP_EXP, INPUTS,
+                                                        PLAIN, AGAIN>(p, plan);
                        }});
     else if (plan.map == RowMap::block)
-        out.push_back(
-            {name, [=] {
-                 return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP_EXP, INPUTS>(p, plan);
-             }});
-    else
-        out.push_back(
-            {name, [=] {
-                 return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP_EXP, INPUTS>(p,
-                                                                                             plan);
-             }});
+        out.push_back({name, [=] {
+                           return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP_EXP, INPUTS,
+                                                        PLAIN, AGAIN>(p, plan);
+                       }});
+    else if constexpr (!PLAIN) /* clusters are never plain */
+        out.push_back({name, [=] {
+                           return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP_EXP,
+                                                        INPUTS, PLAIN, AGAIN>(p, plan);
+                       }});
 }
 
 /* a warp per row, LANE packs a lane: blocks of 128 and 256 threads */

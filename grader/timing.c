@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cuda_check.h"
+#include "l2_flush.h"
 
 enum { WB_TIMING_MAX_CALLS = 1024 };
 
@@ -21,7 +22,7 @@ static int flush_l2(cudaStream_t s)
         flush_bytes = 2 * (size_t)(l2 > 0 ? l2 : (64 << 20));
         WB_CUDA(cudaMalloc(&flush_buf, flush_bytes));
     }
-    WB_CUDA(cudaMemsetAsync(flush_buf, 0, flush_bytes, s));
+    WB_CUDA(wb_l2_flush(flush_buf, flush_bytes, s));
     return 0;
 }
 

@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2408 "lessons/week2-online-softmax.nw"
+#line 2521 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 207 "lessons/week2-online-softmax.nw"
@@ -417,7 +417,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2365 "lessons/week2-online-softmax.nw"
+#line 2478 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -548,8 +548,9 @@ __device__ __forceinline__ Floats<VEC> floats_of(const Pack<T, VEC> &pk)
     return f;
 }
 
-/* every load of this thread's share of src (stash `array` of the block's) */
-template <RowMap MAP, typename P, int RP>
+/* every load of this thread's share of src (stash `array` of the block's);
+ * PLAIN: the launcher checked that all RP register packs lie in the row */
+template <RowMap MAP, bool PLAIN, typename P, int RP>
 __device__ __forceinline__ void load_share(Share<P, RP> &s, const P *src, RowGroup g, int nvec,
                                            int array, int sp)
 {
@@ -561,16 +562,22 @@ __device__ __forceinline__ void load_share(Share<P, RP> &s, const P *src, RowGro
                 copy_to_shared_async(&s.stash[k * blockDim.x], &src[i]);
         }
     }
-    load_batch(src, g.rank, g.size, nvec, s.held);
+    if constexpr (PLAIN) {
+#pragma unroll
+        for (int k = 0; k < RP; k++)
+            s.held[k] = src[g.rank + k * g.size];
+    } else {
+        load_batch(src, g.rank, g.size, nvec, s.held);
+    }
 }
 
 /* f(slot, i, floats...) for each pack i of the row these shares hold */
-template <RowMap MAP, int RP, typename F, typename... S>
+template <RowMap MAP, int RP, bool PLAIN, typename F, typename... S>
 __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f, const S &...s)
 {
 #pragma unroll
     for (int k = 0; k < RP; k++)
-        if (g.rank + k * g.size < nvec)
+        if (PLAIN || g.rank + k * g.size < nvec)
             f(k, g.rank + k * g.size, floats_of(s.held[k])...);
     if constexpr (MAP != RowMap::warp)
         for (int k = 0; k < sp; k++) {
@@ -579,8 +586,19 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1289 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true>
+#line 1300 "lessons/week2-online-softmax.nw"
+/* after this, floats unpacked from pk earlier cannot stand in for pk's: the
+ * next use unpacks it again instead of keeping those floats alive until then */
+template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
+{
+    static_assert(sizeof(P) % 4 == 0, "a pack is whole 32-bit registers");
+    unsigned *words = reinterpret_cast<unsigned *>(&pk);
+#pragma unroll
+    for (int k = 0; k < (int)(sizeof(P) / 4); k++)
+        asm volatile("" : "+r"(words[k]));
+}
+#line 1316 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true, bool PLAIN = false>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
 {
@@ -594,15 +612,15 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     const RowSplit rs = split_row<T, VEC>(xr, cols); /* the launcher checked y aligns like x */
     P *dst = reinterpret_cast<P *>(yr + rs.head);
     Share<P, RP> xs;
-    load_share<MAP>(xs, reinterpret_cast<const P *>(xr + rs.head), g, rs.nvec, 0, sp);
-    const bool has_edge = g.rank < edge_count(rs, cols);
+    load_share<MAP, PLAIN>(xs, reinterpret_cast<const P *>(xr + rs.head), g, rs.nvec, 0, sp);
+    const bool has_edge = !PLAIN && g.rank < edge_count(rs, cols); /* a plain row has none */
     const float edge = has_edge ? to_float(xr[edge_index(rs, g.rank)]) : -INFINITY;
     if constexpr (MAP != RowMap::warp)
         wait_copies_to_shared(); /* only this thread's own copies: no barrier */
 
     /* this thread's maximum, no exponential yet */
     float mt = edge;
-    visit_shares<MAP, RP>(
+    visit_shares<MAP, RP, PLAIN>(
         g, rs.nvec, sp,
         [&](int, int, Floats<VEC> v) {
 #pragma unroll
@@ -617,7 +635,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     float e[KEEP_EXP ? RP : 1][VEC];
     const float edge_e = exp_shifted(edge, base);
     float s = edge_e;
-    visit_shares<MAP, RP>(
+    visit_shares<MAP, RP, PLAIN>(
         g, rs.nvec, sp,
         [&](int slot, int, Floats<VEC> v) {
 #pragma unroll
@@ -634,7 +652,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     const MaxSum none = {-INFINITY, 0.0f};
     const MaxSum row = row_allreduce_pushed<MAP>(MaxSum{mt, s}, MergeOp(), none);
     const float scale = mt == -INFINITY ? 0.0f : exp_shifted(mt, row.m) / row.s;
-    visit_shares<MAP, RP>(
+    visit_shares<MAP, RP, PLAIN>(
         g, rs.nvec, sp,
         [&](int slot, int i, Floats<VEC> v) {
 #pragma unroll
@@ -648,7 +666,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1667 "lessons/week2-online-softmax.nw"
+#line 1715 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -709,8 +727,8 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1785 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, int RP, RowMap MAP>
+#line 1833 "lessons/week2-online-softmax.nw"
+template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
                                  T *__restrict__ dx, long rows, int cols, int sp)
@@ -726,9 +744,9 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     const RowSplit rs = split_row<T, VEC>(yr, cols); /* the launcher checked they align alike */
     P *dst = reinterpret_cast<P *>(dxr + rs.head);
     Share<P, RP> dys, ys;
-    load_share<MAP>(dys, reinterpret_cast<const P *>(dyr + rs.head), g, rs.nvec, 0, sp);
-    load_share<MAP>(ys, reinterpret_cast<const P *>(yr + rs.head), g, rs.nvec, 1, sp);
-    const bool has_edge = g.rank < edge_count(rs, cols);
+    load_share<MAP, PLAIN>(dys, reinterpret_cast<const P *>(dyr + rs.head), g, rs.nvec, 0, sp);
+    load_share<MAP, PLAIN>(ys, reinterpret_cast<const P *>(yr + rs.head), g, rs.nvec, 1, sp);
+    const bool has_edge = !PLAIN && g.rank < edge_count(rs, cols);
     const int edge_j = has_edge ? edge_index(rs, g.rank) : 0;
     const float edge_dy = has_edge ? to_float(dyr[edge_j]) : 0.0f;
     const float edge_y = has_edge ? to_float(yr[edge_j]) : 0.0f;
@@ -748,7 +766,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     //: (void)edge_dy;
     //: (void)edge_y;
     float d = edge_dy * edge_y;
-    visit_shares<MAP, RP>(
+    visit_shares<MAP, RP, PLAIN>(
         g, rs.nvec, sp,
         [&](int, int, Floats<VEC> dyv, Floats<VEC> yv) {
 #pragma unroll
@@ -757,9 +775,16 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         },
         dys, ys);
     d = row_allreduce_pushed<MAP>(d, SumOp(), 0.0f);
+    if constexpr (UNPACK_AGAIN) {
+#pragma unroll
+        for (int k = 0; k < RP; k++) { /* the write unpacks dy and y again */
+            unpack_again(dys.held[k]);
+            unpack_again(ys.held[k]);
+        }
+    }
 
     /* dx = y (dy - d), from the same registers and shared memory */
-    visit_shares<MAP, RP>(
+    visit_shares<MAP, RP, PLAIN>(
         g, rs.nvec, sp,
         [&](int, int i, Floats<VEC> dyv, Floats<VEC> yv) {
 #pragma unroll
@@ -827,7 +852,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2413 "lessons/week2-online-softmax.nw"
+#line 2526 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -842,7 +867,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1377 "lessons/week2-online-softmax.nw"
+#line 1404 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each */
@@ -855,7 +880,7 @@ struct PlanRules {
 };
 constexpr long kSharedSoft = 100 * 1024; /* two such blocks fit an SM's 228 KB */
 constexpr PlanRules kOnChipRules = {8, 128, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
-constexpr PlanRules kBackwardRules = {8, 256, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
+constexpr PlanRules kBackwardRules = {8, 128, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
 constexpr bool kOnChipKeepExp = true; /* variant 4 keeps e^(x - mt) in registers for the write */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 /* what a block may take on an H200 (and H100): 227 KB */
@@ -1121,7 +1146,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1730 "lessons/week2-online-softmax.nw"
+#line 1778 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1142,7 +1167,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2430 "lessons/week2-online-softmax.nw"
+#line 2543 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1230,7 +1255,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1489 "lessons/week2-online-softmax.nw"
+#line 1516 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1295,45 +1320,66 @@ static int launch_planned(const wb_problem *p, const RowPlan &plan, int inputs, 
 }
 
 /* one instantiation of each kernel, launched with a plan (the sweep calls these too) */
-template <typename T, int VEC, int RP, RowMap MAP> struct OnChipKernel {
+template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN> struct OnChipKernel {
     static int launch(const wb_problem *p, const RowPlan &plan)
     {
         const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
-        return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipKeepExp>>(
+        return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipKeepExp, PLAIN>>(
             p, plan, 1, x, y, p->rows, (int)p->cols, plan.sp);
     }
 };
 
-template <typename T, int VEC, int RP, RowMap MAP> struct BackwardSingleReadKernel {
+template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN> struct BackwardSingleReadKernel {
     static int launch(const wb_problem *p, const RowPlan &plan)
     {
-        return launch_planned<softmax_backward_single_read<T, VEC, RP, MAP>>(
+        return launch_planned<softmax_backward_single_read<T, VEC, RP, MAP, PLAIN>>(
             p, plan, 2, static_cast<const T *>(p->in[0]), static_cast<const T *>(p->in[1]),
             static_cast<T *>(p->y), p->rows, (int)p->cols, plan.sp);
     }
 };
 
+/* A plain row starts on a 16-byte boundary (so do the others: packs_align),
+ * is whole packs, and fills every register pack of every thread: its kernel
+ * checks no bounds there and has no edge element. */
+static bool plain_row(const wb_problem *p, const RowPlan &plan, int vec, int rp)
+{
+    if ((uintptr_t)p->in[0] % 16 != 0 || p->cols % vec != 0)
+        return false;
+    const long team = plan.map == RowMap::warp ? kWarp : (long)plan.block * plan.cluster;
+    const long held = plan.map == RowMap::warp ? plan.lane_packs : rp;
+    return p->cols / vec >= held * team;
+}
+
 /* the instantiation a plan names: its packs a lane for a warp per row, else RP */
-template <template <typename, int, int, RowMap> class K, typename T, int VEC, int RP>
-static int launch_plan(const wb_problem *p, const RowPlan &plan)
+template <template <typename, int, int, RowMap, bool> class K, typename T, int VEC, int RP,
+          bool PLAIN>
+static int launch_plan_as(const wb_problem *p, const RowPlan &plan)
 {
     if (plan.map == RowMap::block)
-        return K<T, VEC, RP, RowMap::block>::launch(p, plan);
-    if (plan.map == RowMap::cluster)
-        return K<T, VEC, RP, RowMap::cluster>::launch(p, plan);
+        return K<T, VEC, RP, RowMap::block, PLAIN>::launch(p, plan);
     switch (plan.lane_packs) {
     case 1:
-        return K<T, VEC, 1, RowMap::warp>::launch(p, plan);
+        return K<T, VEC, 1, RowMap::warp, PLAIN>::launch(p, plan);
     case 2:
-        return K<T, VEC, 2, RowMap::warp>::launch(p, plan);
+        return K<T, VEC, 2, RowMap::warp, PLAIN>::launch(p, plan);
     case 4:
-        return K<T, VEC, 4, RowMap::warp>::launch(p, plan);
+        return K<T, VEC, 4, RowMap::warp, PLAIN>::launch(p, plan);
     case 8:
-        return K<T, VEC, 8, RowMap::warp>::launch(p, plan);
+        return K<T, VEC, 8, RowMap::warp, PLAIN>::launch(p, plan);
     default:
         return WB_UNSUPPORTED;
     }
+}
+
+/* clusters take the long rows, where one bounds check a pack costs nothing */
+template <template <typename, int, int, RowMap, bool> class K, typename T, int VEC, int RP>
+static int launch_plan(const wb_problem *p, const RowPlan &plan)
+{
+    if (plan.map == RowMap::cluster)
+        return K<T, VEC, RP, RowMap::cluster, false>::launch(p, plan);
+    return plain_row(p, plan, VEC, RP) ? launch_plan_as<K, T, VEC, RP, true>(p, plan)
+                                       : launch_plan_as<K, T, VEC, RP, false>(p, plan);
 }
 
 template <typename T, int VEC> struct OnChipLauncher {
@@ -1371,7 +1417,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1864 "lessons/week2-online-softmax.nw"
+#line 1972 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1400,7 +1446,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 1898 "lessons/week2-online-softmax.nw"
+#line 2006 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
