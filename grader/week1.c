@@ -148,8 +148,8 @@ static void fill_max(wb_rng *rng, wb_dtype dtype, long rows, long cols, int kind
 
 static void reference_row_sum(wb_host_test *c)
 {
-    ref_row_sum(c->in[0], c->rows, c->cols, c->want);
-    ref_row_sum_abs(c->in[0], c->rows, c->cols, c->bound); /* each row's magnitude, then */
+    /* each row's sum, and its magnitude into bound until the bound replaces it */
+    ref_row_sum_with_abs(c->in[0], c->rows, c->cols, c->want, c->bound);
     for (long i = 0; i < c->rows; i++)
         c->bound[i] = special_row(c->kind, c->rows, i)
                           ? 0.0 /* exact, see the top of this file */

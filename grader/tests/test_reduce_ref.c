@@ -28,6 +28,11 @@ START_TEST(row_sum_and_max_of_a_small_matrix)
     ck_assert(sum[0] == 10 && sum[1] == -10 && sum[2] == -7.75);
     ck_assert(abs_sum[0] == 10 && abs_sum[1] == 10 && abs_sum[2] == 24.75);
     ck_assert(max[0] == 4 && max[1] == -1 && max[2] == 8);
+    /* one pass for both gives the same sums as each alone */
+    double both[3], both_abs[3];
+    ref_row_sum_with_abs(x, 3, 4, both, both_abs);
+    for (int i = 0; i < 3; i++)
+        ck_assert(both[i] == sum[i] && both_abs[i] == abs_sum[i]);
 }
 END_TEST
 

@@ -2,6 +2,7 @@
 #include "reduce.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #include "dtype.h"
 
@@ -85,18 +86,26 @@ double ref_array_sum_abs(const double *x, long n)
     return pairwise_parallel(x, n).abs;
 }
 
-void ref_row_sum(const double *x, long rows, long cols, double *y)
+void ref_row_sum_with_abs(const double *x, long rows, long cols, double *y, double *y_abs)
 {
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < rows; i++)
-        y[i] = pairwise(x + i * cols, cols).sum;
+    for (long i = 0; i < rows; i++) {
+        sums s = pairwise(x + i * cols, cols);
+        if (y)
+            y[i] = s.sum;
+        if (y_abs)
+            y_abs[i] = s.abs;
+    }
+}
+
+void ref_row_sum(const double *x, long rows, long cols, double *y)
+{
+    ref_row_sum_with_abs(x, rows, cols, y, NULL);
 }
 
 void ref_row_sum_abs(const double *x, long rows, long cols, double *y)
 {
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < rows; i++)
-        y[i] = pairwise(x + i * cols, cols).abs;
+    ref_row_sum_with_abs(x, rows, cols, NULL, y);
 }
 
 void ref_row_max(const double *x, long rows, long cols, double *y)

@@ -14,6 +14,8 @@
 void ref_row_sum(const double *x, long rows, long cols, double *y);
 /* y[i] = sum_j |x[i][j]| (the magnitude the sum's tolerance scales with). */
 void ref_row_sum_abs(const double *x, long rows, long cols, double *y);
+/* Both in one pass (either output may be NULL). */
+void ref_row_sum_with_abs(const double *x, long rows, long cols, double *y, double *y_abs);
 /* y[i] = max_j x[i][j]; cols >= 1. */
 void ref_row_max(const double *x, long rows, long cols, double *y);
 /* sum of x[0..n) and of |x[0..n)|. */
