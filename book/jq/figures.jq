@@ -28,12 +28,12 @@ def log_rows:
     | .ms |= tonumber | .gbps |= tonumber | .vs_cub |= tonumber;
 
 # the rows of a source, each with a shape "RxC": results (weekN.json, a
-# peer's file), a profile's variants (their metrics as fields), a sweep; or
-# the runs of grade-speed.json (named by name=, e.g. week0-time)
+# peer's file; the ordinary inputs' rows only), a profile's variants (their
+# metrics as fields), a sweep; or the runs of grade-speed.json (named by name=, e.g. week0-time)
 def rows_of($name; $doc):
     if ($name | endswith(".tsv")) then $doc | tsv_rows
     elif ($name | endswith(".log")) then [$doc | log_rows]
-    elif ($doc.results | type) == "array" then [$doc.results[] | . + {shape: "\(.rows)x\(.cols)"}]
+    elif ($doc.results | type) == "array" then [$doc.results[] | select(ordinary) | . + {shape: "\(.rows)x\(.cols)"}]
     elif ($doc.variants | type) == "array" then [$doc.variants[] | (.metrics // {}) + . + {shape: "\(.rows)x\(.cols)"}]
     elif ($doc.runs | type) == "array" then $doc.runs
     else error("\($name) holds no results, profile or sweep") end;

@@ -3,9 +3,10 @@
 
 include "common";
 
-# The results of $op, narrowed to the variants named in $want (empty: all).
+# The results of $op on the ordinary inputs, narrowed to the variants named
+# in $want (empty: all).
 def of_op($op; $want):
-    [.results[] | select(.op == $op and (($want | length) == 0 or (.variant as $v | $want | index([$v]))))];
+    [.results[] | select(ordinary and .op == $op and (($want | length) == 0 or (.variant as $v | $want | index([$v]))))];
 
 # the variants of some results in the lesson's order: the grader writes its
 # results in the order of the lesson's variant table
@@ -82,7 +83,7 @@ def table_caption($op; $pivot; $src):
 # one row per variant in the lesson's order at the largest float32 shape:
 # [variant, shape, ms, GB/s, step speedup, cumulative speedup, % of ceiling]
 def progression_rows($op):
-    [.results[] | select(.op == $op and .dtype == "f32" and .passed == true and .ms != null)] as $r
+    [.results[] | select(ordinary and .op == $op and .dtype == "f32" and .passed == true and .ms != null)] as $r
     | ($r | map(cells) | max) as $big
     | [$r[] | select(cells == $big)]
     | . as $rows
@@ -103,7 +104,7 @@ def progression_caption($src):
 # empty lines. When every result has the one shape, one panel with a line
 # per element type instead. Nothing when no result of $op passed.
 def plot_blocks($op):
-    [.results[] | select(.op == $op and timed and .gbps != null)] as $r
+    [.results[] | select(ordinary and .op == $op and timed and .gbps != null)] as $r
     | if ($r | length) == 0 then empty else
       ($r | variants_of) as $vs
       | ($r | map(.dtype) | unique | sort_by(dtype_rank, .)) as $dts
@@ -123,7 +124,7 @@ def plot_blocks($op):
 # names (space-separated: the element types, or the one shape), how many
 # bars' groups a panel has (shapes, or element types), how many variants]
 def plot_labels($op):
-    [.results[] | select(.op == $op and timed and .gbps != null)] as $r
+    [.results[] | select(ordinary and .op == $op and timed and .gbps != null)] as $r
     | ($r | map(.dtype) | unique | sort_by(dtype_rank, .)) as $dts
     | ($r | shapes_of) as $shapes
     | [ (.env.gpu // "unknown GPU"), (.env.copy_ceiling_gbps // 0) ]

@@ -28,7 +28,7 @@ def peers($files):
 # length: {dtype, rows, cols, peers: [each peer's fastest passed entry, else
 # its first failed one, else null], best: fastest passed lesson entry or null}
 def pairs($op; $lesson; $peers):
-    [$lesson.results[] | select(.op == $op and timed)] as $l
+    [$lesson.results[] | select(ordinary and .op == $op and timed)] as $l
     | [$peers[].results[] | select(.op == $op) | {dtype, rows, cols}] | unique
     | sort_by((.dtype | dtype_rank), .dtype, .cols, .rows)
     | map(. as $k
