@@ -20,7 +20,7 @@
  *   pipe_eE_bB_cC, pipe_eE_warp
  *                          softmax_pipelined, as many row groups as the GPU holds at once
  *   chip_warp_eE_bB        softmax_on_chip, a warp per row, E elements a lane, B threads a
- *                          block (B / 32 rows)
+ *                          block (B / 32 rows; 32, 128 and 256)
  *   chip_eE_sS_bB_cC       softmax_on_chip, E elements a thread in registers and S in
  *                          shared memory, C blocks of B threads per row (a cluster when
  *                          C > 1; past 8 a non-portable size)
@@ -286,14 +286,14 @@ static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std
                        }});
 }
 
-/* a warp per row, LANE packs a lane: blocks of 128 and 256 threads */
+/* a warp per row, LANE packs a lane: blocks of one warp, 128 and 256 threads */
 template <class T, int VEC, int LANE, bool KEEP_EXP, int INPUTS>
 static void add_warp_plans(std::vector<Config> &out, const wb_problem *p, const std::string &prefix)
 {
     const long packs = packs_of(p, VEC);
     if (packs > LANE * kWarp || (LANE > 1 && packs <= LANE / 2 * kWarp))
         return; /* not the fewest packs a lane that hold the row */
-    for (unsigned b : {128u, (unsigned)kWarpBlockThreads})
+    for (unsigned b : {(unsigned)kWarp, 128u, (unsigned)kWarpBlockThreads})
         add_plan<T, VEC, LANE, KEEP_EXP, INPUTS>(out, p, prefix, {RowMap::warp, LANE, b, 1, 0});
 }
 

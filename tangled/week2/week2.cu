@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2523 "lessons/week2-online-softmax.nw"
+#line 2535 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 207 "lessons/week2-online-softmax.nw"
@@ -417,7 +417,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2480 "lessons/week2-online-softmax.nw"
+#line 2492 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -666,7 +666,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1715 "lessons/week2-online-softmax.nw"
+#line 1719 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -727,7 +727,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1833 "lessons/week2-online-softmax.nw"
+#line 1837 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -852,7 +852,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2528 "lessons/week2-online-softmax.nw"
+#line 2540 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -867,10 +867,11 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1404 "lessons/week2-online-softmax.nw"
+#line 1405 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
-    int warp_block;   /* threads a block of warps that take a row each */
+    int warp_block;   /* threads a block of warps that take a row each... */
+    int lone_warp;    /* ...until a lane holds this many packs: then a block is one warp */
     int elements;     /* elements of each input a thread holds in registers */
     int lone_block;   /* threads of the largest block that holds a row in registers alone */
     int block;        /* threads a block, at most, once shared memory holds part of the row */
@@ -879,8 +880,8 @@ struct PlanRules {
     int inputs;       /* arrays a thread keeps a share of: 1 forward, 2 backward */
 };
 constexpr long kSharedSoft = 100 * 1024; /* two such blocks fit an SM's 228 KB */
-constexpr PlanRules kOnChipRules = {8, 128, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
-constexpr PlanRules kBackwardRules = {8, 128, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
+constexpr PlanRules kOnChipRules = {8, 128, 4, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
+constexpr PlanRules kBackwardRules = {8, 128, 4, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
 constexpr bool kOnChipKeepExp = true; /* variant 4 keeps e^(x - mt) in registers for the write */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 /* what a block may take on an H200 (and H100): 227 KB */
@@ -894,7 +895,8 @@ constexpr bool block_size_holds(int threads)
 constexpr bool rules_hold(const PlanRules &r)
 {
     const bool warps =
-        r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8;
+        (r.warp_packs == 1 || r.warp_packs == 2 || r.warp_packs == 4 || r.warp_packs == 8) &&
+        r.lone_warp >= 1;
     const bool packs = r.elements > 0 && r.elements % 8 == 0; /* whole 16-byte packs */
     bool doubling = false; /* block is lone_block doubled, zero or more times */
     for (long b = r.lone_block; b > 0 && b <= r.block; b *= 2)
@@ -937,7 +939,8 @@ static constexpr RowPlan plan_row(long packs, int vec, const PlanRules &r)
         int lane = 1;
         while ((long)lane * kWarp < packs)
             lane *= 2;
-        return {RowMap::warp, lane, (unsigned)r.warp_block, 1, 0};
+        const int block = lane >= r.lone_warp ? kWarp : r.warp_block;
+        return {RowMap::warp, lane, (unsigned)block, 1, 0};
     }
     const long threads = threads_for(packs, rp);
     if (threads <= r.lone_block)
@@ -1146,7 +1149,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1778 "lessons/week2-online-softmax.nw"
+#line 1782 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1167,7 +1170,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2545 "lessons/week2-online-softmax.nw"
+#line 2557 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1255,7 +1258,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1516 "lessons/week2-online-softmax.nw"
+#line 1520 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1417,7 +1420,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1974 "lessons/week2-online-softmax.nw"
+#line 1982 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1446,7 +1449,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2008 "lessons/week2-online-softmax.nw"
+#line 2016 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
