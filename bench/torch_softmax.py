@@ -32,7 +32,9 @@ Timing follows the grader's rules (ARCHITECTURE.md, "What a timing means"):
 CUDA events around the call only, warm-up first, the L2 flushed (a write of
 twice its size, first with an evict_last cache hint and then plainly, as
 grader/l2_flush.h does: Inductor's looped reductions load with evict_last,
-and those lines outlast a plain flush) before every repetition, the median of the repetitions, and
+and those lines outlast a plain flush) right before every repetition (the
+GPU spin that hides the host's overhead comes before the flush, never
+between it and the call), the median of the repetitions, and
 bytes counted as the minimum traffic (forward: read x, write y; backward: read
 dy and y, write dx). The copy ceiling is measured once per run, as a
 device-to-device copy of a buffer far larger than the L2, bytes read plus
