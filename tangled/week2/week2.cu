@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2557 "lessons/week2-online-softmax.nw"
+#line 2563 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 207 "lessons/week2-online-softmax.nw"
@@ -417,7 +417,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2514 "lessons/week2-online-softmax.nw"
+#line 2520 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -666,7 +666,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1719 "lessons/week2-online-softmax.nw"
+#line 1725 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -727,7 +727,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1837 "lessons/week2-online-softmax.nw"
+#line 1843 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -852,7 +852,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2562 "lessons/week2-online-softmax.nw"
+#line 2568 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -977,6 +977,12 @@ constexpr bool longest_row_fits(const PlanRules &r)
 }
 static_assert(longest_row_fits(kOnChipRules) && longest_row_fits(kBackwardRules),
               "the longest row must fit a cluster's registers and shared memory");
+/* the measured choice: a float32 row of 1024 (8 packs a lane) and a 16-bit
+ * one of 1024 (4) take one warp a block, a 16-bit row of 256 (1) four */
+static_assert(plan_row(256, 4, kOnChipRules).block == kWarp &&
+                  plan_row(128, 8, kBackwardRules).block == kWarp &&
+                  plan_row(32, 8, kOnChipRules).block == 128,
+              "warps that take a row each: one a block from lone_warp packs a lane on");
 #line 538 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
@@ -1149,7 +1155,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1782 "lessons/week2-online-softmax.nw"
+#line 1788 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1170,7 +1176,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2579 "lessons/week2-online-softmax.nw"
+#line 2585 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1258,7 +1264,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1520 "lessons/week2-online-softmax.nw"
+#line 1526 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1420,7 +1426,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 1997 "lessons/week2-online-softmax.nw"
+#line 2003 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1449,7 +1455,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2031 "lessons/week2-online-softmax.nw"
+#line 2037 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
