@@ -88,6 +88,7 @@ for t in grader/tests/test_*.sh; do
 done
 counted grader-cli ci/tests/grader_cli.sh
 counted sweep-cli ci/tests/sweep_cli.sh
+counted torch-peer ci/tests/torch_peer.sh
 counted profile-parsers grader/profile/tests/test_parsers.sh
 counted grade-profile grader/profile/tests/test_grade_profile.sh
 counted student-edition ci/tests/student_edition.sh
