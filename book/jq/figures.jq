@@ -29,7 +29,8 @@ def log_rows:
 
 # the rows of a source, each with a shape "RxC": results (weekN.json, a
 # peer's file; the ordinary inputs' rows only), a profile's variants (their
-# metrics as fields), a sweep; or the runs of grade-speed.json (named by name=, e.g. week0-time)
+# metrics as fields), a sweep; or the runs of grade-speed.json (named by
+# name=, e.g. week0-time)
 def rows_of($name; $doc):
     if ($name | endswith(".tsv")) then $doc | tsv_rows
     elif ($name | endswith(".log")) then [$doc | log_rows]
