@@ -1,8 +1,9 @@
 /* timing.h: how the grader times a launch (see "What a timing means" in the
  * book's grader appendix): CUDA events around the launch only, warm-up
- * first, persisting L2 lines and limits reset, L2 flushed before every
- * repetition (evict_last lines too: l2_flush.h), median of the repetitions. The grader's timing loop and the
- * bench sweeps both use it; the grader's checks hook into each repetition. */
+ * first, persisting L2 lines and limits reset, L2 flushed right before every
+ * repetition (evict_last lines too: l2_flush.h), median of the repetitions.
+ * The grader's timing loop and the bench sweeps both use it; the grader's
+ * checks hook into each repetition. */
 #ifndef WB_TIMING_H
 #define WB_TIMING_H
 
