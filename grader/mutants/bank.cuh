@@ -142,6 +142,24 @@ template <class T> __device__ float grid_stride_sum(const T *__restrict__ x, siz
     return block_allreduce(acc, Sum());
 }
 
+/* Launches kernel_of(W())(x, y, n), W a word of the element's size, on a
+ * grid of blocks_per_sm blocks of kThreads an SM whatever the array's size:
+ * the launch of the bank's copies that stride over the array by the grid. */
+template <class KernelOf>
+int a_fixed_grid_copy(const wb_problem *p, int blocks_per_sm, KernelOf kernel_of)
+{
+    int sms = 0;
+    cudaError_t err = device_attribute(cudaDevAttrMultiProcessorCount, &sms);
+    if (err != cudaSuccess)
+        return (int)err;
+    return by_element_size(p->dtype, [&](auto word) {
+        using W = decltype(word);
+        kernel_of(word)<<<(unsigned)(blocks_per_sm * sms), kThreads, 0, p->stream>>>(
+            (const W *)p->in[0], (W *)p->y, elements(p));
+        return (int)cudaGetLastError();
+    });
+}
+
 /* Launches kernel_of(T())(x, y, cols), T the element type, with one block of
  * `threads` a row: the launch of every bank kernel that gives a block a row. */
 template <class KernelOf>
