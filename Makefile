@@ -6,6 +6,7 @@
 #   make grade WEEK=0     grade week 0 on the GPU (VARIANT=, DTYPE=, SHAPE= narrow it);
 #                         without WEEK, every week and one summary table
 #   make bench WEEK=0     time the benchmark shapes, write bench/results/<gpu>/week0.json
+#                         (WEEK=2: its PyTorch peers too, week2-torch*.json beside it)
 #   make grade-speed      on a GPU: grading time per week and engine, bench/results/<gpu>/grade-speed.json
 #   make book             book/out/index.html, one chapter per week, and book/out/workbook.pdf
 #   make book-pdf         book/out/workbook.pdf only: the same book through pandoc and LaTeX
@@ -171,10 +172,18 @@ endif
 grade-speed: weeks
 	WB_COMMIT=$(COMMIT) bench/grade_speed.sh bench/results
 
-bench: build/$(W)/grade
+# Week 2's bench also times its peers, PyTorch eager and torch.compile
+# (bench/torch_softmax.py), in the same sitting on the same GPU, beside the
+# results the grader just wrote and flushed by the grader's own flush
+# ($(L2_FLUSH_LIB)); without PyTorch it says "skipped" and writes nothing.
+L2_FLUSH_LIB := build/bench/libwb_l2_flush.so
+BENCH_PEERS = $(if $(filter week2,$(W)),$(L2_FLUSH_LIB))
+bench: build/$(W)/grade $(BENCH_PEERS)
 	grader/profile/grade-profile.sh $(W) build/reports/bench/$(W).profile.json $(if $(VARIANT),--variant $(VARIANT))
 	WB_COMMIT=$(COMMIT) build/$(W)/grade --bench --results-dir bench/results \
 	  --attach-profile build/reports/bench/$(W).profile.json --report-dir build/reports/bench $(GRADE_ARGS)
+	$(if $(BENCH_PEERS),results=$$(ls -t bench/results/*/$(W).json | head -n 1) && \
+	  WB_COMMIT=$(COMMIT) python3 bench/torch_softmax.py "$${results%.json}-torch.json" --flush-lib $(L2_FLUSH_LIB))
 
 # ---- bench tools -------------------------------------------------------------
 #   make sweep-rows       on a GPU: week 1 row sum, threads per row x unroll x split vs CUB (build/bench/)
@@ -207,7 +216,13 @@ $(SWEEP_SOFTMAX): build/obj/bench/softmax_sweep.o build/obj/ref/cpu/dtype.o $(SW
 	@mkdir -p $(@D)
 	$(NVCC) $(ARCH_FLAGS) -o $@ $^ -lm
 
-bench-tools: $(SWEEP_ROWS) $(SWEEP_SOFTMAX)
+# the grader's L2 flush as a shared library, for the PyTorch peer's timer
+# (bench/torch_softmax.py loads it with ctypes: one flush for both sides)
+$(L2_FLUSH_LIB): grader/l2_flush.cu grader/l2_flush.h
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -shared -Xcompiler -fPIC -o $@ $<
+
+bench-tools: $(SWEEP_ROWS) $(SWEEP_SOFTMAX) $(L2_FLUSH_LIB)
 
 sweep-rows: $(SWEEP_ROWS)
 	WB_COMMIT=$(COMMIT) $(SWEEP_ROWS) --out build/bench/row-team-sweep.tsv $(SWEEP_ARGS)

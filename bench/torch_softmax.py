@@ -3,8 +3,10 @@
 
     python3 bench/torch_softmax.py OUT.json [--compile-out FILE] [--modes eager,compile]
                                    [--reps N] [--seed S] [--shape RxC]... [--dtype D]...
+                                   [--flush-lib build/bench/libwb_l2_flush.so]
 
-The peers of `make bench WEEK=2`: run on the same GPU in the same session,
+The peers of `make bench WEEK=2`, which runs this script right after the
+grader, beside its week2.json: on the same GPU in the same session,
 they give the book's side-by-side tables of the lesson's variants and PyTorch.
 Two files, one per peer, in the workbook-results/1 schema of ci/CONVENTIONS.md:
 
@@ -29,12 +31,12 @@ It runs only where PyTorch with CUDA exists; otherwise it prints "skipped: no
 torch" (or "skipped: no CUDA device") and exits 0 without writing anything.
 
 Timing follows the grader's rules (ARCHITECTURE.md, "What a timing means"):
-CUDA events around the call only, warm-up first, the L2 flushed (a write of
-twice its size, first with an evict_last cache hint and then plainly, as
-grader/l2_flush.h does: Inductor's looped reductions load with evict_last,
-and those lines outlast a plain flush) right before every repetition (the
-GPU spin that hides the host's overhead comes before the flush, never
-between it and the call), the median of the repetitions, and
+CUDA events around the call only, warm-up first, the L2 flushed right before
+every repetition by the grader's own flush (grader/l2_flush.cu, built as a
+shared library by `make bench-tools` and loaded with ctypes: a flush of the
+peer's own left the L2 in another state, and timed the same kernel a few per
+cent faster), the GPU spin that hides the host's overhead before the flush,
+never between it and the call, the median of the repetitions, and
 bytes counted as the minimum traffic (forward: read x, write y; backward: read
 dy and y, write dx). The copy ceiling is measured once per run, as a
 device-to-device copy of a buffer far larger than the L2, bytes read plus
@@ -63,6 +65,9 @@ TOLERANCE = {"f32": 1e-5, "f16": 2e-3, "bf16": 1.6e-2}
 # dynamo's recompile limits, raised: with a reset before every shape none is
 # reached, and a shape that still needed one would fail (fullgraph), not fall back
 RECOMPILE_LIMIT = 64
+# the grader's L2 flush as a shared library (`make bench-tools`)
+FLUSH_LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                         "build", "bench", "libwb_l2_flush.so")
 
 
 def usage_error(message):
@@ -75,7 +80,7 @@ def parse_args(argv):
     if len(argv) < 2 or argv[1].startswith("-"):
         usage_error("the first argument is the eager peer's output file")
     opts = {"out": argv[1], "compile_out": None, "modes": list(MODES), "reps": 50,
-            "seed": 2024, "shapes": [], "dtypes": []}
+            "seed": 2024, "shapes": [], "dtypes": [], "flush_lib": FLUSH_LIB}
     i = 2
     while i < len(argv):
         flag = argv[i]
@@ -85,6 +90,8 @@ def parse_args(argv):
         i += 2
         if flag == "--compile-out":
             opts["compile_out"] = value
+        elif flag == "--flush-lib":
+            opts["flush_lib"] = value
         elif flag == "--modes":
             modes = value.split(",")
             if not modes or any(m not in MODES for m in modes):
@@ -134,47 +141,41 @@ def set_recompile_limits(dynamo_config):
     return done
 
 
-def evict_last_store():
-    """A function that zeros an int32 tensor with evict_last stores (a Triton
-    kernel), or None where Triton is missing: then the flush is plain, as
-    "flush" in the files' env says."""
+def load_flush(path):
+    """grader/l2_flush.h's wb_l2_flush from the shared library at path; exits
+    with the fix where it is missing."""
+    import ctypes
     try:
-        import triton
-        import triton.language as tl
-    except ImportError:
-        return None
-
-    @triton.jit
-    def store_zeros_evict_last(p, n, BLOCK: tl.constexpr):
-        o = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
-        tl.store(p + o, tl.zeros([BLOCK], tl.int32), mask=o < n, eviction_policy="evict_last")
-
-    def store(t):
-        store_zeros_evict_last[(triton.cdiv(t.numel(), 4096),)](t, t.numel(), BLOCK=4096)
-
-    return store
+        lib = ctypes.CDLL(os.path.abspath(path))
+    except OSError as e:
+        sys.stderr.write("torch_softmax.py: cannot load the grader's L2 flush from %s (%s);"
+                         " build it with `make bench-tools`\n" % (path, e))
+        sys.exit(2)
+    flush = lib.wb_l2_flush
+    flush.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    flush.restype = ctypes.c_int
+    return flush
 
 
 class Timer:
     """CUDA events around one call, L2 flushed before each repetition, median."""
 
-    def __init__(self, torch, dev, reps):
-        self.torch, self.reps = torch, reps
+    def __init__(self, torch, dev, reps, l2_flush):
+        self.torch, self.reps, self.l2_flush = torch, reps, l2_flush
         props = torch.cuda.get_device_properties(dev)
         self.l2_bytes = int(getattr(props, "L2_cache_size", 0)) or 64 << 20
         self.flush = torch.empty(2 * self.l2_bytes, dtype=torch.uint8, device=dev)
-        self.flush32 = self.flush.view(torch.int32)
-        self.store_evict_last = evict_last_store()
         self.start = torch.cuda.Event(enable_timing=True)
         self.stop = torch.cuda.Event(enable_timing=True)
         clock_khz = int(getattr(props, "clock_rate", 0)) or 1_500_000
         self.spin_cycles = int(HOST_SLACK_US * clock_khz / 1000) if hasattr(torch.cuda, "_sleep") else 0
 
     def flush_l2(self):
-        """grader/l2_flush.h's flush: evict_last zeros, then plain ones."""
-        if self.store_evict_last is not None:
-            self.store_evict_last(self.flush32)
-        self.flush.zero_()
+        """grader/l2_flush.h's flush, on the current stream"""
+        stream = self.torch.cuda.current_stream().cuda_stream
+        err = self.l2_flush(self.flush.data_ptr(), self.flush.numel(), stream)
+        if err:
+            raise RuntimeError("wb_l2_flush failed: CUDA error %d" % err)
 
     def median_ms(self, fn):
         for _ in range(WARMUP):
@@ -190,7 +191,7 @@ class Timer:
             # L2 full of the flush's dirty lines. A spin between the flush
             # and the call gives the L2 time to write them back, and the call
             # ran about 1% faster for it (H200, the lesson's kernels at 1024
-            # columns).
+            # columns); a spin before the flush changes nothing.
             if self.spin_cycles:
                 self.torch.cuda._sleep(self.spin_cycles)
             self.flush_l2()
@@ -336,7 +337,7 @@ def main(argv):
 
     dev = torch.device("cuda")
     props = torch.cuda.get_device_properties(dev)
-    timer = Timer(torch, dev, opts["reps"])
+    timer = Timer(torch, dev, opts["reps"], load_flush(opts["flush_lib"]))
     compiler = Compiler(torch) if "compile" in opts["modes"] else None
 
     # the copy ceiling: 1 GiB each way, far beyond the L2
@@ -363,8 +364,8 @@ def main(argv):
                 "cc": "%d.%d" % (props.major, props.minor),
                 "sms": props.multi_processor_count,
                 "l2_bytes": timer.l2_bytes,
-                "flush": (("evict_last then plain" if timer.store_evict_last else "plain")
-                          + ", twice the L2, right before the call"),
+                "flush": "grader/l2_flush.cu (evict_last then plain), twice the L2, right"
+                         " before the call",
                 "driver": driver.splitlines()[0] if driver else "unknown",
                 "cuda_runtime": torch.version.cuda or "unknown",
                 "commit": commit,
