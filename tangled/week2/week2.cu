@@ -17,22 +17,22 @@
 namespace
 {
 namespace cg = cooperative_groups;
-#line 202 "lessons/week2-online-softmax.nw"
+#line 214 "lessons/week2-online-softmax.nw"
 constexpr float kLog2e = 1.4426950408889634f;
 
-#line 274 "lessons/week2-online-softmax.nw"
+#line 295 "lessons/week2-online-softmax.nw"
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kWarp = 32;
 constexpr int kRowsPerWarpBlock = 8; /* warp-per-row kernels: 8 rows, 256 threads a block */
 constexpr int kWarpBlockThreads = kRowsPerWarpBlock * kWarp;
 
-#line 389 "lessons/week2-online-softmax.nw"
+#line 410 "lessons/week2-online-softmax.nw"
 constexpr int kBatch = 4; /* packs each thread loads before it uses any */
 
-#line 759 "lessons/week2-online-softmax.nw"
+#line 780 "lessons/week2-online-softmax.nw"
 constexpr int kOnlineOneBatchCols = 4096; /* variant 2: longer rows, two batches a thread */
 
-#line 918 "lessons/week2-online-softmax.nw"
+#line 939 "lessons/week2-online-softmax.nw"
 constexpr int kClusterBlock = 512;   /* variant 3: threads a block of a cluster, up to... */
 constexpr int kClusterBlocks = 4;    /* ...this many blocks; then the blocks grow instead */
 constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block cluster */
@@ -46,20 +46,29 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 #define WEEK2_CLUSTERS 1
 #endif
 
-#line 1141 "lessons/week2-online-softmax.nw"
+#line 1162 "lessons/week2-online-softmax.nw"
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2586 "lessons/week2-online-softmax.nw"
+#line 2607 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
-#line 207 "lessons/week2-online-softmax.nw"
-/* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m| */
+#line 219 "lessons/week2-online-softmax.nw"
+/* e^(x - m), as 2^((x - m) log2 e): one MUFU.EX2, error proportional to |x - m|;
+ * results below 2^-126 flush to zero (exp2f would keep them, for three more
+ * instructions) */
 __device__ __forceinline__ float exp_shifted(float x, float m)
 {
-    return exp2f((x - m) * kLog2e);
+    const float t = (x - m) * kLog2e;
+#ifdef __CUDA_ARCH__
+    float e;
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(e) : "f"(t));
+    return e;
+#else
+    return exp2f(t);
+#endif
 }
-#line 237 "lessons/week2-online-softmax.nw"
+#line 258 "lessons/week2-online-softmax.nw"
 struct RowSplit {
     int head; /* elements [0, head) come before the first 16-byte boundary */
     int nvec; /* then nvec whole packs */
@@ -86,7 +95,7 @@ __device__ __forceinline__ int edge_index(RowSplit s, int e)
 {
     return e < s.head ? e : s.tail + (e - s.head);
 }
-#line 282 "lessons/week2-online-softmax.nw"
+#line 303 "lessons/week2-online-softmax.nw"
 enum class RowMap {
     warp,   /* a warp per row, kRowsPerWarpBlock rows a block */
     block,  /* a block per row */
@@ -119,7 +128,7 @@ template <RowMap MAP> __device__ __forceinline__ RowGroup row_group()
 #endif
     }
 }
-#line 325 "lessons/week2-online-softmax.nw"
+#line 346 "lessons/week2-online-softmax.nw"
 struct MaxSum {
     float m; /* the largest value seen */
     float s; /* the sum of e^(x - m) over the values seen */
@@ -150,7 +159,7 @@ template <typename V, typename Op> __device__ __forceinline__ V warp_allreduce(V
     return v;
 }
 
-#line 934 "lessons/week2-online-softmax.nw"
+#line 955 "lessons/week2-online-softmax.nw"
 #if WEEK2_CLUSTERS
 /* v: this block's total, in every thread; every thread ends with the cluster's */
 template <typename V, typename Op>
@@ -170,7 +179,7 @@ __device__ __forceinline__ V cluster_allreduce(V v, Op op, V identity)
 }
 #endif
 
-#line 357 "lessons/week2-online-softmax.nw"
+#line 378 "lessons/week2-online-softmax.nw"
 /* every thread of the row ends with op over all of their values */
 template <RowMap MAP, typename V, typename Op>
 __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
@@ -192,7 +201,7 @@ __device__ __forceinline__ V row_allreduce(V v, Op op, V identity)
 #endif
     return v;
 }
-#line 670 "lessons/week2-online-softmax.nw"
+#line 691 "lessons/week2-online-softmax.nw"
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 {
     // SOLUTION BEGIN: combine the (max, sum) pairs of two disjoint parts of a row
@@ -206,7 +215,7 @@ __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b)
 struct MergeOp {
     __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return merge(a, b); }
 };
-#line 695 "lessons/week2-online-softmax.nw"
+#line 716 "lessons/week2-online-softmax.nw"
 template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const float (&v)[VEC])
 {
     // SOLUTION BEGIN: fold the VEC values v[] into the running (max, sum) st
@@ -226,7 +235,7 @@ template <int VEC> __device__ __forceinline__ void online_add(MaxSum &st, const 
         st.s += exp_shifted(v[k], base);
     // SOLUTION END
 }
-#line 394 "lessons/week2-online-softmax.nw"
+#line 415 "lessons/week2-online-softmax.nw"
 template <int B, typename P>
 __device__ __forceinline__ void load_batch(const P *src, int i, int stride, int count, P (&b)[B])
 {
@@ -291,7 +300,7 @@ __device__ __forceinline__ void map_row(const T *in, T *out, RowSplit sp, int co
             }
     }
 }
-#line 465 "lessons/week2-online-softmax.nw"
+#line 486 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_safe(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -326,7 +335,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC>(xr, yr, sp, cols, g.rank, g.size,
                     [&](float v) { return exp_shifted(v, m) * inv_s; });
 }
-#line 728 "lessons/week2-online-softmax.nw"
+#line 749 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP, bool WRITE_BACKWARDS = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_online(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -350,7 +359,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     map_row<T, VEC, WRITE_BACKWARDS>(xr, yr, sp, cols, g.rank, g.size,
                                      [&](float v) { return exp_shifted(v, st.m) * inv_s; });
 }
-#line 828 "lessons/week2-online-softmax.nw"
+#line 849 "lessons/week2-online-softmax.nw"
 /* a thread's share of a row: packs rank, rank + size, ... and one scalar element */
 template <typename T, int VEC, int PACKS> struct HeldRow {
     Pack<T, VEC> packs[PACKS];
@@ -405,7 +414,7 @@ __device__ __forceinline__ void write_held_softmax(const HeldRow<T, VEC, PACKS> 
     if (has_edge)
         yr[edge_index(sp, g.rank)] = from_float<T>(exp_shifted(h.edge, st.m) * inv_s);
 }
-#line 885 "lessons/week2-online-softmax.nw"
+#line 906 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_single_read(const T *__restrict__ x, T *__restrict__ y, long rows, int cols)
@@ -417,7 +426,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2543 "lessons/week2-online-softmax.nw"
+#line 2564 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -453,7 +462,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kPip
         held = next;
     }
 }
-#line 1147 "lessons/week2-online-softmax.nw"
+#line 1168 "lessons/week2-online-softmax.nw"
 /* Slot k of this thread in stash `array` of `slots` slots a thread: side by
  * side with the same slot of the block's other threads. */
 template <typename P> __device__ __forceinline__ P *shared_stash(int array, int slots)
@@ -483,7 +492,7 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1182 "lessons/week2-online-softmax.nw"
+#line 1203 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -529,7 +538,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1234 "lessons/week2-online-softmax.nw"
+#line 1255 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -586,7 +595,7 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
                 f(-1, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1300 "lessons/week2-online-softmax.nw"
+#line 1321 "lessons/week2-online-softmax.nw"
 /* after this, floats unpacked from pk earlier cannot stand in for pk's: the
  * next use unpacks it again instead of keeping those floats alive until then */
 template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
@@ -597,7 +606,7 @@ template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
     for (int k = 0; k < (int)(sizeof(P) / 4); k++)
         asm volatile("" : "+r"(words[k]));
 }
-#line 1316 "lessons/week2-online-softmax.nw"
+#line 1337 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true, bool PLAIN = false>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
@@ -666,7 +675,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1725 "lessons/week2-online-softmax.nw"
+#line 1746 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -727,7 +736,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1843 "lessons/week2-online-softmax.nw"
+#line 1864 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -797,7 +806,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         dxr[edge_j] = from_float<T>(edge_y * (edge_dy - d));
     // SOLUTION END
 }
-#line 507 "lessons/week2-online-softmax.nw"
+#line 528 "lessons/week2-online-softmax.nw"
 static constexpr long round_up(long n, long m)
 {
     return (n + m - 1) / m * m;
@@ -821,7 +830,7 @@ static RowLaunch row_launch(long rows, long cols, int vec, int batches = 1)
     return {false, (unsigned)rows, (unsigned)threads};
 }
 
-#line 960 "lessons/week2-online-softmax.nw"
+#line 981 "lessons/week2-online-softmax.nw"
 /* variant 3: the packs a thread holds. A batch of four while a row fits one
  * block of 1024 threads; 32 elements in a longer row, which a cluster of blocks
  * shares (eight float32 packs, still four 16-bit ones: eight would spill).
@@ -852,7 +861,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2591 "lessons/week2-online-softmax.nw"
+#line 2612 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -867,7 +876,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1405 "lessons/week2-online-softmax.nw"
+#line 1426 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each... */
@@ -983,7 +992,7 @@ static_assert(plan_row(256, 4, kOnChipRules).block == kWarp &&
                   plan_row(128, 8, kBackwardRules).block == kWarp &&
                   plan_row(32, 8, kOnChipRules).block == 128,
               "warps that take a row each: one a block from lone_warp packs a lane on");
-#line 538 "lessons/week2-online-softmax.nw"
+#line 559 "lessons/week2-online-softmax.nw"
 /* After queueing a kernel: the launch error, if any, as the contract asks. */
 static int launch_status()
 {
@@ -1031,7 +1040,7 @@ template <typename T, int VEC> struct SafeLauncher {
     }
 };
 
-#line 764 "lessons/week2-online-softmax.nw"
+#line 785 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct OnlineLauncher {
     static int run(const wb_problem *p)
     {
@@ -1059,7 +1068,7 @@ template <template <typename, int> class L> static int dispatch_merging(const wb
     return dispatch<L>(p);
 }
 
-#line 993 "lessons/week2-online-softmax.nw"
+#line 1014 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int PACKS, RowMap MAP>
 static int single_read_with(const wb_problem *p, unsigned grid, unsigned block)
 {
@@ -1155,7 +1164,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1788 "lessons/week2-online-softmax.nw"
+#line 1809 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1176,7 +1185,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2608 "lessons/week2-online-softmax.nw"
+#line 2629 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1264,7 +1273,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1526 "lessons/week2-online-softmax.nw"
+#line 1547 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1426,7 +1435,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2005 "lessons/week2-online-softmax.nw"
+#line 2026 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1455,7 +1464,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2039 "lessons/week2-online-softmax.nw"
+#line 2060 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
