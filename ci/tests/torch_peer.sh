@@ -9,7 +9,9 @@
 # an error that names the fix. TAP, through ci/tests/tap.sh.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+# shellcheck source=ci/tests/tap.sh
 . ci/tests/tap.sh
+export PYTHONDONTWRITEBYTECODE=1 # leave no bench/__pycache__ behind
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
