@@ -81,6 +81,7 @@ function ptx_re(it,    n, a, base, i, w, nc, re) {
     else if (base == "UCGABAR_ARV") re = "^barrier\\.cluster\\.arrive"
     else if (base == "UCGABAR_WAIT") re = "^barrier\\.cluster\\.wait"
     else if (base == "SHFL") re = "^shfl\\."
+    else if (base == "HMNMX2") re = "^max(\\.[a-zA-Z]+)*\\.b?f16x2"
     else if (base == "MUFU") {
         re = "^(ex2|rcp|rsqrt|sqrt|lg2|sin|cos|tanh)\\.approx"
         for (i = 2; i <= n; i++) {

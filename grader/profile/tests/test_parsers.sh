@@ -98,6 +98,10 @@ warning	grader/mutants/week0_shared_race.cu	40	race in shared memory: Write acce
     has "$a synccheck: barrier error at its line" $'^error\tlessons/week1-reduction.nw\t188\tBarrier error detected. Divergent thread\\(s\\) in block\tby thread' "$got"
     got=$($AWK -f $P/sanitizer.awk $FIX/initcheck.log)
     has "$a initcheck: path cut to the repository" $'^error\ttangled/week2/week2.cu\t61\tUninitialized __global__ memory read of size 4 bytes; Address' "$got"
+    # ---- PTX (no cuobjdump): an intrinsic's inline block inside a kernel
+    got=$($AWK -f $P/ptx-ops.awk -f $P/op-count.awk $FIX/inline-blocks.ptx | cut -f2- | LC_ALL=C sort)
+    same "$a ptx-ops: an inline block neither ends its kernel nor hides its instruction" \
+$'first\tcvt.f32.f16\t1\nfirst\tex2.approx.ftz.f32\t1\nfirst\tmax.f16x2\t1\nfirst\tret\t1\nsecond\tret\t1\nsecond\tshfl.sync.bfly.b32\t1' "$got"
 done
 
 # ---- rules (the static profile's checks), SASS and PTX
@@ -144,6 +148,13 @@ out=$(awk -f $P/rules.awk -v kernels="$tmp/k.tsv" -v ops="$tmp/p3.tsv" -v rules=
     -v arch=sm_90 -v week=weekT -v json="$tmp/sp3.json" -v md="$tmp/sp3.md" -v resources=test -v instructions_from=test /dev/null)
 has "rules (PTX): the cluster barrier's arrive and wait found; not taken for a block barrier" \
     '^static-profile: weekT: 2 kernels, [0-9]+ checks, 1 failed, 0 unchecked$' "$out"
+printf '%s\n' $'copy_vec16\tmax.bf16x2\t2' $'transpose_tiled<unsigned int, 32, 8, 1>\tmax.f32\t2' >"$tmp/p4.tsv"
+printf '%s\n' 'copy_vec16 contains HMNMX2' 'transpose_tiled contains HMNMX2' >"$tmp/rules4"
+out=$(awk -f $P/rules.awk -v kernels="$tmp/k.tsv" -v ops="$tmp/p4.tsv" -v rules="$tmp/rules4" -v isa=ptx \
+    -v arch=sm_90 -v week=weekT -v json="$tmp/sp4.json" -v md="$tmp/sp4.md" -v resources=test -v instructions_from=test /dev/null)
+has "rules (PTX): HMNMX2 is a packed 16-bit max, not a float one" \
+    '^FAIL transpose_tiled<unsigned int, 32, 8, 1>: transpose_tiled contains HMNMX2.*no HMNMX2 in its PTX' "$out"
+same "rules (PTX): HMNMX2 found as max.bf16x2" 0 "$(grep -c '^FAIL copy_vec16' <<<"$out")"
 printf '%s\n' $'copy_vec16\tld.global.nc.u32\t4' >"$tmp/p2.tsv"
 out=$(run_rules "$tmp/p2.tsv" ptx)
 has "rules (PTX): a 4-byte load is not LDG.E.128" '^FAIL copy_vec16: copy_vec16 contains LDG.E.128, ?STG.E.128.*no LDG.E.128, STG.E.128 in its PTX' "$out"
