@@ -7,7 +7,7 @@
  * softmax_on_chip and softmax_backward_single_read the rules of plan_row:
  * when a warp takes a row, how many elements a thread keeps in registers, the
  * block and cluster sizes, and when the rest of a row goes to shared memory
- * (kOnChipRules, kBackwardRules, kOnChipKeepExp).
+ * (kOnChipRules, kBackwardRules, kOnChipExpKept).
  * This sweep times the alternatives, in one process on one GPU, on each shape
  * and element type, forward and backward:
  *
@@ -24,7 +24,10 @@
  *   chip_eE_sS_bB_cC       softmax_on_chip, E elements a thread in registers and S in
  *                          shared memory, C blocks of B threads per row (a cluster when
  *                          C > 1; past 8 a non-portable size)
- *   ..._twice              the same with KEEP_EXP false: e^(x - m) computed again at the write
+ *   ..._twice              the same with e^(x - m) computed again at the write (ExpKept::recomputed);
+ *                          without a suffix it is kept in registers only (in_registers)
+ *   ..._inplace            kept in registers and, rounded to the element type, over x in
+ *                          its shared slot (ExpKept::in_place)
  *   ..._checked            a plain row (aligned, whole packs, every register pack filled)
  *                          launched as any other, bounds checked; without the suffix a plain
  *                          row takes the lesson's plain instantiation
@@ -209,6 +212,19 @@ static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool cl
 
 /* ---- softmax_on_chip and the backward single read: the choices of plan_row ---------------------------------- */
 
+/* where a configuration keeps e^(x - mt) for the write, as a name's suffix */
+static const char *kept_suffix(ExpKept kept)
+{
+    switch (kept) {
+    case ExpKept::recomputed:
+        return "_twice";
+    case ExpKept::in_registers:
+        return "";
+    default:
+        return "_inplace";
+    }
+}
+
 /* the sweep's name of a plan: prefix_warp_eE_bB or prefix_eE_sS_bB_cC, in elements */
 static std::string plan_name(const std::string &prefix, const RowPlan &plan, int vec, int rp)
 {
@@ -222,14 +238,14 @@ static std::string plan_name(const std::string &prefix, const RowPlan &plan, int
 /* Launches one configuration of softmax_on_chip (INPUTS 1) or
  * softmax_backward_single_read (INPUTS 2); PLAIN rows (plain_row) check no
  * bounds; AGAIN, backward only: the write unpacks dy and y again. */
-template <class T, int VEC, int RP, RowMap MAP, bool KEEP_EXP, int INPUTS, bool PLAIN, bool AGAIN>
+template <class T, int VEC, int RP, RowMap MAP, ExpKept KEEP, int INPUTS, bool PLAIN, bool AGAIN>
 static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &plan)
 {
     const T *x = static_cast<const T *>(p->in[0]), *x2 = static_cast<const T *>(p->in[1]);
     T *y = static_cast<T *>(p->y);
     const int cols = (int)p->cols;
     if constexpr (INPUTS == 1)
-        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP_EXP, PLAIN>>(
+        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP, PLAIN>>(
             p, plan, 1, x, y, p->rows, cols, plan.sp));
     else
         return status_of(
@@ -240,68 +256,68 @@ static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &pla
 /* a plan, as the lesson launches it (plain where the row is), and the other
  * choices: with bounds checks on a plain row ("_checked"), and for the
  * backward with the unpacked floats kept for the write ("_kept") */
-template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS, bool PLAIN = false,
-          bool AGAIN = true>
+template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS, bool PLAIN = false, bool AGAIN = true>
 static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                         const RowPlan &plan, const std::string &suffix);
 
-template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS>
+template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS>
 static void add_plan(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                      const RowPlan &plan)
 {
     if (plan.map == RowMap::cluster || !plain_row(p, plan, VEC, RP)) {
-        add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix, plan, "");
+        add_plan_as<T, VEC, RP, KEEP, INPUTS>(out, p, prefix, plan, "");
         if constexpr (INPUTS == 2)
-            add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS, false, false>(out, p, prefix, plan, "_kept");
+            add_plan_as<T, VEC, RP, KEEP, INPUTS, false, false>(out, p, prefix, plan, "_kept");
         return;
     }
-    add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS, true>(out, p, prefix, plan, "");
-    add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix, plan, "_checked");
+    add_plan_as<T, VEC, RP, KEEP, INPUTS, true>(out, p, prefix, plan, "");
+    add_plan_as<T, VEC, RP, KEEP, INPUTS>(out, p, prefix, plan, "_checked");
     if constexpr (INPUTS == 2)
-        add_plan_as<T, VEC, RP, KEEP_EXP, INPUTS, true, false>(out, p, prefix, plan, "_kept");
+        add_plan_as<T, VEC, RP, KEEP, INPUTS, true, false>(out, p, prefix, plan, "_kept");
 }
 
-template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS, bool PLAIN, bool AGAIN>
+template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS, bool PLAIN, bool AGAIN>
 static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                         const RowPlan &plan, const std::string &suffix)
 {
-    const std::string name = plan_name(prefix, plan, VEC, RP) + (KEEP_EXP ? "" : "_twice") + suffix;
+    const std::string name = plan_name(prefix, plan, VEC, RP) + kept_suffix(KEEP) + suffix;
     for (const Config &c : out)
         if (c.name == name)
             return; /* two choices that came to the same plan */
     if (plan.map == RowMap::warp)
-        out.push_back({name, [=] {
-                           return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP_EXP, INPUTS,
-                                                        PLAIN, AGAIN>(p, plan);
-                       }});
+        out.push_back(
+            {name, [=] {
+                 return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP, INPUTS, PLAIN, AGAIN>(
+                     p, plan);
+             }});
     else if (plan.map == RowMap::block)
         out.push_back({name, [=] {
-                           return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP_EXP, INPUTS,
+                           return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP, INPUTS,
                                                         PLAIN, AGAIN>(p, plan);
                        }});
     else if constexpr (!PLAIN) /* clusters are never plain */
         out.push_back({name, [=] {
-                           return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP_EXP,
-                                                        INPUTS, PLAIN, AGAIN>(p, plan);
+                           return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP, INPUTS,
+                                                        PLAIN, AGAIN>(p, plan);
                        }});
 }
 
 /* a warp per row, LANE packs a lane: blocks of one warp, 128 and 256 threads */
-template <class T, int VEC, int LANE, bool KEEP_EXP, int INPUTS>
+template <class T, int VEC, int LANE, ExpKept KEEP, int INPUTS>
 static void add_warp_plans(std::vector<Config> &out, const wb_problem *p, const std::string &prefix)
 {
     const long packs = packs_of(p, VEC);
     if (packs > LANE * kWarp || (LANE > 1 && packs <= LANE / 2 * kWarp))
         return; /* not the fewest packs a lane that hold the row */
     for (unsigned b : {(unsigned)kWarp, 128u, (unsigned)kWarpBlockThreads})
-        add_plan<T, VEC, LANE, KEEP_EXP, INPUTS>(out, p, prefix, {RowMap::warp, LANE, b, 1, 0});
+        add_plan<T, VEC, LANE, KEEP, INPUTS>(out, p, prefix, {RowMap::warp, LANE, b, 1, 0});
 }
 
 /* RP packs a thread in registers: for blocks of 128 to 512 threads, the
  * fewest blocks that hold the row in registers alone, and the smaller
  * clusters (1, 2, 4, 8) that hold it with up to three times as much again in
  * shared memory */
-template <class T, int VEC, int RP, bool KEEP_EXP, int INPUTS>
+template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS>
 static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
                             const std::string &prefix, bool clusters)
 {
@@ -312,8 +328,8 @@ static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
         if (fewest <= kMaxClusterBlocksNonPortable && (fewest == 1 || clusters)) {
             const long block = threads_for(threads, (int)fewest); /* shared evenly */
             const RowMap map = fewest == 1 ? RowMap::block : RowMap::cluster;
-            add_plan<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix,
-                                                   {map, 0, (unsigned)block, (unsigned)fewest, 0});
+            add_plan<T, VEC, RP, KEEP, INPUTS>(out, p, prefix,
+                                               {map, 0, (unsigned)block, (unsigned)fewest, 0});
         }
         for (long c : {1L, 2L, 4L, 8L}) {
             if (c >= fewest || (c > 1 && !clusters))
@@ -322,8 +338,8 @@ static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
             if (sp <= 0 || sp > 3 * RP)
                 continue;
             const RowMap map = c == 1 ? RowMap::block : RowMap::cluster;
-            add_plan<T, VEC, RP, KEEP_EXP, INPUTS>(out, p, prefix,
-                                                   {map, 0, (unsigned)b, (unsigned)c, (int)sp});
+            add_plan<T, VEC, RP, KEEP, INPUTS>(out, p, prefix,
+                                               {map, 0, (unsigned)b, (unsigned)c, (int)sp});
         }
     }
 }
@@ -332,19 +348,21 @@ template <class T, int VEC>
 static void add_on_chip(std::vector<Config> &out, const wb_problem *p, bool clusters)
 {
     constexpr int E32 = 32 / VEC; /* packs a thread: one pack, 8, 16, 32 and 64 elements */
-    add_warp_plans<T, VEC, 1, true, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 2, true, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 4, true, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 8, true, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 4, false, 1>(out, p, "chip"); /* the 1024-column rows */
-    add_warp_plans<T, VEC, 8, false, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 1, ExpKept::in_registers, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 2, ExpKept::in_registers, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 4, ExpKept::in_registers, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 8, ExpKept::in_registers, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 4, ExpKept::recomputed, 1>(out, p, "chip"); /* the 1024-column rows */
+    add_warp_plans<T, VEC, 8, ExpKept::recomputed, 1>(out, p, "chip");
     if constexpr (E32 / 4 > 1) /* one pack a thread: many threads a row, as Triton does */
-        add_block_plans<T, VEC, 1, true, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 / 4, true, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 / 2, true, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32, true, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 * 2, true, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32, false, 1>(out, p, "chip", clusters);
+        add_block_plans<T, VEC, 1, ExpKept::in_registers, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 / 4, ExpKept::in_registers, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 / 2, ExpKept::in_registers, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_registers, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 * 2, ExpKept::in_registers, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::recomputed, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_place, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 * 2, ExpKept::in_place, 1>(out, p, "chip", clusters);
 }
 
 template <class T, int VEC>
@@ -352,16 +370,16 @@ static void add_backward_single_read(std::vector<Config> &out, const wb_problem 
 {
     constexpr int E16 =
         16 / VEC; /* packs of each input a thread: one pack, 8, 16 and 32 elements */
-    add_warp_plans<T, VEC, 1, true, 2>(out, p, "bwd");
-    add_warp_plans<T, VEC, 2, true, 2>(out, p, "bwd");
-    add_warp_plans<T, VEC, 4, true, 2>(out, p, "bwd");
-    add_warp_plans<T, VEC, 8, true, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 1, ExpKept::in_registers, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 2, ExpKept::in_registers, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 4, ExpKept::in_registers, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 8, ExpKept::in_registers, 2>(out, p, "bwd");
     if constexpr (E16 >= 4)
-        add_block_plans<T, VEC, 1, true, 2>(out, p, "bwd", clusters);
+        add_block_plans<T, VEC, 1, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
     if constexpr (E16 >= 2)
-        add_block_plans<T, VEC, E16 / 2, true, 2>(out, p, "bwd", clusters);
-    add_block_plans<T, VEC, E16, true, 2>(out, p, "bwd", clusters);
-    add_block_plans<T, VEC, E16 * 2, true, 2>(out, p, "bwd", clusters);
+        add_block_plans<T, VEC, E16 / 2, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
+    add_block_plans<T, VEC, E16, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
+    add_block_plans<T, VEC, E16 * 2, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
 }
 
 /* ---- timing, checking, printing --------------------------------------------------- */
@@ -521,8 +539,8 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
     }
     if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
         const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kOnChipRules);
-        const std::string chose = plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) +
-                                  (kOnChipKeepExp ? "" : "_twice");
+        const std::string chose =
+            plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) + kept_suffix(kOnChipExpKept);
         forward.push_back(
             {"lesson_on_chip=" + chose, [=] { return status_of(launch_softmax_on_chip(pp)); }});
     }

@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2628 "lessons/week2-online-softmax.nw"
+#line 2645 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 219 "lessons/week2-online-softmax.nw"
@@ -426,7 +426,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2585 "lessons/week2-online-softmax.nw"
+#line 2602 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -580,7 +580,8 @@ __device__ __forceinline__ void load_share(Share<P, RP> &s, const P *src, RowGro
     }
 }
 
-/* f(slot, i, floats...) for each pack i of the row these shares hold */
+/* f(slot, i, floats...) for each pack i of the row these shares hold: slots
+ * 0 to RP - 1 in registers, RP + k the k-th in shared memory */
 template <RowMap MAP, int RP, bool PLAIN, typename F, typename... S>
 __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f, const S &...s)
 {
@@ -592,10 +593,10 @@ __device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f
         for (int k = 0; k < sp; k++) {
             const int i = g.rank + (RP + k) * g.size;
             if (i < nvec)
-                f(-1, i, floats_of(s.stash[k * blockDim.x])...);
+                f(RP + k, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1321 "lessons/week2-online-softmax.nw"
+#line 1322 "lessons/week2-online-softmax.nw"
 /* after this, floats unpacked from pk earlier cannot stand in for pk's: the
  * next use unpacks it again instead of keeping those floats alive until then */
 template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
@@ -606,12 +607,22 @@ template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
     for (int k = 0; k < (int)(sizeof(P) / 4); k++)
         asm volatile("" : "+r"(words[k]));
 }
-#line 1337 "lessons/week2-online-softmax.nw"
-template <typename T, int VEC, int RP, RowMap MAP, bool KEEP_EXP = true, bool PLAIN = false>
+#line 1341 "lessons/week2-online-softmax.nw"
+/* where softmax_on_chip keeps e_j = e^(x_j - mt) from its sum to its write */
+enum class ExpKept {
+    recomputed,   /* nowhere: the write computes it again */
+    in_registers, /* for the packs held in registers; the shared ones computed again */
+    in_place,     /* and over x_j in its shared slot, rounded to the element type */
+};
+
+template <typename T, int VEC, int RP, RowMap MAP, ExpKept KEEP = ExpKept::in_place,
+          bool PLAIN = false>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
 {
     using P = Pack<T, VEC>;
+    constexpr bool kInRegisters = KEEP != ExpKept::recomputed;
+    constexpr bool kInPlace = KEEP == ExpKept::in_place && MAP != RowMap::warp;
     announce_cluster_start<MAP>();
     const RowGroup g = row_group<MAP>();
     if (g.row >= rows)
@@ -638,10 +649,9 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         },
         xs);
 
-    /* e = e^(x - mt), kept in registers for the packs there (unless KEEP_EXP is
-     * false: then the write computes it again, for fewer registers); its sum */
+    /* e = e^(x - mt), kept where KEEP says; its sum */
     const float base = mt == -INFINITY ? 0.0f : mt; /* only -inf here: every term is 0 */
-    float e[KEEP_EXP ? RP : 1][VEC];
+    float e[kInRegisters ? RP : 1][VEC];
     const float edge_e = exp_shifted(edge, base);
     float s = edge_e;
     visit_shares<MAP, RP, PLAIN>(
@@ -649,11 +659,13 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         [&](int slot, int, Floats<VEC> v) {
 #pragma unroll
             for (int j = 0; j < VEC; j++) {
-                const float t = exp_shifted(v.v[j], base);
-                if (KEEP_EXP && slot >= 0)
-                    e[KEEP_EXP ? slot : 0][j] = t;
-                s += t;
+                v.v[j] = exp_shifted(v.v[j], base);
+                if (kInRegisters && slot < RP)
+                    e[kInRegisters ? slot : 0][j] = v.v[j];
+                s += v.v[j];
             }
+            if (kInPlace && slot >= RP) /* the thread's own slot: no barrier */
+                xs.stash[(slot - RP) * blockDim.x] = repack<T>(v.v);
         },
         xs);
 
@@ -663,19 +675,21 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     const float scale = mt == -INFINITY ? 0.0f : exp_shifted(mt, row.m) / row.s;
     visit_shares<MAP, RP, PLAIN>(
         g, rs.nvec, sp,
-        [&](int slot, int i, Floats<VEC> v) {
+        [&](int slot, int i, Floats<VEC> v) { /* v: x, or e where kept in place */
 #pragma unroll
-            for (int j = 0; j < VEC; j++)
-                v.v[j] = (KEEP_EXP && slot >= 0 ? e[KEEP_EXP ? slot : 0][j]
-                                                : exp_shifted(v.v[j], base)) *
-                         scale;
+            for (int j = 0; j < VEC; j++) {
+                const float ej = slot < RP ? (kInRegisters ? e[kInRegisters ? slot : 0][j]
+                                                           : exp_shifted(v.v[j], base))
+                                           : (kInPlace ? v.v[j] : exp_shifted(v.v[j], base));
+                v.v[j] = ej * scale;
+            }
             dst[i] = repack<T>(v.v);
         },
         xs);
     if (has_edge)
         yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
 }
-#line 1746 "lessons/week2-online-softmax.nw"
+#line 1763 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -736,7 +750,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1864 "lessons/week2-online-softmax.nw"
+#line 1881 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -861,7 +875,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2633 "lessons/week2-online-softmax.nw"
+#line 2650 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -876,7 +890,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1426 "lessons/week2-online-softmax.nw"
+#line 1443 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each... */
@@ -891,7 +905,7 @@ struct PlanRules {
 constexpr long kSharedSoft = 100 * 1024; /* two such blocks fit an SM's 228 KB */
 constexpr PlanRules kOnChipRules = {8, 128, 4, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
 constexpr PlanRules kBackwardRules = {8, 128, 4, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
-constexpr bool kOnChipKeepExp = true; /* variant 4 keeps e^(x - mt) in registers for the write */
+constexpr ExpKept kOnChipExpKept = ExpKept::in_place; /* variant 4: e^(x - mt) kept everywhere */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 /* what a block may take on an H200 (and H100): 227 KB */
 constexpr long kHopperSharedPerBlock = 232448;
@@ -1164,7 +1178,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1809 "lessons/week2-online-softmax.nw"
+#line 1826 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1185,7 +1199,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2650 "lessons/week2-online-softmax.nw"
+#line 2667 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1273,7 +1287,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1547 "lessons/week2-online-softmax.nw"
+#line 1564 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1343,7 +1357,7 @@ template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN> struct OnChipKern
     {
         const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
-        return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipKeepExp, PLAIN>>(
+        return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipExpKept, PLAIN>>(
             p, plan, 1, x, y, p->rows, (int)p->cols, plan.sp);
     }
 };
@@ -1435,7 +1449,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2026 "lessons/week2-online-softmax.nw"
+#line 2043 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1464,7 +1478,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2060 "lessons/week2-online-softmax.nw"
+#line 2077 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
