@@ -28,6 +28,8 @@
  *                          without a suffix it is kept in registers only (in_registers)
  *   ..._inplace            kept in registers and, rounded to the element type, over x in
  *                          its shared slot (ExpKept::in_place)
+ *   ..._pP                 the shared slots in P parts, each exponentiated as soon as its
+ *                          copies land (PARTS; without the suffix one part)
  *   ..._checked            a plain row (aligned, whole packs, every register pack filled)
  *                          launched as any other, bounds checked; without the suffix a plain
  *                          row takes the lesson's plain instantiation
@@ -238,14 +240,15 @@ static std::string plan_name(const std::string &prefix, const RowPlan &plan, int
 /* Launches one configuration of softmax_on_chip (INPUTS 1) or
  * softmax_backward_single_read (INPUTS 2); PLAIN rows (plain_row) check no
  * bounds; AGAIN, backward only: the write unpacks dy and y again. */
-template <class T, int VEC, int RP, RowMap MAP, ExpKept KEEP, int INPUTS, bool PLAIN, bool AGAIN>
+template <class T, int VEC, int RP, RowMap MAP, ExpKept KEEP, int PARTS, int INPUTS, bool PLAIN,
+          bool AGAIN>
 static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &plan)
 {
     const T *x = static_cast<const T *>(p->in[0]), *x2 = static_cast<const T *>(p->in[1]);
     T *y = static_cast<T *>(p->y);
     const int cols = (int)p->cols;
     if constexpr (INPUTS == 1)
-        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP, PLAIN>>(
+        return status_of(launch_planned<softmax_on_chip<T, VEC, RP, MAP, KEEP, PARTS, PLAIN>>(
             p, plan, 1, x, y, p->rows, cols, plan.sp));
     else
         return status_of(
@@ -256,68 +259,70 @@ static cudaError_t launch_on_chip_config(const wb_problem *p, const RowPlan &pla
 /* a plan, as the lesson launches it (plain where the row is), and the other
  * choices: with bounds checks on a plain row ("_checked"), and for the
  * backward with the unpacked floats kept for the write ("_kept") */
-template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS, bool PLAIN = false, bool AGAIN = true>
+template <class T, int VEC, int RP, ExpKept KEEP, int PARTS, int INPUTS, bool PLAIN = false,
+          bool AGAIN = true>
 static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                         const RowPlan &plan, const std::string &suffix);
 
-template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS>
+template <class T, int VEC, int RP, ExpKept KEEP, int PARTS, int INPUTS>
 static void add_plan(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                      const RowPlan &plan)
 {
     if (plan.map == RowMap::cluster || !plain_row(p, plan, VEC, RP)) {
-        add_plan_as<T, VEC, RP, KEEP, INPUTS>(out, p, prefix, plan, "");
+        add_plan_as<T, VEC, RP, KEEP, PARTS, INPUTS>(out, p, prefix, plan, "");
         if constexpr (INPUTS == 2)
-            add_plan_as<T, VEC, RP, KEEP, INPUTS, false, false>(out, p, prefix, plan, "_kept");
+            add_plan_as<T, VEC, RP, KEEP, PARTS, INPUTS, false, false>(out, p, prefix, plan,
+                                                                       "_kept");
         return;
     }
-    add_plan_as<T, VEC, RP, KEEP, INPUTS, true>(out, p, prefix, plan, "");
-    add_plan_as<T, VEC, RP, KEEP, INPUTS>(out, p, prefix, plan, "_checked");
+    add_plan_as<T, VEC, RP, KEEP, PARTS, INPUTS, true>(out, p, prefix, plan, "");
+    add_plan_as<T, VEC, RP, KEEP, PARTS, INPUTS>(out, p, prefix, plan, "_checked");
     if constexpr (INPUTS == 2)
-        add_plan_as<T, VEC, RP, KEEP, INPUTS, true, false>(out, p, prefix, plan, "_kept");
+        add_plan_as<T, VEC, RP, KEEP, PARTS, INPUTS, true, false>(out, p, prefix, plan, "_kept");
 }
 
-template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS, bool PLAIN, bool AGAIN>
+template <class T, int VEC, int RP, ExpKept KEEP, int PARTS, int INPUTS, bool PLAIN, bool AGAIN>
 static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                         const RowPlan &plan, const std::string &suffix)
 {
-    const std::string name = plan_name(prefix, plan, VEC, RP) + kept_suffix(KEEP) + suffix;
+    const std::string name = plan_name(prefix, plan, VEC, RP) + kept_suffix(KEEP) +
+                             (PARTS > 1 ? "_p" + std::to_string(PARTS) : "") + suffix;
     for (const Config &c : out)
         if (c.name == name)
             return; /* two choices that came to the same plan */
     if (plan.map == RowMap::warp)
-        out.push_back(
-            {name, [=] {
-                 return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP, INPUTS, PLAIN, AGAIN>(
-                     p, plan);
-             }});
+        out.push_back({name, [=] {
+                           return launch_on_chip_config<T, VEC, RP, RowMap::warp, KEEP, PARTS,
+                                                        INPUTS, PLAIN, AGAIN>(p, plan);
+                       }});
     else if (plan.map == RowMap::block)
         out.push_back({name, [=] {
-                           return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP, INPUTS,
-                                                        PLAIN, AGAIN>(p, plan);
+                           return launch_on_chip_config<T, VEC, RP, RowMap::block, KEEP, PARTS,
+                                                        INPUTS, PLAIN, AGAIN>(p, plan);
                        }});
     else if constexpr (!PLAIN) /* clusters are never plain */
         out.push_back({name, [=] {
-                           return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP, INPUTS,
-                                                        PLAIN, AGAIN>(p, plan);
+                           return launch_on_chip_config<T, VEC, RP, RowMap::cluster, KEEP, PARTS,
+                                                        INPUTS, PLAIN, AGAIN>(p, plan);
                        }});
 }
 
 /* a warp per row, LANE packs a lane: blocks of one warp, 128 and 256 threads */
-template <class T, int VEC, int LANE, ExpKept KEEP, int INPUTS>
+template <class T, int VEC, int LANE, ExpKept KEEP, int PARTS, int INPUTS>
 static void add_warp_plans(std::vector<Config> &out, const wb_problem *p, const std::string &prefix)
 {
     const long packs = packs_of(p, VEC);
     if (packs > LANE * kWarp || (LANE > 1 && packs <= LANE / 2 * kWarp))
         return; /* not the fewest packs a lane that hold the row */
     for (unsigned b : {(unsigned)kWarp, 128u, (unsigned)kWarpBlockThreads})
-        add_plan<T, VEC, LANE, KEEP, INPUTS>(out, p, prefix, {RowMap::warp, LANE, b, 1, 0});
+        add_plan<T, VEC, LANE, KEEP, PARTS, INPUTS>(out, p, prefix, {RowMap::warp, LANE, b, 1, 0});
 }
 
 /* RP packs a thread in registers: for blocks of 128 to 512 threads, the
  * fewest blocks that hold the row in registers alone, and the smaller
  * clusters (1, 2, 4, 8) that hold it with up to three times as much again in
  * shared memory */
-template <class T, int VEC, int RP, ExpKept KEEP, int INPUTS>
+template <class T, int VEC, int RP, ExpKept KEEP, int PARTS, int INPUTS>
 static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
                             const std::string &prefix, bool clusters)
 {
@@ -328,8 +333,8 @@ static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
         if (fewest <= kMaxClusterBlocksNonPortable && (fewest == 1 || clusters)) {
             const long block = threads_for(threads, (int)fewest); /* shared evenly */
             const RowMap map = fewest == 1 ? RowMap::block : RowMap::cluster;
-            add_plan<T, VEC, RP, KEEP, INPUTS>(out, p, prefix,
-                                               {map, 0, (unsigned)block, (unsigned)fewest, 0});
+            add_plan<T, VEC, RP, KEEP, PARTS, INPUTS>(
+                out, p, prefix, {map, 0, (unsigned)block, (unsigned)fewest, 0});
         }
         for (long c : {1L, 2L, 4L, 8L}) {
             if (c >= fewest || (c > 1 && !clusters))
@@ -338,8 +343,8 @@ static void add_block_plans(std::vector<Config> &out, const wb_problem *p,
             if (sp <= 0 || sp > 3 * RP)
                 continue;
             const RowMap map = c == 1 ? RowMap::block : RowMap::cluster;
-            add_plan<T, VEC, RP, KEEP, INPUTS>(out, p, prefix,
-                                               {map, 0, (unsigned)b, (unsigned)c, (int)sp});
+            add_plan<T, VEC, RP, KEEP, PARTS, INPUTS>(out, p, prefix,
+                                                      {map, 0, (unsigned)b, (unsigned)c, (int)sp});
         }
     }
 }
@@ -348,21 +353,25 @@ template <class T, int VEC>
 static void add_on_chip(std::vector<Config> &out, const wb_problem *p, bool clusters)
 {
     constexpr int E32 = 32 / VEC; /* packs a thread: one pack, 8, 16, 32 and 64 elements */
-    add_warp_plans<T, VEC, 1, ExpKept::in_registers, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 2, ExpKept::in_registers, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 4, ExpKept::in_registers, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 8, ExpKept::in_registers, 1>(out, p, "chip");
-    add_warp_plans<T, VEC, 4, ExpKept::recomputed, 1>(out, p, "chip"); /* the 1024-column rows */
-    add_warp_plans<T, VEC, 8, ExpKept::recomputed, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 1, ExpKept::in_registers, 1, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 2, ExpKept::in_registers, 1, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 4, ExpKept::in_registers, 1, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 8, ExpKept::in_registers, 1, 1>(out, p, "chip");
+    add_warp_plans<T, VEC, 4, ExpKept::recomputed, 1, 1>(out, p, "chip"); /* the 1024-column rows */
+    add_warp_plans<T, VEC, 8, ExpKept::recomputed, 1, 1>(out, p, "chip");
     if constexpr (E32 / 4 > 1) /* one pack a thread: many threads a row, as Triton does */
-        add_block_plans<T, VEC, 1, ExpKept::in_registers, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 / 4, ExpKept::in_registers, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 / 2, ExpKept::in_registers, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32, ExpKept::in_registers, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 * 2, ExpKept::in_registers, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32, ExpKept::recomputed, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32, ExpKept::in_place, 1>(out, p, "chip", clusters);
-    add_block_plans<T, VEC, E32 * 2, ExpKept::in_place, 1>(out, p, "chip", clusters);
+        add_block_plans<T, VEC, 1, ExpKept::in_registers, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 / 4, ExpKept::in_registers, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 / 2, ExpKept::in_registers, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_registers, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 * 2, ExpKept::in_registers, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::recomputed, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_place, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 * 2, ExpKept::in_place, 1, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_place, 2, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_place, 3, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32, ExpKept::in_place, 4, 1>(out, p, "chip", clusters);
+    add_block_plans<T, VEC, E32 * 2, ExpKept::in_place, 2, 1>(out, p, "chip", clusters);
 }
 
 template <class T, int VEC>
@@ -370,16 +379,16 @@ static void add_backward_single_read(std::vector<Config> &out, const wb_problem 
 {
     constexpr int E16 =
         16 / VEC; /* packs of each input a thread: one pack, 8, 16 and 32 elements */
-    add_warp_plans<T, VEC, 1, ExpKept::in_registers, 2>(out, p, "bwd");
-    add_warp_plans<T, VEC, 2, ExpKept::in_registers, 2>(out, p, "bwd");
-    add_warp_plans<T, VEC, 4, ExpKept::in_registers, 2>(out, p, "bwd");
-    add_warp_plans<T, VEC, 8, ExpKept::in_registers, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 1, ExpKept::in_registers, 1, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 2, ExpKept::in_registers, 1, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 4, ExpKept::in_registers, 1, 2>(out, p, "bwd");
+    add_warp_plans<T, VEC, 8, ExpKept::in_registers, 1, 2>(out, p, "bwd");
     if constexpr (E16 >= 4)
-        add_block_plans<T, VEC, 1, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
+        add_block_plans<T, VEC, 1, ExpKept::in_registers, 1, 2>(out, p, "bwd", clusters);
     if constexpr (E16 >= 2)
-        add_block_plans<T, VEC, E16 / 2, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
-    add_block_plans<T, VEC, E16, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
-    add_block_plans<T, VEC, E16 * 2, ExpKept::in_registers, 2>(out, p, "bwd", clusters);
+        add_block_plans<T, VEC, E16 / 2, ExpKept::in_registers, 1, 2>(out, p, "bwd", clusters);
+    add_block_plans<T, VEC, E16, ExpKept::in_registers, 1, 2>(out, p, "bwd", clusters);
+    add_block_plans<T, VEC, E16 * 2, ExpKept::in_registers, 1, 2>(out, p, "bwd", clusters);
 }
 
 /* ---- timing, checking, printing --------------------------------------------------- */

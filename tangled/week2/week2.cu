@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2645 "lessons/week2-online-softmax.nw"
+#line 2733 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 219 "lessons/week2-online-softmax.nw"
@@ -426,7 +426,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2602 "lessons/week2-online-softmax.nw"
+#line 2690 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -492,7 +492,36 @@ __device__ __forceinline__ void wait_copies_to_shared()
     asm volatile("cp.async.wait_all;" ::: "memory");
 #endif
 }
-#line 1203 "lessons/week2-online-softmax.nw"
+
+/* the copies issued so far form a group, which wait_copies_but can wait for */
+__device__ __forceinline__ void close_copy_group()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.commit_group;" ::: "memory");
+#endif
+}
+
+/* every group of this thread's copies but the `later` (0 to 3) last has landed */
+__device__ __forceinline__ void wait_copies_but(int later)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    switch (later) { /* the count is an immediate: a constant in each case */
+    case 0:
+        asm volatile("cp.async.wait_group 0;" ::: "memory");
+        break;
+    case 1:
+        asm volatile("cp.async.wait_group 1;" ::: "memory");
+        break;
+    case 2:
+        asm volatile("cp.async.wait_group 2;" ::: "memory");
+        break;
+    default:
+        asm volatile("cp.async.wait_group 3;" ::: "memory");
+        break;
+    }
+#endif
+}
+#line 1232 "lessons/week2-online-softmax.nw"
 /* Every thread of a cluster arrives as the kernel starts; the wait in
  * cluster_allreduce_pushed then means "every block is running". Relaxed: it
  * orders no memory accesses, so it costs nothing now. */
@@ -538,7 +567,7 @@ __device__ __forceinline__ V row_allreduce_pushed(V v, Op op, V identity)
 #endif
     }
 }
-#line 1255 "lessons/week2-online-softmax.nw"
+#line 1284 "lessons/week2-online-softmax.nw"
 /* a thread's share of one input: RP packs in registers, sp in shared memory */
 template <typename P, int RP> struct Share {
     P held[RP];
@@ -557,18 +586,34 @@ __device__ __forceinline__ Floats<VEC> floats_of(const Pack<T, VEC> &pk)
     return f;
 }
 
-/* every load of this thread's share of src (stash `array` of the block's);
- * PLAIN: the launcher checked that all RP register packs lie in the row */
-template <RowMap MAP, bool PLAIN, typename P, int RP>
+/* the shared slots [first, end) of part p of PARTS of a thread's sp */
+struct SlotRange {
+    int first, end;
+};
+
+template <int PARTS> __device__ __forceinline__ SlotRange part_slots(int p, int sp)
+{
+    return {p * sp / PARTS, (p + 1) * sp / PARTS};
+}
+
+/* every load of this thread's share of src (stash `array` of the block's),
+ * the shared slots in PARTS groups of copies, in order; PLAIN: the launcher
+ * checked that all RP register packs lie in the row */
+template <RowMap MAP, bool PLAIN, int PARTS = 1, typename P, int RP>
 __device__ __forceinline__ void load_share(Share<P, RP> &s, const P *src, RowGroup g, int nvec,
                                            int array, int sp)
 {
     if constexpr (MAP != RowMap::warp) {
         s.stash = shared_stash<P>(array, sp);
-        for (int k = 0; k < sp; k++) {
-            const int i = g.rank + (RP + k) * g.size;
-            if (i < nvec)
-                copy_to_shared_async(&s.stash[k * blockDim.x], &src[i]);
+#pragma unroll
+        for (int p = 0; p < PARTS; p++) {
+            const SlotRange r = part_slots<PARTS>(p, sp);
+            for (int k = r.first; k < r.end; k++) {
+                const int i = g.rank + (RP + k) * g.size;
+                if (i < nvec)
+                    copy_to_shared_async(&s.stash[k * blockDim.x], &src[i]);
+            }
+            close_copy_group();
         }
     }
     if constexpr (PLAIN) {
@@ -580,23 +625,34 @@ __device__ __forceinline__ void load_share(Share<P, RP> &s, const P *src, RowGro
     }
 }
 
-/* f(slot, i, floats...) for each pack i of the row these shares hold: slots
- * 0 to RP - 1 in registers, RP + k the k-th in shared memory */
-template <RowMap MAP, int RP, bool PLAIN, typename F, typename... S>
-__device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f, const S &...s)
+/* f(slot, i, floats...) for each pack i of the row in shared slots r, and
+ * in registers if HELD: slots 0 to RP - 1 in registers, RP + k the k-th in
+ * shared memory */
+template <RowMap MAP, int RP, bool PLAIN, bool HELD, typename F, typename... S>
+__device__ __forceinline__ void visit_part(RowGroup g, int nvec, SlotRange r, F &&f, const S &...s)
 {
+    if constexpr (HELD)
 #pragma unroll
-    for (int k = 0; k < RP; k++)
-        if (PLAIN || g.rank + k * g.size < nvec)
-            f(k, g.rank + k * g.size, floats_of(s.held[k])...);
+        for (int k = 0; k < RP; k++)
+            if (PLAIN || g.rank + k * g.size < nvec)
+                f(k, g.rank + k * g.size, floats_of(s.held[k])...);
     if constexpr (MAP != RowMap::warp)
-        for (int k = 0; k < sp; k++) {
+        /* from max(first, 0): the compiler then knows that no shared slot is
+         * below RP, so indexing registers by slot stays a constant index */
+        for (int k = max(r.first, 0); k < r.end; k++) {
             const int i = g.rank + (RP + k) * g.size;
             if (i < nvec)
                 f(RP + k, i, floats_of(s.stash[k * blockDim.x])...);
         }
 }
-#line 1322 "lessons/week2-online-softmax.nw"
+
+/* ...and for each pack of the shares, registers and shared memory */
+template <RowMap MAP, int RP, bool PLAIN, typename F, typename... S>
+__device__ __forceinline__ void visit_shares(RowGroup g, int nvec, int sp, F &&f, const S &...s)
+{
+    visit_part<MAP, RP, PLAIN, true>(g, nvec, SlotRange{0, sp}, f, s...);
+}
+#line 1378 "lessons/week2-online-softmax.nw"
 /* after this, floats unpacked from pk earlier cannot stand in for pk's: the
  * next use unpacks it again instead of keeping those floats alive until then */
 template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
@@ -607,7 +663,7 @@ template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
     for (int k = 0; k < (int)(sizeof(P) / 4); k++)
         asm volatile("" : "+r"(words[k]));
 }
-#line 1341 "lessons/week2-online-softmax.nw"
+#line 1397 "lessons/week2-online-softmax.nw"
 /* where softmax_on_chip keeps e_j = e^(x_j - mt) from its sum to its write */
 enum class ExpKept {
     recomputed,   /* nowhere: the write computes it again */
@@ -615,14 +671,15 @@ enum class ExpKept {
     in_place,     /* and over x_j in its shared slot, rounded to the element type */
 };
 
-template <typename T, int VEC, int RP, RowMap MAP, ExpKept KEEP = ExpKept::in_place,
-          bool PLAIN = false>
+template <typename T, int VEC, int RP, RowMap MAP, ExpKept KEEP, int PARTS, bool PLAIN = false>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
 {
     using P = Pack<T, VEC>;
     constexpr bool kInRegisters = KEEP != ExpKept::recomputed;
     constexpr bool kInPlace = KEEP == ExpKept::in_place && MAP != RowMap::warp;
+    constexpr int kParts = MAP == RowMap::warp ? 1 : PARTS; /* a warp's row has no shared part */
+    static_assert(PARTS >= 1 && PARTS <= 4, "wait_copies_but waits with up to 3 groups later");
     announce_cluster_start<MAP>();
     const RowGroup g = row_group<MAP>();
     if (g.row >= rows)
@@ -632,64 +689,93 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
     const RowSplit rs = split_row<T, VEC>(xr, cols); /* the launcher checked y aligns like x */
     P *dst = reinterpret_cast<P *>(yr + rs.head);
     Share<P, RP> xs;
-    load_share<MAP, PLAIN>(xs, reinterpret_cast<const P *>(xr + rs.head), g, rs.nvec, 0, sp);
+    load_share<MAP, PLAIN, kParts>(xs, reinterpret_cast<const P *>(xr + rs.head), g, rs.nvec, 0,
+                                   sp);
     const bool has_edge = !PLAIN && g.rank < edge_count(rs, cols); /* a plain row has none */
     const float edge = has_edge ? to_float(xr[edge_index(rs, g.rank)]) : -INFINITY;
-    if constexpr (MAP != RowMap::warp)
-        wait_copies_to_shared(); /* only this thread's own copies: no barrier */
 
-    /* this thread's maximum, no exponential yet */
-    float mt = edge;
-    visit_shares<MAP, RP, PLAIN>(
-        g, rs.nvec, sp,
-        [&](int, int, Floats<VEC> v) {
-#pragma unroll
-            for (int j = 0; j < VEC; j++)
-                mt = fmaxf(mt, v.v[j]);
-        },
-        xs);
-
-    /* e = e^(x - mt), kept where KEEP says; its sum */
-    const float base = mt == -INFINITY ? 0.0f : mt; /* only -inf here: every term is 0 */
+    /* One part of the share: its maximum mp, no exponential yet; then
+     * e = e^(x - mp), kept where KEEP says, and their sum. The registers and
+     * the edge, loaded last, come with the last part (HELD). */
     float e[kInRegisters ? RP : 1][VEC];
-    const float edge_e = exp_shifted(edge, base);
-    float s = edge_e;
-    visit_shares<MAP, RP, PLAIN>(
-        g, rs.nvec, sp,
-        [&](int slot, int, Floats<VEC> v) {
+    float edge_e = 0.0f;
+    auto sum_part = [&](SlotRange r, auto held) {
+        constexpr bool HELD = decltype(held)::value;
+        float mp = HELD ? edge : -INFINITY;
+        visit_part<MAP, RP, PLAIN, HELD>(
+            g, rs.nvec, r,
+            [&](int, int, Floats<VEC> v) {
 #pragma unroll
-            for (int j = 0; j < VEC; j++) {
-                v.v[j] = exp_shifted(v.v[j], base);
-                if (kInRegisters && slot < RP)
-                    e[kInRegisters ? slot : 0][j] = v.v[j];
-                s += v.v[j];
-            }
-            if (kInPlace && slot >= RP) /* the thread's own slot: no barrier */
-                xs.stash[(slot - RP) * blockDim.x] = repack<T>(v.v);
-        },
-        xs);
+                for (int j = 0; j < VEC; j++)
+                    mp = fmaxf(mp, v.v[j]);
+            },
+            xs);
+        const float base = mp == -INFINITY ? 0.0f : mp; /* only -inf here: every term is 0 */
+        if (HELD)
+            edge_e = exp_shifted(edge, base);
+        float s = HELD ? edge_e : 0.0f;
+        visit_part<MAP, RP, PLAIN, HELD>(
+            g, rs.nvec, r,
+            [&](int slot, int, Floats<VEC> v) {
+#pragma unroll
+                for (int j = 0; j < VEC; j++) {
+                    v.v[j] = exp_shifted(v.v[j], base);
+                    if (kInRegisters && slot < RP)
+                        e[kInRegisters ? slot : 0][j] = v.v[j];
+                    s += v.v[j];
+                }
+                if (kInPlace && slot >= RP) /* the thread's own slot: no barrier */
+                    xs.stash[(slot - RP) * blockDim.x] = repack<T>(v.v);
+            },
+            xs);
+        return MaxSum{mp, s};
+    };
+    /* each part as soon as its copies land: only this thread's own, no barrier */
+    MaxSum part[kParts];
+#pragma unroll
+    for (int p = 0; p < kParts - 1; p++) {
+        wait_copies_but(kParts - 1 - p);
+        part[p] = sum_part(part_slots<kParts>(p, sp), std::false_type());
+    }
+    if constexpr (MAP != RowMap::warp)
+        wait_copies_but(0);
+    part[kParts - 1] = sum_part(part_slots<kParts>(kParts - 1, sp), std::true_type());
 
-    /* (m, s) of the row: one merge; then y = e^(x - mt) e^(mt - m) / s */
+    /* (m, s) of the row: the parts merged, then one merge across the row;
+     * then y = e^(x - mp) e^(mp - m) / s, with a factor for each part */
     const MaxSum none = {-INFINITY, 0.0f};
-    const MaxSum row = row_allreduce_pushed<MAP>(MaxSum{mt, s}, MergeOp(), none);
-    const float scale = mt == -INFINITY ? 0.0f : exp_shifted(mt, row.m) / row.s;
-    visit_shares<MAP, RP, PLAIN>(
-        g, rs.nvec, sp,
-        [&](int slot, int i, Floats<VEC> v) { /* v: x, or e where kept in place */
+    MaxSum mine = part[0];
 #pragma unroll
-            for (int j = 0; j < VEC; j++) {
-                const float ej = slot < RP ? (kInRegisters ? e[kInRegisters ? slot : 0][j]
-                                                           : exp_shifted(v.v[j], base))
-                                           : (kInPlace ? v.v[j] : exp_shifted(v.v[j], base));
-                v.v[j] = ej * scale;
-            }
-            dst[i] = repack<T>(v.v);
-        },
-        xs);
-    if (has_edge)
-        yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
+    for (int p = 1; p < kParts; p++)
+        mine = merge(mine, part[p]);
+    const MaxSum row = row_allreduce_pushed<MAP>(mine, MergeOp(), none);
+    auto write_part = [&](int p, auto held) {
+        const float mp = part[p].m, base = mp == -INFINITY ? 0.0f : mp;
+        const float scale = mp == -INFINITY ? 0.0f : exp_shifted(mp, row.m) / row.s;
+        /* v: x, or e where it was kept in place */
+        visit_part<MAP, RP, PLAIN, decltype(held)::value>(
+            g, rs.nvec, part_slots<kParts>(p, sp),
+            [&](int slot, int i, Floats<VEC> v) {
+#pragma unroll
+                for (int j = 0; j < VEC; j++) {
+                    const bool kept = slot < RP ? kInRegisters : kInPlace;
+                    const float ej = !kept       ? exp_shifted(v.v[j], base)
+                                     : slot < RP ? e[kInRegisters ? slot : 0][j]
+                                                 : v.v[j];
+                    v.v[j] = ej * scale;
+                }
+                dst[i] = repack<T>(v.v);
+            },
+            xs);
+        if (decltype(held)::value && has_edge)
+            yr[edge_index(rs, g.rank)] = from_float<T>(edge_e * scale);
+    };
+#pragma unroll
+    for (int p = 0; p < kParts - 1; p++)
+        write_part(p, std::false_type());
+    write_part(kParts - 1, std::true_type());
 }
-#line 1763 "lessons/week2-online-softmax.nw"
+#line 1851 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -750,7 +836,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1881 "lessons/week2-online-softmax.nw"
+#line 1969 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -875,7 +961,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2650 "lessons/week2-online-softmax.nw"
+#line 2738 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -890,7 +976,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1443 "lessons/week2-online-softmax.nw"
+#line 1529 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each... */
@@ -906,6 +992,7 @@ constexpr long kSharedSoft = 100 * 1024; /* two such blocks fit an SM's 228 KB *
 constexpr PlanRules kOnChipRules = {8, 128, 4, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
 constexpr PlanRules kBackwardRules = {8, 128, 4, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
 constexpr ExpKept kOnChipExpKept = ExpKept::in_place; /* variant 4: e^(x - mt) kept everywhere */
+constexpr int kOnChipParts = 2; /* variant 4: the exponentials start when half the row has landed */
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 /* what a block may take on an H200 (and H100): 227 KB */
 constexpr long kHopperSharedPerBlock = 232448;
@@ -1178,7 +1265,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1826 "lessons/week2-online-softmax.nw"
+#line 1914 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1199,7 +1286,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2667 "lessons/week2-online-softmax.nw"
+#line 2755 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1287,7 +1374,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1564 "lessons/week2-online-softmax.nw"
+#line 1651 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1357,7 +1444,8 @@ template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN> struct OnChipKern
     {
         const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
-        return launch_planned<softmax_on_chip<T, VEC, RP, MAP, kOnChipExpKept, PLAIN>>(
+        return launch_planned<
+            softmax_on_chip<T, VEC, RP, MAP, kOnChipExpKept, kOnChipParts, PLAIN>>(
             p, plan, 1, x, y, p->rows, (int)p->cols, plan.sp);
     }
 };
@@ -1449,7 +1537,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2043 "lessons/week2-online-softmax.nw"
+#line 2131 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1478,7 +1566,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2077 "lessons/week2-online-softmax.nw"
+#line 2165 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
