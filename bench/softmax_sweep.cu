@@ -7,7 +7,7 @@
  * softmax_on_chip and softmax_backward_single_read the rules of plan_row:
  * when a warp takes a row, how many elements a thread keeps in registers, the
  * block and cluster sizes, and when the rest of a row goes to shared memory
- * (kOnChipRules, kBackwardRules, kOnChipExpKept).
+ * (kOnChipRules, kBackwardRules, kOnChipExpKept, kOnChipParts).
  * This sweep times the alternatives, in one process on one GPU, on each shape
  * and element type, forward and backward:
  *
@@ -549,7 +549,9 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
     if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
         const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kOnChipRules);
         const std::string chose =
-            plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) + kept_suffix(kOnChipExpKept);
+            plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) +
+            kept_suffix(kOnChipExpKept) +
+            (kOnChipParts<T> > 1 ? "_p" + std::to_string(kOnChipParts<T>) : "");
         forward.push_back(
             {"lesson_on_chip=" + chose, [=] { return status_of(launch_softmax_on_chip(pp)); }});
     }

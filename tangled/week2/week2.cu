@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2733 "lessons/week2-online-softmax.nw"
+#line 2738 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 219 "lessons/week2-online-softmax.nw"
@@ -426,7 +426,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2690 "lessons/week2-online-softmax.nw"
+#line 2695 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -671,8 +671,11 @@ enum class ExpKept {
     in_place,     /* and over x_j in its shared slot, rounded to the element type */
 };
 
+/* blocks of a row that shared memory holds in part: two of up to 512 threads
+ * an SM (kSharedSoft), so at most 64 registers a thread */
 template <typename T, int VEC, int RP, RowMap MAP, ExpKept KEEP, int PARTS, bool PLAIN = false>
-__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
+__global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax,
+                                  MAP == RowMap::warp ? 1 : 2)
     softmax_on_chip(const T *__restrict__ x, T *__restrict__ y, long rows, int cols, int sp)
 {
     using P = Pack<T, VEC>;
@@ -775,7 +778,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         write_part(p, std::false_type());
     write_part(kParts - 1, std::true_type());
 }
-#line 1851 "lessons/week2-online-softmax.nw"
+#line 1856 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -836,7 +839,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1969 "lessons/week2-online-softmax.nw"
+#line 1974 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -961,7 +964,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2738 "lessons/week2-online-softmax.nw"
+#line 2743 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -976,7 +979,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1529 "lessons/week2-online-softmax.nw"
+#line 1532 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each... */
@@ -992,7 +995,9 @@ constexpr long kSharedSoft = 100 * 1024; /* two such blocks fit an SM's 228 KB *
 constexpr PlanRules kOnChipRules = {8, 128, 4, 32, 256, 512, 8, kSharedSoft, 1};   /* variant 4 */
 constexpr PlanRules kBackwardRules = {8, 128, 4, 16, 128, 512, 8, kSharedSoft, 2}; /* variant 6 */
 constexpr ExpKept kOnChipExpKept = ExpKept::in_place; /* variant 4: e^(x - mt) kept everywhere */
-constexpr int kOnChipParts = 2; /* variant 4: the exponentials start when half the row has landed */
+/* variant 4: 16-bit exponentials start when half the shared part has landed;
+ * float32, which waits for memory, takes its share in one part */
+template <typename T> constexpr int kOnChipParts = sizeof(T) == 2 ? 2 : 1;
 constexpr long kStaticSharedReserve = 1024; /* a block's shared memory left to its static arrays */
 /* what a block may take on an H200 (and H100): 227 KB */
 constexpr long kHopperSharedPerBlock = 232448;
@@ -1265,7 +1270,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1914 "lessons/week2-online-softmax.nw"
+#line 1919 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1286,7 +1291,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2755 "lessons/week2-online-softmax.nw"
+#line 2760 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1374,7 +1379,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1651 "lessons/week2-online-softmax.nw"
+#line 1656 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1445,7 +1450,7 @@ template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN> struct OnChipKern
         const T *x = static_cast<const T *>(p->in[0]);
         T *y = static_cast<T *>(p->y);
         return launch_planned<
-            softmax_on_chip<T, VEC, RP, MAP, kOnChipExpKept, kOnChipParts, PLAIN>>(
+            softmax_on_chip<T, VEC, RP, MAP, kOnChipExpKept, kOnChipParts<T>, PLAIN>>(
             p, plan, 1, x, y, p->rows, (int)p->cols, plan.sp);
     }
 };
@@ -1537,7 +1542,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2131 "lessons/week2-online-softmax.nw"
+#line 2136 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1566,7 +1571,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2165 "lessons/week2-online-softmax.nw"
+#line 2170 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
