@@ -28,8 +28,9 @@
  *                          without a suffix it is kept in registers only (in_registers)
  *   ..._inplace            kept in registers and, rounded to the element type, over x in
  *                          its shared slot (ExpKept::in_place)
- *   ..._pP                 the shared slots in P parts, each exponentiated as soon as its
- *                          copies land (PARTS; without the suffix one part)
+ *   ..._inplace_pP         the same, the shared slots in P parts, each exponentiated as
+ *                          soon as its copies land (PARTS); a plan with no shared slots
+ *                          has neither suffix: they would change nothing
  *   ..._checked            a plain row (aligned, whole packs, every register pack filled)
  *                          launched as any other, bounds checked; without the suffix a plain
  *                          row takes the lesson's plain instantiation
@@ -214,17 +215,16 @@ static void add_pipelined(std::vector<Config> &out, const wb_problem *p, bool cl
 
 /* ---- softmax_on_chip and the backward single read: the choices of plan_row ---------------------------------- */
 
-/* where a configuration keeps e^(x - mt) for the write, as a name's suffix */
-static const char *kept_suffix(ExpKept kept)
+/* where a configuration keeps e^(x - mt) for the write, and in how many
+ * parts it takes its shared slots, as a name's suffix; with no shared slots
+ * (sp 0, and every warp per row) both change nothing and are left out */
+static std::string kept_suffix(const RowPlan &plan, ExpKept kept, int parts)
 {
-    switch (kept) {
-    case ExpKept::recomputed:
+    if (kept == ExpKept::recomputed)
         return "_twice";
-    case ExpKept::in_registers:
+    if (plan.sp == 0 || kept == ExpKept::in_registers)
         return "";
-    default:
-        return "_inplace";
-    }
+    return parts > 1 ? "_inplace_p" + std::to_string(parts) : "_inplace";
 }
 
 /* the sweep's name of a plan: prefix_warp_eE_bB or prefix_eE_sS_bB_cC, in elements */
@@ -285,8 +285,8 @@ template <class T, int VEC, int RP, ExpKept KEEP, int PARTS, int INPUTS, bool PL
 static void add_plan_as(std::vector<Config> &out, const wb_problem *p, const std::string &prefix,
                         const RowPlan &plan, const std::string &suffix)
 {
-    const std::string name = plan_name(prefix, plan, VEC, RP) + kept_suffix(KEEP) +
-                             (PARTS > 1 ? "_p" + std::to_string(PARTS) : "") + suffix;
+    const std::string name =
+        plan_name(prefix, plan, VEC, RP) + kept_suffix(plan, KEEP, PARTS) + suffix;
     for (const Config &c : out)
         if (c.name == name)
             return; /* two choices that came to the same plan */
@@ -548,10 +548,8 @@ static void sweep_shape(const Timer &timer, Shape shape, wb_dtype dtype, bool cl
     }
     if (shape.cols <= WEEK2_ON_CHIP_MAX_COLS) {
         const RowPlan plan = plan_row(packs_of(pp, VEC), VEC, kOnChipRules);
-        const std::string chose =
-            plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) +
-            kept_suffix(kOnChipExpKept) +
-            (kOnChipParts<T> > 1 ? "_p" + std::to_string(kOnChipParts<T>) : "");
+        const std::string chose = plan_name("chip", plan, VEC, kOnChipRules.elements / VEC) +
+                                  kept_suffix(plan, kOnChipExpKept, kOnChipParts<T>);
         forward.push_back(
             {"lesson_on_chip=" + chose, [=] { return status_of(launch_softmax_on_chip(pp)); }});
     }

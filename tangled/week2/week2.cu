@@ -50,7 +50,7 @@ constexpr int kMaxClusterBlocks = 8; /* the portable limit of a thread block clu
 constexpr int kOnChipBlockMax = 512;             /* variants 4 and 6: threads a block, at most */
 constexpr int kMaxClusterBlocksNonPortable = 16; /* sm_90's largest cluster, on request */
 
-#line 2738 "lessons/week2-online-softmax.nw"
+#line 2757 "lessons/week2-online-softmax.nw"
 constexpr int kPipelinedBlock = 512; /* the pipelined experiment: threads a block, at most */
 
 #line 219 "lessons/week2-online-softmax.nw"
@@ -426,7 +426,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
     load_held(x + g.row * cols, cols, g, held); /* the only read */
     write_held_softmax<MAP>(held, x + g.row * cols, y + g.row * cols, cols, g);
 }
-#line 2695 "lessons/week2-online-softmax.nw"
+#line 2714 "lessons/week2-online-softmax.nw"
 /* how many rows the whole grid works on at once: a persistent loop's stride */
 template <RowMap MAP> __device__ __forceinline__ long row_groups_in_grid()
 {
@@ -663,7 +663,7 @@ template <typename P> __device__ __forceinline__ void unpack_again(P &pk)
     for (int k = 0; k < (int)(sizeof(P) / 4); k++)
         asm volatile("" : "+r"(words[k]));
 }
-#line 1397 "lessons/week2-online-softmax.nw"
+#line 1400 "lessons/week2-online-softmax.nw"
 /* where softmax_on_chip keeps e_j = e^(x_j - mt) from its sum to its write */
 enum class ExpKept {
     recomputed,   /* nowhere: the write computes it again */
@@ -778,7 +778,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnC
         write_part(p, std::false_type());
     write_part(kParts - 1, std::true_type());
 }
-#line 1856 "lessons/week2-online-softmax.nw"
+#line 1859 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, RowMap MAP>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024, 1)
     softmax_backward_fused(const T *__restrict__ dy, const T *__restrict__ y, T *__restrict__ dx,
@@ -839,7 +839,7 @@ __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : 1024
             }
     }
 }
-#line 1974 "lessons/week2-online-softmax.nw"
+#line 1977 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC, int RP, RowMap MAP, bool PLAIN = false, bool UNPACK_AGAIN = true>
 __global__ void __launch_bounds__(MAP == RowMap::warp ? kWarpBlockThreads : kOnChipBlockMax, 1)
     softmax_backward_single_read(const T *__restrict__ dy, const T *__restrict__ y,
@@ -964,7 +964,7 @@ static ClusterPlan cluster_plan(long threads)
     return {(unsigned)blocks, (unsigned)block};
 }
 
-#line 2743 "lessons/week2-online-softmax.nw"
+#line 2762 "lessons/week2-online-softmax.nw"
 /* the pipelined experiment: eight packs a thread was the sweep's fastest at every length
  * (fewer threads a row, so more rows in flight); 8 x 512 x 4 floats hold the
  * longest row variant 3 takes */
@@ -979,7 +979,7 @@ static ClusterPlan pipelined_cluster_plan(long threads)
         return {0, 0};
     return {(unsigned)blocks, (unsigned)block};
 }
-#line 1532 "lessons/week2-online-softmax.nw"
+#line 1535 "lessons/week2-online-softmax.nw"
 struct PlanRules {
     int warp_packs;   /* a warp per row while a lane holds at most this many packs */
     int warp_block;   /* threads a block of warps that take a row each... */
@@ -1270,7 +1270,7 @@ template <typename T, int VEC> struct SingleReadLauncher {
     }
 };
 
-#line 1919 "lessons/week2-online-softmax.nw"
+#line 1922 "lessons/week2-online-softmax.nw"
 template <typename T, int VEC> struct BackwardLauncher {
     static int run(const wb_problem *p)
     {
@@ -1291,7 +1291,7 @@ template <typename T, int VEC> struct BackwardLauncher {
     }
 };
 
-#line 2760 "lessons/week2-online-softmax.nw"
+#line 2779 "lessons/week2-online-softmax.nw"
 /* The pipelined kernel runs as many row groups as the GPU holds at once, and no more: each
  * loops over rows. How many that is depends only on the kernel, the block, the
  * cluster and the device, so a launcher asks once and remembers (one entry per
@@ -1379,7 +1379,7 @@ template <typename T, int VEC> struct PipelinedLauncher {
         return pipelined_with<T, VEC, kPipelinedPacks, RowMap::cluster>(p, plan.block, plan.blocks);
     }
 };
-#line 1656 "lessons/week2-online-softmax.nw"
+#line 1659 "lessons/week2-online-softmax.nw"
 struct PreparedKernel {
     int device = -1;
     long shared_max = 0; /* the dynamic shared memory a block of the kernel may ask for */
@@ -1542,7 +1542,7 @@ template <typename T, int VEC> struct BackwardSingleReadLauncher {
 #line 173 "lessons/week2-online-softmax.nw"
 } // namespace
 
-#line 2136 "lessons/week2-online-softmax.nw"
+#line 2139 "lessons/week2-online-softmax.nw"
 extern "C" int launch_softmax_safe(const wb_problem *p)
 {
     return dispatch<SafeLauncher>(p);
@@ -1571,7 +1571,7 @@ extern "C" int launch_softmax_backward_single_read(const wb_problem *p)
 {
     return dispatch<BackwardSingleReadLauncher>(p);
 }
-#line 2170 "lessons/week2-online-softmax.nw"
+#line 2173 "lessons/week2-online-softmax.nw"
 extern "C" const wb_variant wb_lesson_variants[] = {
     {"softmax_safe", "softmax", launch_softmax_safe, WB_ALL_DTYPES, 0, NULL,
      "three passes over the row: max, sum of exp, normalise"},
